@@ -1,0 +1,11 @@
+/**
+ * tickwire: crypto market data over REST and WebSocket, without losing or duplicating a record.
+ *
+ * The public API is the union of the area barrels below; each barrel lists its exports by name, and
+ * anything not listed there is private. `test/package-exports.test.ts` checks the built package.
+ *
+ * @packageDocumentation
+ */
+export * from './core/index.js';
+export * from './sim/index.js';
+export * from './transport/index.js';

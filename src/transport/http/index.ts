@@ -1,0 +1,6 @@
+/**
+ * Public exports of `src/transport/http`. Filled in by the issue that builds this part.
+ *
+ * @module
+ */
+export {};

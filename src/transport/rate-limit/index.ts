@@ -1,0 +1,14 @@
+/**
+ * Rate limiting: the shared {@link Limiter} contract and its implementations.
+ *
+ * @module
+ */
+export {
+  type AcquireOptions,
+  type Limiter,
+  type NormalizedRateLimit,
+  normalizeRateSpec,
+  type RateLimit,
+  type RateSpec,
+  type Rates,
+} from './types.js';
