@@ -97,6 +97,8 @@ export class HttpClient {
   readonly #agent: Agent;
   #closed = false;
   #closing: Promise<void> | undefined;
+  /** Aborted by close(), so that requests sleeping in a backoff end at once. */
+  readonly #closeController = new AbortController();
 
   /** @throws ValidationError naming the bad option */
   constructor(options?: HttpClientOptions) {
@@ -181,17 +183,18 @@ export class HttpClient {
         url: safeUrl,
         rateLimited: decision.rateLimited,
       });
-      await sleep(decision.delayMs, signal);
+      await this.#backoff(decision.delayMs, signal);
     }
   }
 
   /**
    * Closes the connection pool after in-flight attempts finish. Idempotent. Requests waiting in a
-   * backoff fail with `ClosedError` when they wake.
+   * backoff fail with `ClosedError` at once; later requests too.
    */
   close(): Promise<void> {
     if (this.#closing === undefined) {
       this.#closed = true;
+      this.#closeController.abort();
       this.#closing = this.#agent.close();
     }
     return this.#closing;
@@ -200,6 +203,17 @@ export class HttpClient {
   /** Same as {@link close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  async #backoff(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    const closeSignal = this.#closeController.signal;
+    try {
+      await sleep(ms, signal === undefined ? closeSignal : AbortSignal.any([signal, closeSignal]));
+    } catch (error) {
+      if (signal?.aborted) throw abortErrorFrom(signal);
+      if (this.#closed) throw new ClosedError('HttpClient');
+      throw error;
+    }
   }
 
   async #pause(ms: number, reason: string): Promise<void> {

@@ -336,6 +336,17 @@ describe('HttpClient', () => {
     await expect(http.get(server.url)).rejects.toMatchObject({ name: 'ClosedError', code: 'ERR_CLOSED' });
   });
 
+  it('close() ends a request waiting in a backoff with ClosedError at once', async () => {
+    const server = await serve([raw(503, '')]);
+    const http = client({ backoffBase: 10, maxBackoff: 10 });
+    const start = performance.now();
+    const pending = http.get(server.url).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    await http.close();
+    expect(await pending).toMatchObject({ name: 'ClosedError', code: 'ERR_CLOSED' });
+    expect(performance.now() - start).toBeLessThan(1000);
+  });
+
   it('validates options and arguments, naming them', async () => {
     expect(() => new HttpClient({ maxRetries: -1 })).toThrow(
       expect.objectContaining({ name: 'ValidationError', argument: 'options.maxRetries' }),
