@@ -19,6 +19,7 @@ import {
   TimeoutError,
   ValidationError,
 } from '../../core/errors.js';
+import { assertSignal } from '../../core/validate.js';
 import { abortErrorFrom, sleep, throwIfAborted } from '../sleep.js';
 import { parseJsonBody, parseJsonOrText, readCappedBody } from './body.js';
 import { type ResolvedHttpOptions, resolveHttpOptions, validateHeaders } from './options.js';
@@ -126,6 +127,7 @@ export class HttpClient {
     const target = buildUrl(url, options.params);
     const safeUrl = redactUrl(target.href);
     const signal = options.signal;
+    assertSignal('options.signal', signal);
     const cost = options.cost ?? 1;
     if (typeof cost !== 'number' || !Number.isFinite(cost) || cost <= 0) {
       throw new ValidationError('options.cost', cost, 'a positive, finite number');
