@@ -10,9 +10,7 @@
 import { Agent } from 'undici';
 import {
   ClosedError,
-  HTTPError,
   NetworkError,
-  type ProtocolError,
   RateLimitedError,
   redactUrl,
   TickwireError,
@@ -21,14 +19,11 @@ import {
 } from '../../core/errors.js';
 import { assertSignal } from '../../core/validate.js';
 import { abortErrorFrom, sleep, throwIfAborted } from '../sleep.js';
-import { parseJsonBody, parseJsonOrText, readCappedBody } from './body.js';
+import { readCappedBody } from './body.js';
 import { type ResolvedHttpOptions, resolveHttpOptions, validateHeaders } from './options.js';
-import { parseRetryAfter } from './retry-after.js';
-import { type AttemptFailure, decideRetry, isThrottleStatus } from './retry-policy.js';
+import { classifyResponse, finalError, type RawResponse } from './outcome.js';
+import { type AttemptFailure, decideRetry } from './retry-policy.js';
 import type { HttpClientOptions, HttpResponse, QueryParams, RequestOptions } from './types.js';
-
-/** A raw answer: status, flattened headers, body bytes. */
-type RawResponse = { status: number; headers: Record<string, string>; bytes: Buffer };
 
 /** One attempt's outcome: a response to classify, or a transport failure. */
 type AttemptOutcome =
@@ -149,7 +144,7 @@ export class HttpClient {
       let status: number | undefined;
       let bodyText = '';
       if (outcome.ok) {
-        const classified = this.#classify<T>(outcome.response, safeUrl);
+        const classified = classifyResponse<T>(outcome.response, safeUrl, this.#options.inspect);
         if (classified.done) return classified.response;
         failure = classified.failure;
         error = classified.error;
@@ -171,7 +166,16 @@ export class HttpClient {
             { retryAfterMs, exchange, status },
           );
         }
-        throw this.#finalError(failure, decision.why, attempt, safeUrl, status, bodyText, error);
+        throw finalError({
+          failure,
+          why: decision.why,
+          attempts: attempt,
+          safeUrl,
+          status,
+          bodyText,
+          error,
+          exchange,
+        });
       }
       if (decision.rateLimited || retryAfterMs !== undefined) {
         await this.#pause(retryAfterMs ?? decision.delayMs, decision.reason);
@@ -282,98 +286,5 @@ export class HttpClient {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
-  }
-
-  /** Parses and classifies a response: done, or a failure for the retry policy. */
-  #classify<T>(
-    raw: RawResponse,
-    safeUrl: string,
-  ):
-    | { done: true; response: HttpResponse<T> }
-    | { done: false; failure: AttemptFailure; error: TickwireError | undefined; bodyText: string } {
-    const { status, headers, bytes } = raw;
-    const success = status >= 200 && status < 300;
-    let body: unknown;
-    if (success) {
-      try {
-        body = parseJsonBody(bytes, safeUrl);
-      } catch (error) {
-        return {
-          done: false,
-          failure: { kind: 'invalid-json' },
-          error: error as ProtocolError,
-          bodyText: '',
-        };
-      }
-    } else {
-      body = parseJsonOrText(bytes);
-    }
-    const response: HttpResponse<T> = { status, headers, body: body as T, url: safeUrl };
-    const headerWait = parseRetryAfter(headers['retry-after']);
-    const verdict = this.#options.inspect?.(response as HttpResponse);
-    if (verdict !== undefined) {
-      if (verdict.kind === 'fail') throw verdict.error;
-      const retryAfterMs = verdict.retryAfterMs ?? headerWait;
-      return {
-        done: false,
-        failure: {
-          kind: 'verdict',
-          reason: verdict.reason,
-          rateLimited: verdict.rateLimited ?? false,
-          status,
-          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-        },
-        error: undefined,
-        bodyText: bytes.subarray(0, 4096).toString('utf8'),
-      };
-    }
-    if (success) return { done: true, response };
-    return {
-      done: false,
-      failure:
-        headerWait === undefined
-          ? { kind: 'status', status }
-          : { kind: 'status', status, retryAfterMs: headerWait },
-      error: undefined,
-      bodyText: bytes.subarray(0, 4096).toString('utf8'),
-    };
-  }
-
-  #finalError(
-    failure: AttemptFailure,
-    why: 'not-retryable' | 'exhausted',
-    attempts: number,
-    safeUrl: string,
-    status: number | undefined,
-    bodyText: string,
-    error: TickwireError | undefined,
-  ): TickwireError {
-    const after = why === 'exhausted' ? ` after ${attempts} attempts` : '';
-    if (error !== undefined) {
-      if (why === 'exhausted') error.message += ` (gave up after ${attempts} attempts)`;
-      return error;
-    }
-    const throttled =
-      (failure.kind === 'status' && isThrottleStatus(failure.status)) ||
-      (failure.kind === 'verdict' && failure.rateLimited);
-    const retryAfterMs = 'retryAfterMs' in failure ? failure.retryAfterMs : undefined;
-    if (throttled) {
-      const reason = failure.kind === 'verdict' ? failure.reason : `HTTP ${status}`;
-      return new RateLimitedError(
-        `Rate limited (${reason}) by ${safeUrl}${after}; slow down or retry later.`,
-        {
-          retryAfterMs,
-          exchange: this.#options.exchange,
-          status,
-        },
-      );
-    }
-    const code = status ?? 0;
-    if (failure.kind === 'verdict') {
-      return new HTTPError(code, safeUrl, bodyText, { message: `${failure.reason} from ${safeUrl}${after}` });
-    }
-    return new HTTPError(code, safeUrl, bodyText, {
-      message: `HTTP ${code} from ${safeUrl}${after}${bodyText ? `: ${bodyText.slice(0, 300)}` : ''}`,
-    });
   }
 }
