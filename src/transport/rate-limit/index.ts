@@ -3,6 +3,7 @@
  *
  * @module
  */
+export { RateLimiter, type RateLimiterOptions, type RateLimiterStats } from './limiter.js';
 export {
   type AcquireOptions,
   type Limiter,
