@@ -30,7 +30,10 @@ export type WindowSourceOptions = {
 };
 
 /** A forward window source over `items` (ascending by `tsNs`). */
-export function windowSource<T extends { tsNs: bigint }>(items: readonly T[], options: WindowSourceOptions = {}) {
+export function windowSource<T extends { tsNs: bigint }>(
+  items: readonly T[],
+  options: WindowSourceOptions = {},
+) {
   const calls: WindowCall[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -125,7 +128,12 @@ export function backwardCursorSource<T extends { tsNs: bigint }>(
 }
 
 /** `count` bars of `spanNs` from `startNs`, skipping the indexes in `missing`. */
-export function bars(startNs: bigint, spanNs: bigint, count: number, missing: ReadonlySet<number> = new Set()) {
+export function bars(
+  startNs: bigint,
+  spanNs: bigint,
+  count: number,
+  missing: ReadonlySet<number> = new Set(),
+) {
   const out: { tsNs: bigint; open: number; high: number; low: number; close: number; volume: number }[] = [];
   for (let i = 0; i < count; i++) {
     if (missing.has(i)) continue;

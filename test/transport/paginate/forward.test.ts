@@ -64,7 +64,10 @@ describe('paginateForward: windows and output', () => {
     const reports: [number, number, ProgressInfo][] = [];
     const src = windowSource(perSecond(40));
     await collect(
-      paginateForward(src.fetch, 0n, 40n * S, 10, 100, { stepS: 1, onProgress: (d, t, i) => reports.push([d, t, i]) }),
+      paginateForward(src.fetch, 0n, 40n * S, 10, 100, {
+        stepS: 1,
+        onProgress: (d, t, i) => reports.push([d, t, i]),
+      }),
     );
     expect(reports.map(([d, t]) => [d, t])).toEqual([
       [1, 4],
@@ -72,7 +75,12 @@ describe('paginateForward: windows and output', () => {
       [3, 4],
       [4, 4],
     ]);
-    expect(reports[3]![2]).toMatchObject({ itemsSoFar: 40, coveredUntilNs: 40n * S, requests: 4, windowS: 10 });
+    expect(reports[3]![2]).toMatchObject({
+      itemsSoFar: 40,
+      coveredUntilNs: 40n * S,
+      requests: 4,
+      windowS: 10,
+    });
   });
 });
 
@@ -137,7 +145,9 @@ describe('paginateForward: stopping', () => {
     const fetch = (start: bigint, _e: bigint, _l: number, extras: FetchExtras): Promise<Item[]> => {
       signals.push(extras.signal);
       if (start === 0n) return Promise.resolve([{ tsNs: 0n, id: 'a' }]);
-      return new Promise((_res, rej) => extras.signal.addEventListener('abort', () => rej(extras.signal.reason)));
+      return new Promise((_res, rej) =>
+        extras.signal.addEventListener('abort', () => rej(extras.signal.reason)),
+      );
     };
     for await (const _ of paginateForward(fetch, 0n, 100n * S, 10, 100, { concurrency: 3, stepS: 10 })) break;
     expect(signals.length).toBe(3);
@@ -180,7 +190,8 @@ describe('paginateForward: failures', () => {
     const got: Item[] = [];
     let caught: unknown;
     try {
-      for await (const i of paginateForward(fetch, 5n * S, 100n * S, 10, 100, { concurrency: 3 })) got.push(i);
+      for await (const i of paginateForward(fetch, 5n * S, 100n * S, 10, 100, { concurrency: 3 }))
+        got.push(i);
     } catch (e) {
       caught = e;
     }
@@ -227,7 +238,9 @@ describe('paginateForward: validation (synchronous, naming the argument)', () =>
   ];
   for (const [name, call, argument] of cases) {
     it(`${name} → ValidationError(${argument})`, () => {
-      expect(call).toThrow(expect.objectContaining({ name: 'ValidationError', code: 'ERR_VALIDATION', argument }));
+      expect(call).toThrow(
+        expect.objectContaining({ name: 'ValidationError', code: 'ERR_VALIDATION', argument }),
+      );
     });
   }
 });

@@ -27,14 +27,18 @@ describe('paginateOhlc', () => {
     const truth = bars(T0, H, 48);
     const src = windowSource(truth);
     const start = T0 + 10n * H + 30n * M;
-    const got = await collect(paginateOhlc(src.fetch, { maxPerRequest: 1000, pageDirection: 'forward' }, start, T0 + 20n * H, 3600));
+    const got = await collect(
+      paginateOhlc(src.fetch, { maxPerRequest: 1000, pageDirection: 'forward' }, start, T0 + 20n * H, 3600),
+    );
     expect(src.calls[0]!.startNs).toBe(T0 + 10n * H);
     expect(got.map((b) => b.tsNs)).toEqual(truth.slice(10, 20).map((b) => b.tsNs));
   });
 
   it('windows are span × maxPerRequest, advance on the grid, and end at the last ns inside', async () => {
     const src = windowSource(bars(T0, M, 1000));
-    await collect(paginateOhlc(src.fetch, { maxPerRequest: 100, pageDirection: 'forward' }, T0, T0 + 250n * M, 60));
+    await collect(
+      paginateOhlc(src.fetch, { maxPerRequest: 100, pageDirection: 'forward' }, T0, T0 + 250n * M, 60),
+    );
     expect(src.calls.map((c) => [c.startNs - T0, c.endNs - T0])).toEqual([
       [0n, 100n * M - 1n],
       [100n * M, 200n * M - 1n],
@@ -79,7 +83,7 @@ describe('paginateOhlc', () => {
 
   it('sparse candles (missing buckets) cost at most one extra request per window and are all delivered', async () => {
     const missing = new Set<number>();
-    for (let i = 0; i < 3000; i++) if (i % 7 === 3 || (i % 300 > 280)) missing.add(i);
+    for (let i = 0; i < 3000; i++) if (i % 7 === 3 || i % 300 > 280) missing.add(i);
     const truth = bars(T0, H, 3000, missing);
     const src = windowSource(truth);
     const got = await collect(
@@ -101,8 +105,14 @@ describe('paginateOhlc', () => {
 
   it('rejects a cap without maxPerRequest and a bad span, synchronously', () => {
     const f = async () => [];
-    expect(() => paginateOhlc(f, { pageDirection: 'forward' } as unknown as Capability, T0, T0 + H, 60)).toThrow(
-      expect.objectContaining({ name: 'ValidationError', code: 'ERR_VALIDATION', argument: 'cap.maxPerRequest' }),
+    expect(() =>
+      paginateOhlc(f, { pageDirection: 'forward' } as unknown as Capability, T0, T0 + H, 60),
+    ).toThrow(
+      expect.objectContaining({
+        name: 'ValidationError',
+        code: 'ERR_VALIDATION',
+        argument: 'cap.maxPerRequest',
+      }),
     );
     expect(() => paginateOhlc(f, coinbase, T0, T0 + H, 0)).toThrow(
       expect.objectContaining({ name: 'ValidationError', argument: 'span', value: 0 }),

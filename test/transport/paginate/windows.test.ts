@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { confirmCap, initialCapState, judgePage, recordPage } from '../../../src/transport/paginate/short-page.js';
+import {
+  confirmCap,
+  initialCapState,
+  judgePage,
+  recordPage,
+} from '../../../src/transport/paginate/short-page.js';
 import {
   continuationStart,
   gridStart,
