@@ -19,7 +19,10 @@ export type WindowSourceOptions = {
   realCap?: number;
   /** Extra ns returned past the asked end (an exchange treating an end as inclusive and a sloppy adapter). */
   spillAfterNs?: bigint;
-  /** Extra ns returned before the asked start (Coinbase: "some rows may start before start"). */
+  /**
+   * Extra ns returned before the asked start (Coinbase: "some rows may start before start"); these extra
+   * rows are not counted against the cap.
+   */
   spillBeforeNs?: bigint;
   /** Rows newest first (Coinbase candles). */
   newestFirst?: boolean;
@@ -51,7 +54,8 @@ export function windowSource<T extends { tsNs: bigint }>(
       const lo = startNs - (options.spillBeforeNs ?? 0n);
       const hi = endNs + (options.spillAfterNs ?? 0n);
       const cap = Math.min(limit, options.realCap ?? limit);
-      const page = items.filter((i) => i.tsNs >= lo && i.tsNs <= hi).slice(0, cap);
+      const before = items.filter((i) => i.tsNs >= lo && i.tsNs < startNs);
+      const page = [...before, ...items.filter((i) => i.tsNs >= startNs && i.tsNs <= hi).slice(0, cap)];
       return options.newestFirst ? page.reverse() : page;
     } finally {
       inFlight--;

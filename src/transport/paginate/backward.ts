@@ -146,8 +146,9 @@ async function* runBackward<T extends { tsNs: bigint }, C>(
         if (item.tsNs + 1n < completeFromNs) completeFromNs = item.tsNs + 1n;
         if (item.tsNs >= endNs) continue;
         const k = opts.key(item);
-        if (recent.has(k)) continue;
-        recent.add(k);
+        const seen = recent.has(k);
+        recent.add(k); // also when seen: this page's keys must cover the next page's overlap
+        if (seen) continue;
         itemsSoFar++;
         yield item;
       }

@@ -94,7 +94,8 @@ export type ForwardOptions<T> = {
   /**
    * The de-duplication key. The default assumes one item per nanosecond (candles); give an id when several
    * items may share a timestamp (trades), which also makes continuations restart *at* the newest item's
-   * time instead of just after it, so items sharing it are not skipped.
+   * time instead of just after it, so items sharing it are not skipped. Such a source must not return
+   * rows before the asked start (they could not be told from a cap).
    * @default (item) => item.tsNs
    */
   key?: KeyFn<T>;
@@ -230,12 +231,16 @@ async function* runForward<T extends { tsNs: bigint }>(
         throw new ProtocolError('fetchPage must resolve to an array of items', String(page));
       }
       let fresh = 0;
+      // Items at or after the asked start: what the source returned *for this request*. Rows before it
+      // (Coinbase may add some) are ignored for the cap bookkeeping, whose every use errs on the safe side.
+      let answered = 0;
       let newest: bigint | undefined;
       for (const item of page) {
         const ts = item?.tsNs;
         if (typeof ts !== 'bigint')
           throw new ProtocolError('fetchPage returned an item without a bigint tsNs');
         if (newest === undefined || ts > newest) newest = ts;
+        if (ts >= from) answered++;
         if (ts < w.fromNs || ts > w.lastNs) continue; // another window's, or outside the range
         const k = cfg.key(item);
         if (byKey.has(k)) continue;
@@ -244,9 +249,11 @@ async function* runForward<T extends { tsNs: bigint }>(
       }
       if (probedLength !== undefined && fresh > 0) onCapProven(probedLength);
       probedLength = undefined;
-      if (newest === undefined) break; // empty page: the window is done
+      if (newest === undefined || answered === 0) break; // nothing at or after `from`: the window is done
+      // Judge with the raw length (a larger count only continues more) but remember and confirm with the
+      // answered count (a smaller one only makes later pages continue more): both err towards asking.
       const verdict = judgePage(cap, page.length, pageCoversWindow(newest, cfg.stepNs, w.lastNs));
-      cap = recordPage(cap, page.length);
+      cap = recordPage(cap, answered);
       if (verdict === 'done') break;
       const next = continuationStart(newest, cfg.stepNs);
       if (next <= from) {
@@ -259,7 +266,7 @@ async function* runForward<T extends { tsNs: bigint }>(
         }
         break;
       }
-      if (verdict === 'probe') probedLength = page.length;
+      if (verdict === 'probe') probedLength = answered;
       from = next;
     }
     return [...byKey.values()].sort(byTime);

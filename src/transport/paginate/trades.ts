@@ -148,8 +148,10 @@ async function* runTrades<C>(
           pastEnd = true;
           continue;
         }
-        if (trade.tsNs < startNs || recent.has(trade.id)) continue;
-        recent.add(trade.id);
+        if (trade.tsNs < startNs) continue;
+        const seen = recent.has(trade.id);
+        recent.add(trade.id); // also when seen: this page's keys must cover the next page's overlap
+        if (seen) continue;
         if (trade.tsNs > reachedNs) reachedNs = trade.tsNs;
         itemsSoFar++;
         yield trade;
