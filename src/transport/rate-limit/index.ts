@@ -3,6 +3,9 @@
  *
  * @module
  */
+
+export { RedisRateLimiter } from './redis-limiter.js';
+export type { RedisRateLimiterOptions, UnavailablePolicy } from './redis-options.js';
 export {
   type AcquireOptions,
   type Limiter,
