@@ -170,6 +170,21 @@ describe('RedisRateLimiter', () => {
     expect(await timed(b.acquire('ex'))).toBeGreaterThanOrEqual(700);
   });
 
+  it("learns of another process's pause through pub/sub and sleeps it out without asking Redis", async () => {
+    const prefix = `ps-${process.pid}-${++n}`;
+    const a = limiter({ ex: 100 }, { prefix, subscribe: false });
+    const b = limiter({ ex: 100 }, { prefix });
+    await b.acquire('ex'); // connected and subscribed
+    await a.pause('ex', 500);
+    await new Promise((r) => setTimeout(r, 50)); // the message arrives
+    await admin.config('RESETSTAT');
+    expect(await timed(b.acquire('ex'))).toBeGreaterThanOrEqual(400);
+    // One script call, after the pause; without the message, b would have asked once more (and been refused).
+    const stats = await admin.info('commandstats');
+    const calls = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+    expect(calls('evalsha') + calls('eval')).toBe(1);
+  });
+
   it('agrees across limiters whose local clocks disagree: only the Redis clock counts', async () => {
     const prefix = `skew-${process.pid}-${++n}`;
     const rates = { ex: { limit: 5, burst: 2 } };
