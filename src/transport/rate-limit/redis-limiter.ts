@@ -19,18 +19,24 @@
  * process waiting for a heavy request (cost 10) can be overtaken again and again by processes taking
  * cost 1. Keep costs small relative to the burst if that matters.
  *
+ * Limits of the design, stated plainly:
+ * - Every process must configure the same rates for an exchange; each applies its own numbers to the
+ *   shared bucket.
+ * - A Redis that restarts without persistence has lost its buckets; each starts full again, as on the first
+ *   run, so one burst may follow an outage on top of what the local fallback spent during it.
+ * - One Redis server, not Redis Cluster (the keys of an exchange carry no hash tag).
+ *
  * @module
  */
-import { Redis } from 'ioredis';
 import {
   ClosedError,
   LimiterUnavailableError,
-  TimeoutError,
   UnknownExchangeError,
   ValidationError,
 } from '../../core/errors.js';
 import { assertNonNegativeNumber, assertSignal } from '../../core/validate.js';
 import { abortErrorFrom } from '../sleep.js';
+import { RedisConnection } from './redis-connection.js';
 import { FallbackBucket } from './redis-fallback.js';
 import {
   type RedisRateLimiterOptions,
@@ -87,21 +93,12 @@ type ExchangeState = {
 /** A rate limiter shared by every process that points at the same Redis and key prefix. */
 export class RedisRateLimiter implements Limiter {
   readonly #opts: ResolvedRedisOptions;
-  readonly #client: Redis;
-  readonly #ownsClient: boolean;
-  readonly #subscriber: Redis | undefined;
+  readonly #conn: RedisConnection;
   readonly #rates = new Map<string, NormalizedRateLimit[]>();
   readonly #defaultLimits: NormalizedRateLimit[] | undefined;
   readonly #states = new Map<string, ExchangeState>();
   readonly #channel: string;
-  readonly #onReady = (): void => this.#handleReady();
-  readonly #firstReady: Promise<void>;
-  #firstReadyTimer: NodeJS.Timeout | undefined;
-  #endFirstWait: () => void = () => {};
-  #everReady: boolean;
   #unavailable = false;
-  /** Local clock ms before which Redis is not tried again (after an error or a timeout). */
-  #retryAt = 0;
   #closed = false;
 
   /**
@@ -127,41 +124,17 @@ export class RedisRateLimiter implements Limiter {
         : checkLimits('options.defaultRate', normalizeRateSpec('defaultRate', defaultRate));
     this.#channel = `${this.#opts.keyPrefix}:pause`;
 
-    const { redis, redisOptions } = { redis: options.redis, redisOptions: this.#opts.redisOptions };
-    if (typeof redis === 'string') {
-      this.#ownsClient = true;
-      this.#client = new Redis(redis, {
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        connectTimeout: Math.max(this.#opts.timeoutMs, 1000),
-        ...redisOptions,
-      });
-      // An owned client's connection errors are reported through onWarning, not as unhandled 'error' events.
-      this.#client.on('error', () => {});
-    } else {
-      this.#ownsClient = false;
-      this.#client = redis;
-    }
-    this.#everReady = this.#client.status === 'ready';
-    this.#client.on('ready', this.#onReady);
-    this.#firstReady = new Promise((resolve) => {
-      this.#endFirstWait = resolve;
-      if (this.#everReady) return resolve();
-      this.#firstReadyTimer = setTimeout(resolve, this.#opts.timeoutMs);
-      this.#firstReadyTimer.unref();
+    this.#conn = new RedisConnection(options.redis, {
+      timeoutMs: this.#opts.timeoutMs,
+      redisOptions: this.#opts.redisOptions,
+      clock: this.#opts.clock,
+      channel: this.#opts.subscribe ? this.#channel : undefined,
+      // Redis is back: wake every sleeper so that it asks Redis instead of the local fallback.
+      onReady: () => {
+        for (const s of this.#states.values()) s.wake?.();
+      },
+      onMessage: (message) => this.#handlePauseMessage(message),
     });
-
-    if (this.#opts.subscribe) {
-      const subOptions = { enableOfflineQueue: true, maxRetriesPerRequest: null } as const;
-      const sub =
-        typeof redis === 'string'
-          ? new Redis(redis, { ...redisOptions, ...subOptions })
-          : redis.duplicate(subOptions);
-      sub.on('error', () => {});
-      sub.on('message', (_channel: string, message: string) => this.#handlePauseMessage(message));
-      sub.subscribe(this.#channel).catch(() => {});
-      this.#subscriber = sub;
-    }
   }
 
   /**
@@ -216,10 +189,10 @@ export class RedisRateLimiter implements Limiter {
     assertNonNegativeNumber('ms', ms);
     const s = this.#state(exchange);
     this.#pauseLocally(s, ms);
-    if (!(await this.#redisReady())) return;
+    if (!(await this.#conn.ready())) return;
     try {
-      const remaining = await this.#call(() =>
-        evalScript(this.#client, PAUSE, [s.keys[0] as string], [ms, this.#channel, exchange]),
+      const remaining = await this.#conn.call((client) =>
+        evalScript(client, PAUSE, [s.keys[0] as string], [ms, this.#channel, exchange]),
       );
       this.#pauseLocally(s, Number(remaining));
     } catch (error) {
@@ -242,15 +215,11 @@ export class RedisRateLimiter implements Limiter {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#firstReadyTimer);
-    this.#endFirstWait();
-    this.#client.off('ready', this.#onReady);
     for (const s of this.#states.values()) {
       for (const w of [...s.queue]) this.#settle(s, w, new ClosedError('RedisRateLimiter'));
       s.wake?.();
     }
-    if (this.#subscriber) await quitOrDisconnect(this.#subscriber);
-    if (this.#ownsClient) await quitOrDisconnect(this.#client);
+    await this.#conn.close();
   }
 
   /** Same as {@link close}, for `await using`. */
@@ -303,14 +272,16 @@ export class RedisRateLimiter implements Limiter {
   /** Tries the head batch once; returns 0 to go on at once, else the ms to sleep first. */
   async #serve(s: ExchangeState): Promise<number> {
     const batch = s.queue.slice(0, MAX_BATCH);
-    if (await this.#redisReady()) {
+    if (await this.#conn.ready()) {
       try {
         const args = encodeTakeArgs(
           s.limits,
           batch.map((w) => w.cost),
           s.ttlMs,
         );
-        const reply = parseTakeReply(await this.#call(() => evalScript(this.#client, TAKE, s.keys, args)));
+        const reply = parseTakeReply(
+          await this.#conn.call((client) => evalScript(client, TAKE, s.keys, args)),
+        );
         this.#markAvailable();
         s.fallback = undefined;
         for (const w of batch.slice(0, reply.granted)) this.#settle(s, w);
@@ -321,7 +292,7 @@ export class RedisRateLimiter implements Limiter {
         this.#markUnavailable(error);
       }
     } else {
-      this.#markUnavailable(new Error(`not connected (connection ${this.#client.status})`));
+      this.#markUnavailable(new Error(this.#conn.describe()));
     }
     if (this.#opts.onUnavailable === 'fail') {
       const error = new LimiterUnavailableError(
@@ -341,31 +312,7 @@ export class RedisRateLimiter implements Limiter {
     return 0;
   }
 
-  /** Whether to send a command now. Before the first connection, waits up to `timeoutMs` for it. */
-  async #redisReady(): Promise<boolean> {
-    if (!this.#everReady && this.#client.status !== 'wait') await this.#firstReady;
-    const status = this.#client.status;
-    if (status === 'wait') return true; // a lazyConnect client connects on its first command
-    return status === 'ready' && this.#opts.clock() >= this.#retryAt;
-  }
-
-  /** Runs a Redis call with the `timeoutMs` deadline (which also covers a user client's offline queue). */
-  async #call<T>(fn: () => Promise<T>): Promise<T> {
-    const pending = fn();
-    pending.catch(() => {});
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError(this.#opts.timeoutMs)), this.#opts.timeoutMs);
-    });
-    try {
-      return await Promise.race([pending, deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   #markUnavailable(error: unknown): void {
-    this.#retryAt = this.#opts.clock() + this.#opts.timeoutMs;
     if (this.#unavailable) return;
     this.#unavailable = true;
     const why = error instanceof Error ? error.message : String(error);
@@ -380,14 +327,6 @@ export class RedisRateLimiter implements Limiter {
     if (!this.#unavailable) return;
     this.#unavailable = false;
     this.#opts.onWarning('tickwire: the shared rate limiter reaches Redis again; limits are shared again.');
-  }
-
-  #handleReady(): void {
-    this.#everReady = true;
-    this.#retryAt = 0;
-    clearTimeout(this.#firstReadyTimer);
-    this.#endFirstWait();
-    for (const s of this.#states.values()) s.wake?.();
   }
 
   #handlePauseMessage(message: string): void {
@@ -448,16 +387,4 @@ function checkLimits(where: string, limits: NormalizedRateLimit[]): NormalizedRa
 /** A little random extra sleep so that processes told the same wait do not all ask at the same instant. */
 function jitter(ms: number): number {
   return Math.random() * Math.min(5, ms * 0.1);
-}
-
-async function quitOrDisconnect(client: Redis): Promise<void> {
-  if (client.status === 'ready') {
-    try {
-      await client.quit();
-      return;
-    } catch {
-      // fall through to a hard disconnect
-    }
-  }
-  client.disconnect();
 }

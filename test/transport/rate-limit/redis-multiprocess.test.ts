@@ -58,7 +58,7 @@ function startWorker(args: WorkerArgs): Worker {
 describe('RedisRateLimiter across processes', () => {
   it('four processes share one limit: within rate × time + burst, near it, none starved', async () => {
     const rate = 50;
-    const burst = 10;
+    const burst = 20; // 400 ms of slack: a briefly starved event loop loses no tokens
     const durationMs = 5000;
     const prefix = `mp-${process.pid}`;
     const workers = Array.from({ length: 4 }, () =>
@@ -100,8 +100,8 @@ describe('RedisRateLimiter across processes', () => {
       await local.acquire('ex');
       const waited = performance.now() - t0;
       // The pause began shortly before 'paused' reached us; allow for that delay.
-      expect(waited).toBeGreaterThanOrEqual(1200);
-      expect(waited).toBeLessThan(2500);
+      expect(waited).toBeGreaterThanOrEqual(1500);
+      expect(waited).toBeLessThan(3500);
     } finally {
       await local.close();
     }
