@@ -91,7 +91,7 @@ describe('RedisRateLimiter across processes', () => {
         rate: 1000,
         burst: 1000,
         mode: 'pause',
-        pauseMs: 1500,
+        pauseMs: 2000,
       });
       await w.next(/^ready$/);
       w.child.stdin?.write(`go ${Date.now()}\n`);
