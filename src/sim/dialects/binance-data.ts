@@ -45,7 +45,9 @@ function qty(s: SymbolMarket, lots: number): string {
   return fixedWidth(lots, s.spec.sizeDecimals, 8);
 }
 function quote(s: SymbolMarket, tickLots: number): string {
-  return (tickLots / 10 ** (s.spec.priceDecimals + s.spec.sizeDecimals)).toFixed(8);
+  // Approximate quantity (see Agg.quoteVolume): rounded to 8 decimals without toFixed's cost.
+  const d = s.spec.priceDecimals + s.spec.sizeDecimals;
+  return fixed(Math.round(d <= 8 ? tickLots * 10 ** (8 - d) : tickLots / 10 ** (d - 8)), 8);
 }
 
 function klineRow(s: SymbolMarket, openMs: number, closeMs: number, a: Agg): string {

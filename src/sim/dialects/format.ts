@@ -7,13 +7,38 @@
 
 const ZEROS = '000000000000000000000000';
 
+// Zero-padded 4-digit groups "0000".."9999": fraction digits come from table lookups, not slicing.
+const GROUP4: string[] = Array.from({ length: 10_000 }, (_, i) => String(i).padStart(4, '0'));
+const POW10 = Array.from({ length: 17 }, (_, i) => 10 ** i);
+
+function fraction(frac: number, decimals: number): string {
+  let out = '';
+  let d = decimals;
+  while (d > 4) {
+    d -= 4;
+    const p = POW10[d]!;
+    const hi = Math.floor(frac / p);
+    out += GROUP4[hi]!;
+    frac -= hi * p;
+  }
+  return out + GROUP4[frac]!.slice(4 - d);
+}
+
 /** `int` × 10^-decimals as a fixed-point decimal string with exactly `decimals` digits. */
 export function fixed(int: number, decimals: number): string {
   if (decimals === 0) return String(int);
-  let s = String(int);
+  if (decimals > 16 || !Number.isSafeInteger(int) || int < 0) return fixedSlow(int, decimals);
+  const p = POW10[decimals]!;
+  const whole = Math.floor(int / p);
+  return `${whole}.${fraction(int - whole * p, decimals)}`;
+}
+
+function fixedSlow(int: number, decimals: number): string {
+  const neg = int < 0;
+  let s = BigInt(Math.round(Math.abs(int))).toString();
   if (s.length <= decimals) s = ZEROS.slice(0, decimals + 1 - s.length) + s;
   const cut = s.length - decimals;
-  return `${s.slice(0, cut)}.${s.slice(cut)}`;
+  return `${neg ? '-' : ''}${s.slice(0, cut)}.${s.slice(cut)}`;
 }
 
 /** Like {@link fixed}, right-padded with zeros to `width` decimals (`width >= decimals`). */

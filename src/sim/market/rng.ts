@@ -60,3 +60,29 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** A per-stream base for {@link hashAt}: hash of `(seed, key, salt)`, computed once. */
+export function streamBase(seed: number, key: number, salt: number): number {
+  return hash4(seed, key, 0, salt);
+}
+
+/** Fast hash of index `i` (an integer < 2^32) within a stream: two finaliser rounds. */
+export function hashAt(base: number, i: number): number {
+  return mix32(mix32((base + Math.imul(i, 0x9e3779b1)) >>> 0) ^ base);
+}
+
+/** The next hash in a chain, for several independent values derived from one {@link hashAt}. */
+export function nextHash(h: number): number {
+  return mix32((h + 0x6d2b79f5) >>> 0);
+}
+
+/** A uint32 hash → uniform in [0, 1). */
+export function unitOf(h: number): number {
+  return h / 4294967296;
+}
+
+/** A uint32 hash → approximately standard normal (Irwin–Hall of its four bytes), within ±3.46. */
+export function gaussOf(h: number): number {
+  const sum = (h & 0xff) + ((h >>> 8) & 0xff) + ((h >>> 16) & 0xff) + (h >>> 24);
+  return ((sum + 2) / 256 - 2) * SQRT3;
+}
