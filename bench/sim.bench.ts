@@ -15,7 +15,10 @@ const DURATION_MS = 4_000;
 const NOW_MS = 1_767_225_600_000;
 const PAGE_MS = 1000 * 60_000;
 
-async function drive(nextUrl: (i: number) => string, agent: Agent): Promise<{ pages: number; ms: number; bytes: number }> {
+async function drive(
+  nextUrl: (i: number) => string,
+  agent: Agent,
+): Promise<{ pages: number; ms: number; bytes: number }> {
   let i = 0;
   let bytes = 0;
   const t0 = performance.now();

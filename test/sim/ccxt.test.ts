@@ -70,7 +70,12 @@ describe.each([
   it('fetchOHLCV equals the ground-truth bars', async () => {
     const since = NOW_MS - 100 * MIN;
     const got = await client.fetchOHLCV(symbol, '1m', since, 50);
-    const want = sim.truth.bars(native, 60, BigInt(since) * 1_000_000n, BigInt(since + 50 * MIN) * 1_000_000n);
+    const want = sim.truth.bars(
+      native,
+      60,
+      BigInt(since) * 1_000_000n,
+      BigInt(since + 50 * MIN) * 1_000_000n,
+    );
     expect(want.length).toBe(50);
     expect(got).toEqual(barsAsCcxt(want));
   });
@@ -79,7 +84,11 @@ describe.each([
     if (ex === 'coinbase') {
       // Coinbase has no time filter: the newest page.
       const got = await client.fetchTrades(symbol, undefined, 100);
-      const all = sim.truth.trades(native, BigInt(NOW_MS - 2 * MIN) * 1_000_000n, BigInt(NOW_MS) * 1_000_000n);
+      const all = sim.truth.trades(
+        native,
+        BigInt(NOW_MS - 2 * MIN) * 1_000_000n,
+        BigInt(NOW_MS) * 1_000_000n,
+      );
       expectTradesMatch(got, all.slice(-100));
       return;
     }

@@ -107,7 +107,12 @@ describe('market model', () => {
 
   it('the minute holding "now" shows only the trades before now', () => {
     const nowUs = NOW_US + 30_000_000;
-    const m = new MarketModel({ exchange: 'coinbase', seed: 1, historyStartUs: START_US, nowUs: () => nowUs });
+    const m = new MarketModel({
+      exchange: 'coinbase',
+      seed: 1,
+      historyStartUs: START_US,
+      nowUs: () => nowUs,
+    });
     const t = createGroundTruth(m);
     const trades = t.trades('BTC-USD', NS(NOW_MS), NS(NOW_MS + 60_000));
     expect(trades.length).toBeGreaterThan(0);

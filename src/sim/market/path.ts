@@ -147,8 +147,7 @@ export class MinutePath {
     }
     const high = Math.max(open, close) + hiEx;
     const low = Math.max(1, Math.min(open, close) - loEx);
-    const volume =
-      n + Math.floor(n * this.#meanLots * Math.exp(0.5 * gaussOf(h4) - 0.125));
+    const volume = n + Math.floor(n * this.#meanLots * Math.exp(0.5 * gaussOf(h4) - 0.125));
     let buyCount = Math.round(n * (0.5 + 0.12 * gaussOf(h5)));
     buyCount = Math.max(0, Math.min(n, buyCount));
     const buyVolume = buyCount + Math.floor(((volume - n) * buyCount) / n);
