@@ -8,7 +8,7 @@ import { type Agg, emptyAgg } from '../market/agg.js';
 import type { SimTrade, SymbolMarket } from '../market/symbol-market.js';
 import { US_PER_MINUTE } from '../market/symbol-market.js';
 import { barOffsetS } from '../truth.js';
-import { fixed, fixedWidth } from './format.js';
+import { fixed, fixedWidthFormatter } from './format.js';
 
 /** A Binance error: HTTP status, Binance code, message. */
 export type BinanceError = [status: number, code: number, msg: string];
@@ -38,11 +38,24 @@ export function binanceTimeToUs(v: number): number {
   return v >= 1e14 ? v : v * 1000;
 }
 
+type Fmt = { px: (ticks: number) => string; qty: (lots: number) => string };
+const FORMATTERS = new WeakMap<SymbolMarket, Fmt>();
+function fmtOf(s: SymbolMarket): Fmt {
+  let f = FORMATTERS.get(s);
+  if (!f) {
+    f = {
+      px: fixedWidthFormatter(s.spec.priceDecimals, 8),
+      qty: fixedWidthFormatter(s.spec.sizeDecimals, 8),
+    };
+    FORMATTERS.set(s, f);
+  }
+  return f;
+}
 function px(s: SymbolMarket, ticks: number): string {
-  return fixedWidth(ticks, s.spec.priceDecimals, 8);
+  return fmtOf(s).px(ticks);
 }
 function qty(s: SymbolMarket, lots: number): string {
-  return fixedWidth(lots, s.spec.sizeDecimals, 8);
+  return fmtOf(s).qty(lots);
 }
 function quote(s: SymbolMarket, tickLots: number): string {
   // Approximate quantity (see Agg.quoteVolume): rounded to 8 decimals without toFixed's cost.
@@ -51,7 +64,8 @@ function quote(s: SymbolMarket, tickLots: number): string {
 }
 
 function klineRow(s: SymbolMarket, openMs: number, closeMs: number, a: Agg): string {
-  return `[${openMs},"${px(s, a.open)}","${px(s, a.high)}","${px(s, a.low)}","${px(s, a.close)}","${qty(s, a.volume)}",${closeMs},"${quote(s, a.quoteVolume)}",${a.count},"${qty(s, a.buyVolume)}","${quote(s, a.buyQuoteVolume)}","0"]`;
+  const { px: p, qty: q } = fmtOf(s);
+  return `[${openMs},"${p(a.open)}","${p(a.high)}","${p(a.low)}","${p(a.close)}","${q(a.volume)}",${closeMs},"${quote(s, a.quoteVolume)}",${a.count},"${q(a.buyVolume)}","${quote(s, a.buyQuoteVolume)}","0"]`;
 }
 
 /** Bucket boundaries for one interval: `open(k)` is the k-th bar's open time in ms. */

@@ -74,3 +74,27 @@ export function secondsMicros(us: number): string {
   const s = Math.floor(us / 1_000_000);
   return `${s}.${String(us - s * 1_000_000).padStart(6, '0')}`;
 }
+
+const FRACTION_TABLES = new Map<string, string[]>();
+
+/**
+ * A formatter for `fixedWidth(int, decimals, width)` with up to 5 decimals served from a precomputed
+ * table of padded fractions (the hot path of kline pages); wider ones fall back to {@link fixedWidth}.
+ */
+export function fixedWidthFormatter(decimals: number, width: number): (int: number) => string {
+  if (decimals === 0 || decimals > 5) return (int) => fixedWidth(int, decimals, width);
+  const key = `${decimals}/${width}`;
+  let table = FRACTION_TABLES.get(key);
+  if (!table) {
+    const pad = ZEROS.slice(0, Math.max(0, width - decimals));
+    table = Array.from({ length: 10 ** decimals }, (_, i) => `.${String(i).padStart(decimals, '0')}${pad}`);
+    FRACTION_TABLES.set(key, table);
+  }
+  const t = table;
+  const p = 10 ** decimals;
+  return (int) => {
+    if (!Number.isSafeInteger(int) || int < 0) return fixedWidth(int, decimals, width);
+    const whole = Math.floor(int / p);
+    return whole + t[int - whole * p]!;
+  };
+}
