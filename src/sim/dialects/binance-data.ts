@@ -1,0 +1,221 @@
+/**
+ * Binance market-data endpoints over the model: klines, aggTrades, trades, historicalTrades, depth.
+ * Each returns the body text, or a Binance error `[httpStatus, code, msg]`.
+ *
+ * @module
+ */
+import { type Agg, emptyAgg } from '../market/agg.js';
+import type { SimTrade, SymbolMarket } from '../market/symbol-market.js';
+import { US_PER_MINUTE } from '../market/symbol-market.js';
+import { barOffsetS } from '../truth.js';
+import { fixed, fixedWidthFormatter } from './format.js';
+
+/** A Binance error: HTTP status, Binance code, message. */
+export type BinanceError = [status: number, code: number, msg: string];
+
+/** Kline intervals in seconds (`1M` is calendar months, marked 0). */
+export const BINANCE_INTERVALS: Readonly<Record<string, number>> = {
+  '1s': 1,
+  '1m': 60,
+  '3m': 180,
+  '5m': 300,
+  '15m': 900,
+  '30m': 1800,
+  '1h': 3600,
+  '2h': 7200,
+  '4h': 14_400,
+  '6h': 21_600,
+  '8h': 28_800,
+  '12h': 43_200,
+  '1d': 86_400,
+  '3d': 259_200,
+  '1w': 604_800,
+  '1M': 0,
+};
+
+/** Binance time parameters come in ms, or µs when the value is that large. → epoch µs. */
+export function binanceTimeToUs(v: number): number {
+  return v >= 1e14 ? v : v * 1000;
+}
+
+type Fmt = { px: (ticks: number) => string; qty: (lots: number) => string };
+const FORMATTERS = new WeakMap<SymbolMarket, Fmt>();
+function fmtOf(s: SymbolMarket): Fmt {
+  let f = FORMATTERS.get(s);
+  if (!f) {
+    f = {
+      px: fixedWidthFormatter(s.spec.priceDecimals, 8),
+      qty: fixedWidthFormatter(s.spec.sizeDecimals, 8),
+    };
+    FORMATTERS.set(s, f);
+  }
+  return f;
+}
+function px(s: SymbolMarket, ticks: number): string {
+  return fmtOf(s).px(ticks);
+}
+function qty(s: SymbolMarket, lots: number): string {
+  return fmtOf(s).qty(lots);
+}
+function quote(s: SymbolMarket, tickLots: number): string {
+  // Approximate quantity (see Agg.quoteVolume): rounded to 8 decimals without toFixed's cost.
+  const d = s.spec.priceDecimals + s.spec.sizeDecimals;
+  return fixed(Math.round(d <= 8 ? tickLots * 10 ** (8 - d) : tickLots / 10 ** (d - 8)), 8);
+}
+
+function klineRow(s: SymbolMarket, openMs: number, closeMs: number, a: Agg): string {
+  const { px: p, qty: q } = fmtOf(s);
+  return `[${openMs},"${p(a.open)}","${p(a.high)}","${p(a.low)}","${p(a.close)}","${q(a.volume)}",${closeMs},"${quote(s, a.quoteVolume)}",${a.count},"${q(a.buyVolume)}","${quote(s, a.buyQuoteVolume)}","0"]`;
+}
+
+/** Bucket boundaries for one interval: `open(k)` is the k-th bar's open time in ms. */
+type Buckets = { index(ms: number): number; open(k: number): number };
+
+function bucketsFor(spanS: number): Buckets {
+  if (spanS === 0) {
+    // Calendar months: k = months since 1970-01.
+    return {
+      index: (ms) => {
+        const d = new Date(ms);
+        return (d.getUTCFullYear() - 1970) * 12 + d.getUTCMonth();
+      },
+      open: (k) => Date.UTC(1970 + Math.floor(k / 12), k % 12, 1),
+    };
+  }
+  const spanMs = spanS * 1000;
+  const off = barOffsetS('binance', spanS) * 1000;
+  return { index: (ms) => Math.floor((ms - off) / spanMs), open: (k) => k * spanMs + off };
+}
+
+/** Aggregate of the bar [openMs, closeMs] (sub-minute spans from the trades). */
+function barAgg(s: SymbolMarket, spanS: number, openMs: number, nextMs: number, nowUs: number): Agg {
+  if (spanS === 1) {
+    const a = emptyAgg();
+    const ts = s.forward({ fromUs: openMs * 1000, toUs: nextMs * 1000 - 1, limit: Number.POSITIVE_INFINITY });
+    for (const t of ts) {
+      if (a.count === 0) a.open = a.high = a.low = t.price;
+      if (t.price > a.high) a.high = t.price;
+      if (t.price < a.low) a.low = t.price;
+      a.close = t.price;
+      a.count++;
+      a.volume += t.size;
+      if (t.buy) {
+        a.buyCount++;
+        a.buyVolume += t.size;
+      }
+    }
+    const typical = (a.open + a.high + a.low + a.close) / 4;
+    a.quoteVolume = a.volume * typical;
+    a.buyQuoteVolume = a.buyVolume * typical;
+    return a;
+  }
+  return s.rangeAgg(openMs / 60_000, nextMs / 60_000, nowUs);
+}
+
+/** `GET /api/v3/klines` body for validated arguments (times in ms, inclusive). */
+export function klines(
+  s: SymbolMarket,
+  spanS: number,
+  startMs: number | undefined,
+  endMs: number | undefined,
+  limit: number,
+): string {
+  const nowUs = s.nowUs();
+  const nowMs = Math.floor(nowUs / 1000);
+  const b = bucketsFor(spanS);
+  const firstK = b.index(s.startMinute * 60_000);
+  const nowK = b.index(Math.max(0, nowMs - (nowUs % 1000 === 0 ? 1 : 0)));
+  const lastK = Math.min(nowK, endMs === undefined ? nowK : b.index(endMs));
+  const rows: string[] = [];
+  if (startMs !== undefined) {
+    let k = b.index(startMs);
+    if (b.open(k) < startMs) k++;
+    k = Math.max(k, firstK);
+    if (spanS === 60) {
+      const a = emptyAgg();
+      for (; k <= lastK && rows.length < limit; k++) {
+        s.minuteAgg(k, a, nowUs);
+        if (a.count > 0) rows.push(klineRow(s, k * 60_000, k * 60_000 + 59_999, a));
+      }
+    } else {
+      for (; k <= lastK && rows.length < limit; k++) {
+        const open = b.open(k);
+        const next = b.open(k + 1);
+        const a = barAgg(s, spanS, open, next, nowUs);
+        if (a.count > 0) rows.push(klineRow(s, open, next - 1, a));
+      }
+    }
+    return `[${rows.join(',')}]`;
+  }
+  // Newest `limit` bars with open time ≤ endTime (or up to the bar in progress).
+  for (let k = lastK; k >= firstK && rows.length < limit; k--) {
+    const open = b.open(k);
+    const next = b.open(k + 1);
+    const a = barAgg(s, spanS, open, next, nowUs);
+    if (a.count > 0) rows.push(klineRow(s, open, next - 1, a));
+  }
+  rows.reverse();
+  return `[${rows.join(',')}]`;
+}
+
+function aggRow(s: SymbolMarket, t: SimTrade): string {
+  return `{"a":${t.id},"p":"${px(s, t.price)}","q":"${qty(s, t.size)}","f":${t.id},"l":${t.id},"T":${Math.floor(t.us / 1000)},"m":${!t.buy},"M":true}`;
+}
+
+function tradeRow(s: SymbolMarket, t: SimTrade): string {
+  const product = t.price * t.size;
+  const d = s.spec.priceDecimals + s.spec.sizeDecimals;
+  const quoteQty = Number.isSafeInteger(product)
+    ? fixed(product, d)
+    : fixed(Number((BigInt(t.price) * BigInt(t.size)) / 10n ** BigInt(d - 8)), 8);
+  return `{"id":${t.id},"price":"${px(s, t.price)}","qty":"${qty(s, t.size)}","quoteQty":"${quoteQty}","time":${Math.floor(t.us / 1000)},"isBuyerMaker":${!t.buy},"isBestMatch":true}`;
+}
+
+/** `GET /api/v3/aggTrades` (one aggregate per trade: a = f = l = trade id). */
+export function aggTrades(
+  s: SymbolMarket,
+  fromId: number | undefined,
+  startMs: number | undefined,
+  endMs: number | undefined,
+  limit: number,
+): string {
+  const fromUs = startMs === undefined ? undefined : binanceTimeToUs(startMs);
+  const toUs = endMs === undefined ? undefined : binanceTimeToUs(endMs) + (endMs >= 1e14 ? 0 : 999);
+  let ts: SimTrade[];
+  if (fromId !== undefined || fromUs !== undefined) {
+    ts = s.forward({
+      ...(fromId !== undefined ? { fromId } : {}),
+      ...(fromUs !== undefined ? { fromUs } : {}),
+      ...(toUs !== undefined ? { toUs } : {}),
+      limit,
+    });
+  } else {
+    ts = s.backward({ ...(toUs !== undefined ? { toUs } : {}), limit });
+  }
+  return `[${ts.map((t) => aggRow(s, t)).join(',')}]`;
+}
+
+/** `GET /api/v3/trades` (newest) and `GET /api/v3/historicalTrades` (from `fromId`). */
+export function trades(s: SymbolMarket, fromId: number | undefined, limit: number): string {
+  const ts = fromId !== undefined ? s.forward({ fromId, limit }) : s.backward({ limit });
+  return `[${ts.map((t) => tradeRow(s, t)).join(',')}]`;
+}
+
+/** `GET /api/v3/depth`: a simple book around the current price, consistent with the last trade. */
+export function depth(s: SymbolMarket, limit: number): string {
+  const nowUs = s.nowUs();
+  const last = s.backward({ limit: 1 })[0];
+  const mid = last ? last.price : s.path.priceAt(Math.floor(nowUs / US_PER_MINUTE));
+  const lot = 10 ** s.spec.sizeDecimals;
+  const bids: string[] = [];
+  const asks: string[] = [];
+  for (let i = 0; i < limit; i++) {
+    const size = Math.round(lot * (0.05 + ((i * 7919 + s.spec.key * 31) % 97) / 50));
+    if (mid - 1 - i > 0) bids.push(`["${px(s, mid - 1 - i)}","${qty(s, size)}"]`);
+    asks.push(`["${px(s, mid + 1 + i)}","${qty(s, size)}"]`);
+  }
+  return `{"lastUpdateId":${Math.floor(nowUs / 1000)},"bids":[${bids.join(',')}],"asks":[${asks.join(',')}]}`;
+}
+
+/** Minutes per µs helper for callers. */
+export const MS_PER_MINUTE = US_PER_MINUTE / 1000;
