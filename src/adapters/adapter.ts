@@ -35,7 +35,7 @@ export type AdapterHttpOptions = {
   timeout?: number;
   /** Extra headers sent with every request (never logged). @default {} */
   headers?: Readonly<Record<string, string>>;
-  /** Longest `Retry-After` honoured, in ms; a longer one fails with `RateLimitedError`. @default 30_000 */
+  /** Longest `Retry-After` honoured, in seconds; a longer one fails with `RateLimitedError`. @default 60 */
   maxRetryAfter?: number;
 };
 
