@@ -64,11 +64,10 @@ export function tryJson(body: string): unknown {
   }
 }
 
-/** Scales a rate spec's `limit` and `burst` by `scale` (tests and simulators scale both sides alike). */
-export function scaleLimit<T extends { limit: number; burst?: number }>(limit: T, scale: number): T {
-  return {
-    ...limit,
-    limit: limit.limit * scale,
-    ...(limit.burst === undefined ? {} : { burst: limit.burst * scale }),
-  };
+/**
+ * Scales a limit's sustained rate by `scale`, keeping its burst: a simulator scaled the same way speeds
+ * refills up but keeps its bursts, so the client's headroom below the server's burst is preserved.
+ */
+export function scaleLimit<T extends { limit: number }>(limit: T, scale: number): T {
+  return { ...limit, limit: limit.limit * scale };
 }

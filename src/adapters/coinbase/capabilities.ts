@@ -30,5 +30,8 @@ export const COINBASE_TRADES_CAPABILITY: Capability = {
   cost: 1,
 };
 
-/** Public endpoints: 10 requests per second per IP, bursts to 15. */
-export const COINBASE_RATE: RateLimit = { limit: 10, intervalMs: 1000, burst: 15, name: 'public' };
+/**
+ * Public endpoints: 10 requests per second per IP, bursts to 15. The client's burst is 10: the server's
+ * bucket then always holds ≥ 5 spare tokens, absorbing requests that arrive bunched by network jitter.
+ */
+export const COINBASE_RATE: RateLimit = { limit: 10, intervalMs: 1000, burst: 10, name: 'public' };

@@ -28,11 +28,13 @@ export function parseCoinbaseCandles(
     const tsNs = secondsToNs(integer(row[0], `candles[${i}][0]`));
     if (window && (tsNs < window.startNs || tsNs > window.endNs)) continue;
     if (nowNs !== undefined && tsNs + spanNs > nowNs) continue;
+    const low = decimal(row[1], `candles[${i}][1]`);
+    const high = decimal(row[2], `candles[${i}][2]`);
     bars.push({
       tsNs,
-      low: decimal(row[1], `candles[${i}][1]`),
-      high: decimal(row[2], `candles[${i}][2]`),
       open: decimal(row[3], `candles[${i}][3]`),
+      high,
+      low,
       close: decimal(row[4], `candles[${i}][4]`),
       volume: decimal(row[5], `candles[${i}][5]`),
     });

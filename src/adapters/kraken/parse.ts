@@ -32,8 +32,9 @@ function pairRows(result: Record<string, unknown>, what: string): { key: string;
 
 /**
  * Parses `/0/public/OHLC` rows `[time s, o, h, l, c, vwap, volume, count]` (VWAP at 5, volume at 6).
- * A bar whose end is after `nowNs` is still forming and is dropped; without `nowNs` the last row is
- * dropped, as Kraken documents it is always the current bar.
+ * The last row is always the bar still forming: a bar whose end is after `nowNs` is dropped; without
+ * `nowNs`, a bar opening after the sibling `last` (the newest committed bar, in seconds) is dropped, and
+ * without `last` either, the last row.
  */
 export function parseKrakenOhlc(
   result: Record<string, unknown>,
@@ -42,11 +43,19 @@ export function parseKrakenOhlc(
 ): { key: string; bars: OHLCBar[]; last: number | undefined } {
   const { key, rows } = pairRows(result, 'OHLC');
   const spanNs = BigInt(spanS) * 1_000_000_000n;
+  const last = result['last'] === undefined ? undefined : integer(result['last'], 'OHLC.last');
+  const lastNs = last === undefined ? undefined : secondsToNs(last);
   const bars: OHLCBar[] = [];
   for (const [i, raw] of rows.entries()) {
     const row = array(raw, `OHLC[${i}]`);
     const tsNs = secondsToNs(integer(row[0], `OHLC[${i}][0]`));
-    if (nowNs === undefined ? i === rows.length - 1 : tsNs + spanNs > nowNs) continue;
+    const forming =
+      nowNs !== undefined
+        ? tsNs + spanNs > nowNs
+        : lastNs !== undefined
+          ? tsNs > lastNs
+          : i === rows.length - 1;
+    if (forming) continue;
     bars.push({
       tsNs,
       open: decimal(row[1], `OHLC[${i}][1]`),
@@ -56,7 +65,6 @@ export function parseKrakenOhlc(
       volume: decimal(row[6], `OHLC[${i}][6]`),
     });
   }
-  const last = result['last'] === undefined ? undefined : integer(result['last'], 'OHLC.last');
   return { key, bars, last };
 }
 
