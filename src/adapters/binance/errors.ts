@@ -20,8 +20,8 @@ export type ErrorContext = { symbol?: string; span?: number };
 
 /**
  * Maps a failed Binance request to a typed error: `-1121` → `UnknownSymbolError`, `-1120` →
- * `UnsupportedSpanError`, `-1003` / 429 / 418 → `RateLimitedError`, any other coded body →
- * `ExchangeError`; anything else (5xx, HTML) stays the `HTTPError`.
+ * `UnsupportedSpanError`, `-1003` / 429 / 418 → `RateLimitedError`, another coded 4xx body →
+ * `ExchangeError`; a 5xx (the outcome is unknown, Binance says) or an uncoded body stays the `HTTPError`.
  */
 export function binanceError(error: HTTPError, context: ErrorContext = {}): TickwireError {
   const parsed = tryJson(error.body);
@@ -51,7 +51,7 @@ export function binanceError(error: HTTPError, context: ErrorContext = {}): Tick
       { cause: error },
     );
   }
-  if (code !== undefined) {
+  if (code !== undefined && error.status < 500) {
     return new ExchangeError('binance', String(code), `Binance error ${code}: ${msg || error.message}`, {
       cause: error,
     });
