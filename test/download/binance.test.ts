@@ -76,7 +76,7 @@ describe('binance downloads against the simulator (faults on, limits scaled ×20
     expect(built.map((b) => [b.tsNs, b.open, b.high, b.low, b.close])).toEqual(
       bars.map((b) => [b.tsNs, b.open, b.high, b.low, b.close]),
     );
-    built.forEach((b, i) => expect(b.volume).toBeCloseTo(bars[i]!.volume, 9));
+    for (const [i, b] of built.entries()) expect(b.volume).toBeCloseTo(bars[i]!.volume, 9);
     expect(sim.stats().status418).toBe(0);
   });
 });

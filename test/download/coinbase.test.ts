@@ -74,6 +74,6 @@ describe('coinbase downloads against the simulator (faults on, limits scaled ×2
     expect(built.map((b) => [b.tsNs, b.open, b.high, b.low, b.close])).toEqual(
       bars.map((b) => [b.tsNs, b.open, b.high, b.low, b.close]),
     );
-    built.forEach((b, i) => expect(b.volume).toBeCloseTo(bars[i]!.volume, 9));
+    for (const [i, b] of built.entries()) expect(b.volume).toBeCloseTo(bars[i]!.volume, 9);
   });
 });

@@ -55,7 +55,7 @@ describe('kraken downloads against the simulator (faults on, limits scaled ×50 
     expect(bars.map((b) => [b.tsNs, b.open, b.high, b.low, b.close])).toEqual(
       truth.map((b) => [b.tsNs, b.open, b.high, b.low, b.close]),
     );
-    bars.forEach((b, i) => expect(b.volume).toBeCloseTo(truth[i]!.volume, 9));
+    for (const [i, b] of bars.entries()) expect(b.volume).toBeCloseTo(truth[i]!.volume, 9);
   });
 
   it('three hours of trades (overlapping ns-cursor pages) equal the ground truth', async () => {
