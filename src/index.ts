@@ -8,4 +8,5 @@
  */
 export * from './core/index.js';
 export * from './sim/index.js';
+export * from './sinks/index.js';
 export * from './transport/index.js';

@@ -1,6 +1,29 @@
 /**
- * Public exports of `src/transport/http`. Filled in by the issue that builds this part.
+ * Public exports of `src/transport/http`: the retrying JSON client, its shared registry, and the pure
+ * helpers (`parseRetryAfter`, `decideRetry`) that are useful on their own.
+ *
+ * Private: option resolution (`options.ts`) and body reading (`body.ts`).
  *
  * @module
  */
-export {};
+export { buildUrl, HttpClient } from './client.js';
+export { type HttpClientLease, HttpClientRegistry, httpClients } from './registry.js';
+export { parseRetryAfter } from './retry-after.js';
+export {
+  type AttemptFailure,
+  backoffDelay,
+  decideRetry,
+  isRetryableStatus,
+  isThrottleStatus,
+  type RetryDecision,
+  type RetryPolicyOptions,
+  retryAfterDelay,
+} from './retry-policy.js';
+export type {
+  HttpClientOptions,
+  HttpResponse,
+  QueryParams,
+  RequestOptions,
+  ResponseVerdict,
+  RetryInfo,
+} from './types.js';

@@ -3,6 +3,9 @@
  *
  * @module
  */
+export { RateLimiter, type RateLimiterOptions, type RateLimiterStats } from './limiter.js';
+export { RedisRateLimiter } from './redis-limiter.js';
+export type { RedisRateLimiterOptions, UnavailablePolicy } from './redis-options.js';
 export {
   type AcquireOptions,
   type Limiter,

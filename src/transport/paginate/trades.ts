@@ -1,0 +1,182 @@
+/**
+ * `paginateTrades`: every trade in `[startNs, endNs]` (both inclusive, as in the seed), by following the
+ * adapter's opaque cursor until it is exhausted.
+ *
+ * Trades are far denser than one page: a liquid pair trades millions of times a day while a page holds
+ * `cap.maxPerRequest`. Advancing by fixed time windows silently dropped everything past each window's
+ * first page; following the cursor drains the range.
+ *
+ * ## Guarantees
+ *
+ * - **Cursor followed to the end.** The walk stops when `fetchPage` returns a `null` cursor, or when a page
+ *   holds a trade after `endNs` (pages run forward, so nothing later is wanted). An empty page with a new
+ *   cursor is followed: adapters signal the end with `null`.
+ * - **In range, once.** Trades outside `[startNs, endNs]` are dropped. A trade repeated at the edge of two
+ *   pages (Kraken's `since` is inclusive) is yielded once: ids are remembered for the current and the
+ *   previous page only, so memory stays bounded by two pages whatever the range.
+ * - **Order.** Each page is sorted by `tsNs` (stable, so same-nanosecond trades keep the source's order);
+ *   pages are yielded as they come. Output is ascending for sources whose pages run forward, as the
+ *   adapter contract requires.
+ * - **No silent truncation.** A cursor that comes back unchanged, or `maxPages` pages with the cursor still
+ *   live, throws {@link IncompleteRangeError}: `covered` is `[startNs, t)` and `missing` is
+ *   `[t, endNs + 1)`, where `t` is the newest trade time seen (trades at `t` itself may be incomplete, so
+ *   it is counted as missing). A failing `fetchPage` throws the same error with the original as `cause`
+ *   (an `AbortError` propagates as is).
+ * - **Stopping.** `break` requests no further page and aborts the in-flight one through the `{ signal }`
+ *   passed as `fetchPage`'s 5th argument; an aborted `options.signal` rejects promptly with
+ *   {@link AbortError}, also while a page is pending.
+ * - **Validation.** Bad arguments throw {@link ValidationError} synchronously.
+ *
+ * @module
+ */
+import type { NsRange } from '../../core/errors.js';
+import type { Capability, Trade } from '../../core/records.js';
+import { assertNs, assertPositiveInt, assertRange } from '../../core/validate.js';
+import { linkedController } from './abortable.js';
+import {
+  assertCapability,
+  assertFunction,
+  assertOptionalFunction,
+  assertOptionalPositiveInt,
+  assertOptionalSignal,
+  assertOptions,
+} from './args.js';
+import { sameCursor } from './cursor.js';
+import { fetchCursorPage, incomplete, pageFailure, type WalkState } from './cursor-page.js';
+import { RecentKeys } from './dedupe.js';
+import { toPaginator } from './paginator.js';
+import type { FetchExtras, Paginator, ProgressFn } from './types.js';
+
+/**
+ * Fetches one page of trades in `[startNs, endNs]` (inclusive) at or after `cursor` (`null` on the first
+ * call), at most `limit`, oldest first; resolves to `[trades, nextCursor]` with `nextCursor = null` when
+ * there is no more. The 5th argument is optional; see {@link FetchExtras}.
+ */
+export type TradesFetch<C> = (
+  startNs: bigint,
+  endNs: bigint,
+  limit: number,
+  cursor: C | null,
+  extras: FetchExtras,
+) => Promise<[Trade[], C | null]>;
+
+/** Options of {@link paginateTrades}. */
+export type TradesOptions = {
+  /** Called with `(pagesDone, -1, info)` after each page. @default undefined */
+  onProgress?: ProgressFn;
+  /** Most pages to request; reaching it with the cursor still live throws. @default 1_000_000 */
+  maxPages?: number;
+  /** Aborts the iteration: pending and future waits reject with {@link AbortError}. @default undefined */
+  signal?: AbortSignal;
+};
+
+/** Default {@link TradesOptions.maxPages}. */
+export const DEFAULT_MAX_PAGES = 1_000_000;
+
+/**
+ * Paginates trades in `[startNs, endNs]` (inclusive) by cursor. See the module documentation.
+ *
+ * @param fetchPage closure over the adapter's `fetchTradesPage(symbol, …)`
+ * @param cap the source's trades capability (`maxPerRequest` is passed as `limit`)
+ * @param startNs first nanosecond wanted (inclusive)
+ * @param endNs last nanosecond wanted (inclusive)
+ * @throws {ValidationError} synchronously, for a bad argument
+ */
+export function paginateTrades<C>(
+  fetchPage: TradesFetch<C>,
+  cap: Capability,
+  startNs: bigint,
+  endNs: bigint,
+  options: TradesOptions = {},
+): Paginator<Trade> {
+  assertFunction('fetchPage', fetchPage);
+  assertCapability('cap', cap);
+  assertNs('startNs', startNs);
+  assertNs('endNs', endNs);
+  assertRange(startNs, endNs + 1n);
+  assertOptions('options', options);
+  const opts = options ?? {};
+  assertOptionalFunction('options.onProgress', opts.onProgress);
+  assertOptionalPositiveInt('options.maxPages', opts.maxPages);
+  assertOptionalSignal('options.signal', opts.signal);
+  const maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
+  assertPositiveInt('options.maxPages', maxPages);
+  return toPaginator(
+    runTrades(fetchPage, cap.maxPerRequest, startNs, endNs, maxPages, opts.onProgress, opts.signal),
+  );
+}
+
+async function* runTrades<C>(
+  fetchPage: TradesFetch<C>,
+  limit: number,
+  startNs: bigint,
+  endNs: bigint,
+  maxPages: number,
+  onProgress: ProgressFn | undefined,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Trade, void, undefined> {
+  const ctl = linkedController(signal);
+  const requested: NsRange = { startNs, endNs: endNs + 1n };
+  const recent = new RecentKeys<string>();
+  let cursor: C | null = null;
+  let pages = 0;
+  let itemsSoFar = 0;
+  let reachedNs = startNs; // newest trade time seen; everything before it is complete
+
+  const state = (): WalkState => ({
+    requested,
+    covered: reachedNs > startNs ? { startNs, endNs: reachedNs } : undefined,
+    missing: { startNs: reachedNs, endNs: endNs + 1n },
+  });
+
+  try {
+    while (true) {
+      let page: Trade[];
+      let next: C | null;
+      try {
+        [page, next] = await fetchCursorPage(
+          () => fetchPage(startNs, endNs, limit, cursor, { signal: ctl.signal }),
+          ctl.signal,
+        );
+      } catch (error) {
+        throw pageFailure(error, signal, state());
+      }
+      pages++;
+      let pastEnd = false;
+      for (const trade of [...page].sort(byTime)) {
+        if (trade.tsNs > endNs) {
+          pastEnd = true;
+          continue;
+        }
+        if (trade.tsNs < startNs) continue;
+        const seen = recent.has(trade.id);
+        recent.add(trade.id); // also when seen: this page's keys must cover the next page's overlap
+        if (seen) continue;
+        if (trade.tsNs > reachedNs) reachedNs = trade.tsNs;
+        itemsSoFar++;
+        yield trade;
+      }
+      recent.nextPage();
+      if (pastEnd) reachedNs = endNs + 1n;
+      onProgress?.(pages, -1, {
+        itemsSoFar,
+        coveredUntilNs: reachedNs > startNs ? reachedNs : undefined,
+        requests: pages,
+      });
+      if (next === null || pastEnd) return;
+      if (sameCursor(next, cursor)) {
+        throw incomplete(`The trades cursor repeated after ${pages} pages (${String(next)})`, state());
+      }
+      if (pages >= maxPages) {
+        throw incomplete(`maxPages (${maxPages}) reached with the trades cursor still live`, state());
+      }
+      cursor = next;
+    }
+  } finally {
+    ctl.dispose();
+  }
+}
+
+function byTime(a: Trade, b: Trade): number {
+  return a.tsNs < b.tsNs ? -1 : a.tsNs > b.tsNs ? 1 : 0;
+}
