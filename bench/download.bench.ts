@@ -34,7 +34,8 @@ async function ours(kind: 'ohlc' | 'trades', start: bigint, end: bigint): Promis
     const path = kind === 'ohlc' ? '/api/v3/klines' : '/api/v3/aggTrades';
     const pages = sim.stats().byPath[path] ?? 0;
     const stats = sim.stats();
-    if (stats.status429 || stats.status418) console.error(`tickwire ${kind}: ${stats.status429}×429 ${stats.status418}×418`);
+    if (stats.status429 || stats.status418)
+      console.error(`tickwire ${kind}: ${stats.status429}×429 ${stats.status418}×418`);
     return { what: kind, client: 'tickwire', items, pages, seconds, ceilingS: ceiling(kind, pages) };
   } finally {
     await sim.close();
@@ -92,8 +93,12 @@ if (!process.env['SKIP_CCXT']) {
   rows.push(await viaCcxt('trades', tradeStart, NOW));
 }
 
-console.log(`Machine: ${cpus().length} cores, node ${process.version}. Simulator: Binance dialect, 50 ms latency, real limits`);
-console.log(`(6000 weight/min, klines 2, aggTrades 4). tickwire runs at ${BINANCE_RATE.limit}/min, burst ${BINANCE_RATE.burst}.`);
+console.log(
+  `Machine: ${cpus().length} cores, node ${process.version}. Simulator: Binance dialect, 50 ms latency, real limits`,
+);
+console.log(
+  `(6000 weight/min, klines 2, aggTrades 4). tickwire runs at ${BINANCE_RATE.limit}/min, burst ${BINANCE_RATE.burst}.`,
+);
 console.log(`Candles: ${DAYS} days of 1m BTC/USDT; trades: ${TRADE_HOURS} h.\n`);
 console.log('| data | client | records | pages | time (s) | ceiling (s) | ceiling / time |');
 console.log('|---|---|---:|---:|---:|---:|---:|');
