@@ -1,0 +1,121 @@
+/**
+ * The adapter contract: what one exchange provides to the paginators and the download API.
+ *
+ * An adapter converts the exchange's units (ms, s, ns strings, maker/taker sides) into tickwire's
+ * records at its edge, once. Everything above it sees `bigint` ns and taker sides only.
+ *
+ * @module
+ */
+import type { Capability, OHLCBar, Trade } from '../core/records.js';
+import type { Limiter, RateSpec } from '../transport/rate-limit/types.js';
+import type { Market } from './symbols.js';
+
+/** The exchanges tickwire has adapters for. */
+export const EXCHANGES = ['binance', 'coinbase', 'kraken'] as const;
+
+/** One of {@link EXCHANGES}. */
+export type ExchangeId = (typeof EXCHANGES)[number];
+
+/** Options of one page request. */
+export type PageOptions = {
+  /** Aborting rejects the request (and any wait for the rate limiter) with an `AbortError`. */
+  signal?: AbortSignal;
+};
+
+/** An opaque trade cursor: `null` on the first call and once the window is drained. */
+export type TradeCursor = string | null;
+
+/** HTTP options an adapter passes through to its shared HTTP client. */
+export type AdapterHttpOptions = {
+  /** Retries of a transient failure (network, timeout, 5xx, 429). @default 5 */
+  maxRetries?: number;
+  /** Exponential backoff base, in seconds. @default 2 */
+  backoffBase?: number;
+  /** Request timeout, in seconds. @default 30 */
+  timeout?: number;
+  /** Extra headers sent with every request (never logged). @default {} */
+  headers?: Readonly<Record<string, string>>;
+  /** Longest `Retry-After` honoured, in seconds; a longer one fails with `RateLimitedError`. @default 60 */
+  maxRetryAfter?: number;
+};
+
+/** Options every adapter factory accepts. */
+export type AdapterOptions = {
+  /**
+   * Base URL of the exchange's REST API (a simulator, a proxy). No trailing slash needed.
+   * @default the real exchange (`https://api.binance.com`, `https://api.exchange.coinbase.com`, `https://api.kraken.com`)
+   */
+  baseUrl?: string;
+  /**
+   * The rate limiter every request goes through. When omitted, the adapter creates an in-process
+   * limiter with {@link AdapterOptions.rates} for its own use.
+   * @default a private in-process limiter
+   */
+  limiter?: Limiter;
+  /**
+   * Multiplies the exchange's documented rates (limit and burst) — e.g. 10 against a simulator whose
+   * limits are scaled by 10 too. Ignored when `rates` is given.
+   * @default 1
+   */
+  rateScale?: number;
+  /** Replaces the exchange's documented rates entirely. @default the exchange's documented rates */
+  rates?: RateSpec;
+  /** HTTP client options. @default {} */
+  http?: AdapterHttpOptions;
+};
+
+/**
+ * One exchange. Page fetchers follow the seed's contract so the application (or the download API) binds
+ * them in a closure over symbol and span and hands them to a paginator.
+ */
+export interface ExchangeAdapter {
+  /** The exchange id. */
+  readonly id: ExchangeId;
+  /** What the candle endpoint offers (page size, direction, spans in seconds, request cost). */
+  readonly ohlcCapability: Capability;
+  /** What the trade endpoint offers (page size, direction, request cost). */
+  readonly tradesCapability: Capability;
+  /**
+   * How many of the newest bars the candle endpoint can serve at all, when it is capped (Kraken: 720).
+   * `undefined` means the whole history is reachable.
+   */
+  readonly ohlcHistoryBars: number | undefined;
+  /** The rate limits this adapter acquires against, already scaled. */
+  readonly rates: RateSpec;
+  /**
+   * Resolves any accepted spelling (`BTC/USDT`, `BTCUSDT`, `XBTUSD`, `XXBTZUSD`...) to the exchange's
+   * market, fetching the market list once. Throws `UnknownSymbolError` with near matches.
+   */
+  resolveSymbol(symbol: string, options?: PageOptions): Promise<Market>;
+  /** The exchange's current time, epoch ns (one request; used to refuse ranges in the future). */
+  serverTimeNs(options?: PageOptions): Promise<bigint>;
+  /**
+   * Finished bars with open time in `[startNs, endNs]` (both inclusive), ascending, at most `limit`.
+   * @param span bar length in seconds; one of `ohlcCapability.spans`
+   */
+  fetchOhlcPage(
+    symbol: string,
+    span: number,
+    startNs: bigint,
+    endNs: bigint,
+    limit: number,
+    options?: PageOptions,
+  ): Promise<OHLCBar[]>;
+  /**
+   * One page of trades inside `[startNs, endNs]` (inclusive), ascending, and the cursor of the next page
+   * (`null` when the window is drained). Pass `cursor = null` for the first page.
+   */
+  fetchTradesPage(
+    symbol: string,
+    startNs: bigint,
+    endNs: bigint,
+    limit: number,
+    cursor: TradeCursor,
+    options?: PageOptions,
+  ): Promise<[Trade[], TradeCursor]>;
+  /** Releases the HTTP client lease (and the private limiter, if any). Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Builds an adapter. */
+export type AdapterFactory = (options?: AdapterOptions) => ExchangeAdapter;

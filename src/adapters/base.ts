@@ -1,0 +1,126 @@
+/**
+ * What every adapter shares: the REST transport it calls through, the market list fetched once and
+ * cached, and the exchange's clock.
+ *
+ * @module
+ */
+import type { Capability, OHLCBar, Trade } from '../core/records.js';
+import type { RateSpec } from '../transport/rate-limit/types.js';
+import type { ExchangeAdapter, ExchangeId, PageOptions, TradeCursor } from './adapter.js';
+import { type Market, MarketIndex } from './symbols.js';
+
+/** Query parameters; `undefined` values are left out. */
+export type RestParams = Readonly<Record<string, string | number | undefined>>;
+
+/** Options of one REST call. */
+export type RestCallOptions = {
+  /** Aborts the call and any wait for the limiter. */
+  signal?: AbortSignal;
+  /** Rate-limit cost (request weight). @default 1 */
+  cost?: number;
+};
+
+/**
+ * The one call adapters make: a GET returning parsed JSON, with retries, rate limiting and error
+ * classification done underneath (the shared `HttpClient` satisfies it).
+ */
+export interface RestTransport {
+  /** GETs `url` with `params` and returns the parsed JSON body; throws `HTTPError` for a failing status. */
+  get<T>(url: string, params?: RestParams, options?: RestCallOptions): Promise<T>;
+}
+
+/** Releases what an adapter holds (its HTTP lease, its private limiter). */
+export type Release = () => void | Promise<void>;
+
+/**
+ * The parts of {@link ExchangeAdapter} every exchange implements the same way: symbol resolution over
+ * a cached market list and closing.
+ */
+export abstract class BaseAdapter implements ExchangeAdapter {
+  abstract readonly id: ExchangeId;
+  abstract readonly ohlcCapability: Capability;
+  abstract readonly tradesCapability: Capability;
+  readonly ohlcHistoryBars: number | undefined = undefined;
+  /** The already scaled rates this adapter acquires against. */
+  readonly rates: RateSpec;
+  /** The REST base URL, without a trailing slash. */
+  protected readonly baseUrl: string;
+  /** The transport every call goes through. */
+  protected readonly http: RestTransport;
+  #markets: Promise<MarketIndex> | undefined;
+  #release: Release | undefined;
+
+  constructor(baseUrl: string, http: RestTransport, rates: RateSpec, release?: Release) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.http = http;
+    this.rates = rates;
+    this.#release = release;
+  }
+
+  /** Fetches and parses the exchange's market list (called once; the result is cached). */
+  protected abstract loadMarkets(options?: PageOptions): Promise<Market[]>;
+
+  /** The exchange's markets, fetched once; a failed fetch is retried on the next call. */
+  markets(options?: PageOptions): Promise<MarketIndex> {
+    if (!this.#markets) {
+      const loading = this.loadMarkets(options).then((list) => new MarketIndex(this.id, list));
+      this.#markets = loading;
+      loading.catch(() => {
+        if (this.#markets === loading) this.#markets = undefined;
+      });
+    }
+    return this.#markets;
+  }
+
+  async resolveSymbol(symbol: string, options?: PageOptions): Promise<Market> {
+    return (await this.markets(options)).resolve(symbol);
+  }
+
+  abstract serverTimeNs(options?: PageOptions): Promise<bigint>;
+
+  abstract fetchOhlcPage(
+    symbol: string,
+    span: number,
+    startNs: bigint,
+    endNs: bigint,
+    limit: number,
+    options?: PageOptions,
+  ): Promise<OHLCBar[]>;
+
+  abstract fetchTradesPage(
+    symbol: string,
+    startNs: bigint,
+    endNs: bigint,
+    limit: number,
+    cursor: TradeCursor,
+    options?: PageOptions,
+  ): Promise<[Trade[], TradeCursor]>;
+
+  async close(): Promise<void> {
+    const release = this.#release;
+    this.#release = undefined;
+    await release?.();
+  }
+
+  /** A full URL for `path` under the base URL. */
+  protected url(path: string): string {
+    return `${this.baseUrl}${path}`;
+  }
+}
+
+/** Keeps the bars with open time in `[startNs, endNs]`. */
+export function inWindow<T extends { tsNs: bigint }>(items: T[], startNs: bigint, endNs: bigint): T[] {
+  return items.filter((b) => b.tsNs >= startNs && b.tsNs <= endNs);
+}
+
+/** Epoch ns → epoch ms, rounded up (the first ms at or after `ns`). */
+export function ceilMs(ns: bigint): number {
+  const ms = ns / 1_000_000n;
+  return Number(ns % 1_000_000n > 0n ? ms + 1n : ms);
+}
+
+/** Epoch ns → epoch ms, rounded down. */
+export function floorMs(ns: bigint): number {
+  const ms = ns / 1_000_000n;
+  return Number(ns % 1_000_000n < 0n ? ms - 1n : ms);
+}

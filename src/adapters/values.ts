@@ -1,0 +1,73 @@
+/**
+ * Small readers every exchange parser shares: a decimal string or number to a finite number, an
+ * integer, an array, with a `ProtocolError` naming the field when the payload has another shape.
+ *
+ * @module
+ */
+import { ProtocolError } from '../core/errors.js';
+
+/** A decimal string (`"0.01634790"`) or JSON number → finite number. */
+export function decimal(value: unknown, field: string): number {
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : NaN;
+  if (!Number.isFinite(n))
+    throw new ProtocolError(`Expected a decimal in ${field}`, JSON.stringify(value) ?? '');
+  return n;
+}
+
+/** A safe integer given as a number or a digit string → number. */
+export function integer(value: unknown, field: string): number {
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^-?\d+$/.test(value)
+        ? Number(value)
+        : NaN;
+  if (!Number.isSafeInteger(n))
+    throw new ProtocolError(`Expected an integer in ${field}`, JSON.stringify(value) ?? '');
+  return n;
+}
+
+/** Asserts an array. */
+export function array(value: unknown, field: string): unknown[] {
+  if (!Array.isArray(value))
+    throw new ProtocolError(`Expected an array in ${field}`, JSON.stringify(value) ?? '');
+  return value;
+}
+
+/** Asserts a plain object. */
+export function object(value: unknown, field: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ProtocolError(`Expected an object in ${field}`, JSON.stringify(value) ?? '');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Asserts a non-empty string. */
+export function text(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new ProtocolError(`Expected a string in ${field}`, JSON.stringify(value) ?? '');
+  }
+  return value;
+}
+
+/** Parses a JSON error body, returning `undefined` when it is not JSON. */
+export function tryJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Scales a limit's sustained rate by `scale`, keeping its burst: a simulator scaled the same way speeds
+ * refills up but keeps its bursts, so the client's headroom below the server's burst is preserved.
+ */
+export function scaleLimit<T extends { limit: number }>(limit: T, scale: number): T {
+  return { ...limit, limit: limit.limit * scale };
+}

@@ -1,0 +1,318 @@
+/**
+ * `download.ohlc` and `download.trades`: a range of records as an async iterable, with a completeness
+ * report that says exactly which ranges were delivered and which were not.
+ *
+ * @module
+ */
+import type { AdapterOptions, ExchangeAdapter } from '../adapters/adapter.js';
+import { createAdapter } from '../adapters/registry.js';
+import {
+  type NsRange,
+  UnsupportedRangeError,
+  UnsupportedSpanError,
+  ValidationError,
+} from '../core/errors.js';
+import type { OHLCBar, Trade } from '../core/records.js';
+import { alignDown, formatIsoNs, formatSpan, spanToNs } from '../core/time.js';
+import { type ProgressInfo, paginateOhlc, paginateTrades } from '../transport/paginate/index.js';
+import { barsFromTrades } from './aggregate.js';
+import {
+  type DownloadOhlcOptions,
+  type DownloadOptions,
+  type DownloadTradesOptions,
+  type Resolved,
+  resolveCommon,
+  resolveOhlc,
+} from './options.js';
+import { addRange, type DownloadReport, minNs, missingFrom } from './report.js';
+
+/**
+ * A running download: iterate it once with `for await`. `report` settles when the iteration ends
+ * (completed, failed, or stopped early) and never rejects; a failed iteration also throws, with an
+ * `IncompleteRangeError` (its `missing` names the gap) or the typed error that stopped it.
+ */
+export type Download<T> = AsyncIterable<T> &
+  AsyncDisposable & {
+    /** The completeness report, once the iteration has ended. */
+    readonly report: Promise<DownloadReport>;
+  };
+
+/** How far ahead of the exchange's clock an `end` may lie before it counts as "in the future", in ns. */
+const FUTURE_TOLERANCE_NS = 60_000_000_000n;
+
+type State = { report: DownloadReport; range: NsRange };
+
+function adapterFor(options: DownloadOptions): { adapter: ExchangeAdapter; owned: boolean } {
+  if (options.adapter) return { adapter: options.adapter, owned: false };
+  const adapterOptions: AdapterOptions = {};
+  if (options.baseUrl !== undefined) adapterOptions.baseUrl = options.baseUrl;
+  if (options.limiter !== undefined) adapterOptions.limiter = options.limiter;
+  if (options.rateScale !== undefined) adapterOptions.rateScale = options.rateScale;
+  if (options.rates !== undefined) adapterOptions.rates = options.rates;
+  if (options.http !== undefined) adapterOptions.http = options.http;
+  return { adapter: createAdapter(options.exchange, adapterOptions), owned: true };
+}
+
+function makeDownload<T>(
+  kind: DownloadReport['kind'],
+  resolved: Resolved & { span?: number },
+  body: (state: State) => AsyncGenerator<T, void, undefined>,
+): Download<T> {
+  const state: State = {
+    range: { startNs: resolved.startNs, endNs: resolved.endNs },
+    report: {
+      kind,
+      exchange: resolved.exchange,
+      symbol: resolved.symbol,
+      ...(resolved.span === undefined ? {} : { span: resolved.span }),
+      requested: { startNs: resolved.startNs, endNs: resolved.endNs },
+      delivered: [],
+      missing: [],
+      complete: false,
+      items: 0,
+      pages: 0,
+    },
+  };
+  let settle!: (r: DownloadReport) => void;
+  const report = new Promise<DownloadReport>((resolve) => {
+    settle = resolve;
+  });
+  let started = false;
+  async function* wrapped(): AsyncGenerator<T, void, undefined> {
+    let ended = false;
+    let lastNs: bigint | undefined;
+    try {
+      for await (const item of body(state)) {
+        state.report.items++;
+        lastNs = (item as { tsNs: bigint }).tsNs;
+        yield item;
+      }
+      ended = true;
+    } catch (error) {
+      ended = true;
+      throw error;
+    } finally {
+      const r = state.report;
+      if (!ended) {
+        // The consumer stopped early (break, return, disposal): say so rather than claim anything beyond.
+        const from = lastNs === undefined ? state.range.startNs : lastNs + 1n;
+        r.delivered = lastNs === undefined ? [] : [{ startNs: state.range.startNs, endNs: from }];
+        r.missing.push({
+          range: { startNs: from, endNs: state.range.endNs },
+          reason: 'the consumer stopped the iteration',
+        });
+      }
+      r.complete = r.missing.length === 0 && covers(r.delivered, r.requested);
+      settle(r);
+    }
+  }
+  const gen = wrapped();
+  return {
+    report,
+    [Symbol.asyncIterator]() {
+      if (started) throw new ValidationError('download', 'iterated twice', 'a download iterated once');
+      started = true;
+      return gen;
+    },
+    async [Symbol.asyncDispose]() {
+      await gen.return(undefined);
+    },
+  };
+}
+
+function covers(delivered: readonly NsRange[], requested: NsRange): boolean {
+  const [only] = delivered;
+  return (
+    delivered.length === 1 &&
+    only !== undefined &&
+    only.startNs <= requested.startNs &&
+    only.endNs >= requested.endNs
+  );
+}
+
+function progress(
+  options: DownloadOptions,
+  state: State,
+  done: number,
+  total: number,
+  info: ProgressInfo,
+): void {
+  state.report.pages = info.requests;
+  options.onProgress?.({
+    done,
+    total,
+    items: state.report.items,
+    pages: info.requests,
+    ...(info.coveredUntilNs === undefined ? {} : { coveredUntilNs: info.coveredUntilNs }),
+  });
+}
+
+/** Records a failure: what the error says was covered and missing, plus the untouched tail. */
+function recordFailure(state: State, error: unknown, from: bigint, to: bigint): void {
+  const { covered, missing } = missingFrom(error, { startNs: from, endNs: to });
+  for (const c of covered) addRange(state.report.delivered, c);
+  state.report.missing.push(...missing);
+}
+
+/** Refuses a range that starts at or after the exchange's clock, or ends well after it. */
+function futureCheck(resolved: Resolved, options: DownloadOptions, nowNs: bigint): void {
+  if (resolved.startNs >= nowNs) {
+    throw new ValidationError(
+      'options.start',
+      options.start,
+      `a time before ${resolved.exchange}'s current time ${formatIsoNs(nowNs)}`,
+    );
+  }
+  if (resolved.endNs > nowNs + FUTURE_TOLERANCE_NS) {
+    throw new ValidationError(
+      'options.end',
+      options.end,
+      `a time at or before ${resolved.exchange}'s current time ${formatIsoNs(nowNs)}`,
+    );
+  }
+}
+
+/**
+ * Downloads candles of `span` over `[start, end)` (the bar containing `start` is the first). Bars not
+ * yet closed at the exchange's time are not delivered and are reported as missing.
+ *
+ * @throws ValidationError synchronously for a bad option; `UnknownExchangeError` for an unknown exchange
+ */
+export function downloadOhlc(options: DownloadOhlcOptions): Download<OHLCBar> {
+  const resolved = resolveOhlc(options);
+  const { adapter, owned } = adapterFor(options);
+  return makeDownload('ohlc', resolved, (state) => runOhlc(options, resolved, adapter, owned, state));
+}
+
+async function* runOhlc(
+  options: DownloadOhlcOptions,
+  resolved: ReturnType<typeof resolveOhlc>,
+  adapter: ExchangeAdapter,
+  owned: boolean,
+  state: State,
+): AsyncGenerator<OHLCBar, void, undefined> {
+  const { span, endNs } = resolved;
+  const signal = options.signal;
+  const spanNs = spanToNs(span);
+  let position = resolved.startNs;
+  try {
+    const spans = adapter.ohlcCapability.spans ?? [];
+    if (!spans.includes(span)) throw new UnsupportedSpanError(adapter.id, span, spans);
+    const market = await adapter.resolveSymbol(resolved.symbol, { signal });
+    state.report.symbol = market.symbol;
+    const nowNs = await adapter.serverTimeNs({ signal });
+    futureCheck(resolved, options, nowNs);
+    const closedUntil = alignDown(nowNs, span); // bars opening before it have closed
+    const servedEnd = minNs(endNs, closedUntil);
+    const startNs = alignDown(resolved.startNs, span);
+    position = startNs;
+    let candlesFrom = startNs;
+    if (adapter.ohlcHistoryBars !== undefined) {
+      // Keep one bar of margin: the exchange's window moves on while the download runs.
+      const earliest = closedUntil - BigInt(adapter.ohlcHistoryBars - 2) * spanNs;
+      if (startNs < earliest) {
+        if (!options.ohlcFromTrades) {
+          throw new UnsupportedRangeError(
+            `${adapter.id} serves only its newest ${adapter.ohlcHistoryBars} ${formatSpan(span)} candles; bars before ` +
+              `${formatIsoNs(earliest)} cannot be downloaded as candles (requested start ${formatIsoNs(resolved.startNs)}). ` +
+              `Start at or after ${formatIsoNs(earliest)}, or pass ohlcFromTrades: true to build older bars from trades.`,
+            { startNs, endNs: earliest },
+          );
+        }
+        candlesFrom = minNs(earliest, servedEnd);
+        const trades = paginateTrades<string>(
+          (s, e, limit, cursor, extras) => adapter.fetchTradesPage(market.id, s, e, limit, cursor, extras),
+          adapter.tradesCapability,
+          startNs,
+          candlesFrom - 1n,
+          {
+            ...(signal ? { signal } : {}),
+            ...(resolved.maxPages ? { maxPages: resolved.maxPages } : {}),
+            onProgress: (d, t, info) => progress(options, state, d, t, info),
+          },
+        );
+        yield* barsFromTrades(trades, span);
+        addRange(state.report.delivered, { startNs: resolved.startNs, endNs: candlesFrom });
+        position = candlesFrom;
+      }
+    }
+    if (candlesFrom < servedEnd) {
+      const pages = paginateOhlc(
+        (s, e, limit, extras) => adapter.fetchOhlcPage(market.id, span, s, e, limit, extras),
+        adapter.ohlcCapability,
+        candlesFrom,
+        servedEnd,
+        span,
+        {
+          concurrency: resolved.concurrency,
+          ...(signal ? { signal } : {}),
+          onProgress: (d, t, info) => progress(options, state, d, t, info),
+        },
+      );
+      yield* pages;
+    }
+    addRange(state.report.delivered, { startNs: resolved.startNs, endNs: servedEnd });
+    if (servedEnd < endNs) {
+      state.report.missing.push({
+        range: { startNs: servedEnd, endNs },
+        reason: `bars from ${formatIsoNs(servedEnd)} have not closed yet at ${adapter.id}'s time ${formatIsoNs(nowNs)}`,
+      });
+    }
+  } catch (error) {
+    recordFailure(state, error, position, endNs);
+    throw error;
+  } finally {
+    if (owned) await adapter.close();
+  }
+}
+
+/**
+ * Downloads every trade in `[start, end)`, ascending, each once.
+ *
+ * @throws ValidationError synchronously for a bad option; `UnknownExchangeError` for an unknown exchange
+ */
+export function downloadTrades(options: DownloadTradesOptions): Download<Trade> {
+  const resolved = resolveCommon(options);
+  const { adapter, owned } = adapterFor(options);
+  return makeDownload('trades', resolved, (state) => runTrades(options, resolved, adapter, owned, state));
+}
+
+async function* runTrades(
+  options: DownloadTradesOptions,
+  resolved: Resolved,
+  adapter: ExchangeAdapter,
+  owned: boolean,
+  state: State,
+): AsyncGenerator<Trade, void, undefined> {
+  const signal = options.signal;
+  try {
+    const market = await adapter.resolveSymbol(resolved.symbol, { signal });
+    state.report.symbol = market.symbol;
+    const nowNs = await adapter.serverTimeNs({ signal });
+    futureCheck(resolved, options, nowNs);
+    const servedEnd = minNs(resolved.endNs, nowNs);
+    yield* paginateTrades<string>(
+      (s, e, limit, cursor, extras) => adapter.fetchTradesPage(market.id, s, e, limit, cursor, extras),
+      adapter.tradesCapability,
+      resolved.startNs,
+      servedEnd - 1n,
+      {
+        ...(signal ? { signal } : {}),
+        ...(resolved.maxPages ? { maxPages: resolved.maxPages } : {}),
+        onProgress: (d, t, info) => progress(options, state, d, t, info),
+      },
+    );
+    addRange(state.report.delivered, { startNs: resolved.startNs, endNs: servedEnd });
+    if (servedEnd < resolved.endNs) {
+      state.report.missing.push({
+        range: { startNs: servedEnd, endNs: resolved.endNs },
+        reason: `trades after ${adapter.id}'s current time ${formatIsoNs(nowNs)} do not exist yet`,
+      });
+    }
+  } catch (error) {
+    recordFailure(state, error, resolved.startNs, resolved.endNs);
+    throw error;
+  } finally {
+    if (owned) await adapter.close();
+  }
+}

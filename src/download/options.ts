@@ -1,0 +1,126 @@
+/**
+ * Options of the download API, validated once when a download is created.
+ *
+ * @module
+ */
+import type { AdapterHttpOptions, ExchangeAdapter } from '../adapters/adapter.js';
+import { ValidationError } from '../core/errors.js';
+import { parseSpan, type TimeInput, toNs } from '../core/time.js';
+import { assertPositiveInt, assertSignal } from '../core/validate.js';
+import type { Limiter, RateSpec } from '../transport/rate-limit/types.js';
+
+/** Progress of a download, reported after each page. */
+export type DownloadProgress = {
+  /** Windows (candles) or pages (trades) done. */
+  done: number;
+  /** Windows in total (candles); -1 when unknown (trades). */
+  total: number;
+  /** Records yielded so far. */
+  items: number;
+  /** Page requests made so far. */
+  pages: number;
+  /** Everything before this time has been delivered (epoch ns), when known. */
+  coveredUntilNs?: bigint;
+};
+
+/** Options shared by {@link DownloadOhlcOptions} and {@link DownloadTradesOptions}. */
+export type DownloadOptions = {
+  /** Exchange id: `'binance'`, `'coinbase'` or `'kraken'`. */
+  exchange: string;
+  /** Symbol in any accepted spelling: `BTC/USDT`, `BTCUSDT`, `BTC-USD`, `XBTUSD`, `XXBTZUSD`. */
+  symbol: string;
+  /** Start of the range (inclusive): epoch ns, a `Date`, or an ISO 8601 string. */
+  start: TimeInput;
+  /** End of the range (exclusive): epoch ns, a `Date`, an ISO 8601 string, or `"now"`. */
+  end: TimeInput;
+  /** REST base URL (a simulator, a proxy). @default the real exchange */
+  baseUrl?: string;
+  /** Aborts the download; the iteration rejects with `AbortError`. @default undefined */
+  signal?: AbortSignal;
+  /** Called after each page. @default undefined */
+  onProgress?: (progress: DownloadProgress) => void;
+  /** Rate limiter shared with other work (in-process or Redis). @default one in-process limiter per exchange */
+  limiter?: Limiter;
+  /** Multiplies the exchange's documented rates (ignored with `rates`). @default 1 */
+  rateScale?: number;
+  /** Replaces the exchange's documented rates. @default the documented rates */
+  rates?: RateSpec;
+  /** HTTP client options (retries, backoff, timeout, headers). @default {} */
+  http?: AdapterHttpOptions;
+  /** Use this adapter instead of creating one; it is not closed by the download. @default a new adapter */
+  adapter?: ExchangeAdapter;
+  /** Most page requests for one cursor walk before the download fails naming the missing range. @default 1_000_000 */
+  maxPages?: number;
+};
+
+/** Options of `download.ohlc`. */
+export type DownloadOhlcOptions = DownloadOptions & {
+  /** Bar span: `'1m'`, `'1h'`, ... or seconds. */
+  span: string | number;
+  /**
+   * Windows fetched at once. The default keeps enough requests in flight that the rate limit, not the
+   * round-trip latency, bounds the speed (e.g. Binance's 50 klines pages/s at 50 ms latency needs ≥ 3).
+   * @default 8
+   */
+  concurrency?: number;
+  /**
+   * Build bars older than the exchange's candle history (Kraken keeps only its newest 720) from trades.
+   * Without it such a range is refused with `UnsupportedRangeError`.
+   * @default false
+   */
+  ohlcFromTrades?: boolean;
+};
+
+/** Options of `download.trades`. */
+export type DownloadTradesOptions = DownloadOptions;
+
+/** Default {@link DownloadOhlcOptions.concurrency}. */
+export const DEFAULT_CONCURRENCY = 8;
+
+/** Validated common settings. */
+export type Resolved = {
+  exchange: string;
+  symbol: string;
+  startNs: bigint;
+  endNs: bigint;
+  maxPages: number | undefined;
+};
+
+/** Validates the options both kinds share; throws `ValidationError` naming the option. */
+export function resolveCommon(options: DownloadOptions): Resolved {
+  if (typeof options !== 'object' || options === null)
+    throw new ValidationError('options', options, 'an object');
+  if (typeof options.exchange !== 'string') {
+    throw new ValidationError('options.exchange', options.exchange, 'an exchange id such as "binance"');
+  }
+  if (typeof options.symbol !== 'string' || options.symbol.trim() === '') {
+    throw new ValidationError('options.symbol', options.symbol, 'a symbol such as "BTC/USDT"');
+  }
+  const startNs = toNs(options.start, 'options.start');
+  const endNs = toNs(options.end, 'options.end');
+  if (startNs >= endNs) {
+    throw new ValidationError(
+      'options.start',
+      options.start,
+      `a time before options.end (${String(options.end)})`,
+    );
+  }
+  assertSignal('options.signal', options.signal);
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new ValidationError('options.onProgress', options.onProgress, 'a function');
+  }
+  if (options.maxPages !== undefined) assertPositiveInt('options.maxPages', options.maxPages);
+  return { exchange: options.exchange, symbol: options.symbol, startNs, endNs, maxPages: options.maxPages };
+}
+
+/** Validates the candle options. */
+export function resolveOhlc(options: DownloadOhlcOptions): Resolved & { span: number; concurrency: number } {
+  const common = resolveCommon(options);
+  const span = parseSpan(options.span, 'options.span');
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  assertPositiveInt('options.concurrency', concurrency);
+  if (options.ohlcFromTrades !== undefined && typeof options.ohlcFromTrades !== 'boolean') {
+    throw new ValidationError('options.ohlcFromTrades', options.ohlcFromTrades, 'a boolean');
+  }
+  return { ...common, span, concurrency };
+}
