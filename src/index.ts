@@ -6,7 +6,9 @@
  *
  * @packageDocumentation
  */
+export * from './adapters/index.js';
 export * from './core/index.js';
+export * from './download/index.js';
 export * from './sim/index.js';
 export * from './sinks/index.js';
 export * from './transport/index.js';
