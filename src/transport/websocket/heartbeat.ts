@@ -65,6 +65,8 @@ export class Heartbeat {
   #lastActivityMs: number;
   #lastPingMs: number;
   #suspended = false;
+  #tickMs = 0;
+  #lastTickMs: number;
 
   constructor(
     options: { readonly pingIntervalMs: number; readonly idleTimeoutMs: number },
@@ -75,9 +77,10 @@ export class Heartbeat {
     this.#idleTimeoutMs = options.idleTimeoutMs;
     this.#hooks = hooks;
     this.#now = now;
-    this.#lastActivityMs = this.#lastPingMs = now();
+    this.#lastActivityMs = this.#lastPingMs = this.#lastTickMs = now();
     const tick = livenessTickMs(this.#pingIntervalMs, this.#idleTimeoutMs);
     if (tick !== undefined) {
+      this.#tickMs = tick;
       this.#timer = setInterval(() => this.#tick(), tick);
       // The socket keeps the process alive while it is open; this timer must never do so on its own.
       this.#timer.unref();
@@ -106,8 +109,14 @@ export class Heartbeat {
   }
 
   #tick(): void {
-    if (this.#suspended) return;
     const nowMs = this.#now();
+    const lateMs = nowMs - this.#lastTickMs - this.#tickMs;
+    this.#lastTickMs = nowMs;
+    if (this.#suspended) return;
+    // A tick that fires much later than planned means the event loop was blocked (a busy consumer,
+    // a long synchronous parse). Timers run before I/O is polled, so frames that arrived meanwhile
+    // are not counted yet: time the process could not read must not count as the peer's silence.
+    if (lateMs > this.#tickMs) this.#lastActivityMs += lateMs;
     if (this.activity !== this.#seenActivity) {
       this.#seenActivity = this.activity;
       this.#lastActivityMs = nowMs;

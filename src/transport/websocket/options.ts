@@ -78,7 +78,7 @@ export type WebSocketOptions = {
   parseErrors?: 'skip' | 'fail';
   /** Called for each frame `parseMessage` could not parse (with `parseErrors: 'skip'`). @default undefined */
   onParseError?: (error: ProtocolError, raw: string | Buffer) => void;
-  /** Called before each backoff wait, e.g. to log or to meter reconnects. @default undefined */
+  /** Called before each backoff wait, e.g. to log or to meter reconnects; if it throws, the stream ends with that error. @default undefined */
   onReconnectScheduled?: (info: ReconnectScheduled) => void;
   /** Aborting it stops every stream of the feed, like `stop()`: the iterator completes. @default undefined */
   signal?: AbortSignal;
