@@ -75,6 +75,8 @@ export class FeedIterator<T> implements FeedStream<T | FeedEvent> {
   readonly #parse: ParseFrame<T> | undefined;
   readonly #policy: ParsePolicy;
   readonly #ctx = new Context();
+  #array: readonly T[] | undefined;
+  #index = 0;
   #sync: Iterator<T> | undefined;
   #async: AsyncIterator<T> | undefined;
   #raw: string | Buffer = '';
@@ -105,7 +107,10 @@ export class FeedIterator<T> implements FeedStream<T | FeedEvent> {
 
   next(): Promise<IteratorResult<T | FeedEvent, undefined>> {
     // Overlapping calls (not made by for-await) are served in order.
-    if (this.#pending !== undefined) return this.#pending.then(() => this.next());
+    if (this.#pending !== undefined) {
+      const after = (): Promise<IteratorResult<T | FeedEvent, undefined>> => this.next();
+      return this.#pending.then(after, after);
+    }
     if (!this.#started) {
       this.#started = true;
       this.#session.start();
@@ -139,7 +144,7 @@ export class FeedIterator<T> implements FeedStream<T | FeedEvent> {
     this.#closed = true;
     const sync = this.#sync;
     const asyncIt = this.#async;
-    this.#sync = this.#async = undefined;
+    this.#sync = this.#async = this.#array = undefined;
     try {
       sync?.return?.();
     } catch {
@@ -153,6 +158,12 @@ export class FeedIterator<T> implements FeedStream<T | FeedEvent> {
   #pull(): IteratorResult<T | FeedEvent, undefined> | typeof PENDING {
     for (;;) {
       if (this.#closed) return DONE;
+      const array = this.#array;
+      if (array !== undefined) {
+        // Arrays are walked by index: no iterator object, no protocol call per record.
+        if (this.#index < array.length) return { value: array[this.#index++] as T, done: false };
+        this.#array = undefined;
+      }
       const sync = this.#sync;
       if (sync !== undefined) {
         let r: IteratorResult<T>;
@@ -174,7 +185,7 @@ export class FeedIterator<T> implements FeedStream<T | FeedEvent> {
         if (ended !== undefined) throw ended.error;
         return DONE;
       }
-      if ((entry as Partial<FeedEvent>)[FEED_EVENT] === true) {
+      if (typeof entry !== 'string' && (entry as Partial<FeedEvent>)[FEED_EVENT] === true) {
         const event = entry as FeedEvent;
         if (event.kind === 'connected' || event.kind === 'reconnected')
           this.#ctx.connection = event.connection;
@@ -188,7 +199,10 @@ export class FeedIterator<T> implements FeedStream<T | FeedEvent> {
       let out: Iterable<T> | AsyncIterable<T>;
       try {
         out = parse(raw, this.#ctx);
-        if (typeof (out as Iterable<T>)[Symbol.iterator] === 'function') {
+        if (Array.isArray(out)) {
+          this.#array = out as readonly T[];
+          this.#index = 0;
+        } else if (typeof (out as Iterable<T>)[Symbol.iterator] === 'function') {
           this.#sync = (out as Iterable<T>)[Symbol.iterator]();
         } else {
           this.#async = (out as AsyncIterable<T>)[Symbol.asyncIterator]();

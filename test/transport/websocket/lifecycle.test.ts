@@ -104,6 +104,35 @@ describe('WebSocketBase lifecycle', () => {
     }
   });
 
+  it('a handshake that never completes times out, counts as a failed attempt, and is retried', async () => {
+    const sockets: Socket[] = [];
+    const raw: Server = createServer((s) => {
+      sockets.push(s);
+      s.on('error', () => undefined);
+    });
+    raw.listen(0, '127.0.0.1');
+    await once(raw, 'listening');
+    try {
+      const port = (raw.address() as AddressInfo).port;
+      const feed = new TestFeed(`ws://127.0.0.1:${port}/`, {
+        handshakeTimeoutMs: 100,
+        initialDelayMs: 1,
+        maxReconnectAttempts: 1,
+      });
+      const t0 = performance.now();
+      await expect(drain(feed.stream())).rejects.toMatchObject({
+        name: 'ReconnectExhaustedError',
+        attempts: 2,
+        cause: { message: expect.stringMatching(/timed out/) },
+      });
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
+      expect(sockets).toHaveLength(2);
+    } finally {
+      for (const s of sockets) s.destroy();
+      raw.close();
+    }
+  });
+
   it('break closes the socket with 1000 and stops reading', async () => {
     server = await startScriptedServer({ onConnection: ticker(2) });
     const feed = new TestFeed(server.url);
