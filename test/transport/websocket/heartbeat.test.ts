@@ -60,4 +60,32 @@ describe('Heartbeat (fake timers: only the arithmetic of one timer)', () => {
       vi.useRealTimers();
     }
   });
+
+  it('a blocked event loop does not count as the peer going silent', () => {
+    vi.useFakeTimers();
+    try {
+      let now = 0;
+      const dead = vi.fn();
+      const hb = new Heartbeat(
+        { pingIntervalMs: 100, idleTimeoutMs: 400 },
+        { ping: () => {}, dead },
+        () => now,
+      );
+      now += 25;
+      vi.advanceTimersByTime(25);
+      // The process was busy for 2 s: the next tick runs late, before any socket read.
+      now += 2000;
+      vi.advanceTimersByTime(25);
+      expect(dead).not.toHaveBeenCalled();
+      // Real silence after the stall is still caught.
+      for (let i = 0; i < 20; i++) {
+        now += 25;
+        vi.advanceTimersByTime(25);
+      }
+      expect(dead).toHaveBeenCalledTimes(1);
+      hb.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
