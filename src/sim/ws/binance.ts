@@ -81,7 +81,9 @@ class BinanceSession implements WsSession {
     const o = this.#ctx.options;
     const now = c.now();
     if (c.closed) return;
-    if (now - c.lastPongAt > o.pongTimeoutMs && !c.stalled) {
+    // Unanswered since the first ping after the last pong (a blocked event loop is not the client's fault).
+    if (c.lastPongAt >= this.#firstUnanswered) this.#firstUnanswered = Number.POSITIVE_INFINITY;
+    if (now - this.#firstUnanswered > o.pongTimeoutMs && !c.stalled) {
       c.close(1008, 'Pong timeout');
       return;
     }
@@ -93,10 +95,12 @@ class BinanceSession implements WsSession {
     }
     if (now - this.#lastPingAt >= o.pingIntervalMs) {
       this.#lastPingAt = now;
+      if (this.#firstUnanswered === Number.POSITIVE_INFINITY) this.#firstUnanswered = now;
       c.ping();
     }
   }
   #lastPingAt = performance.now();
+  #firstUnanswered = Number.POSITIVE_INFINITY;
 
   #add(name: string): boolean {
     const m = STREAM_RE.exec(name);
