@@ -22,6 +22,7 @@ describe('Binance WebSocket streams', () => {
       exchange: 'binance',
       rateLimits: 'off',
       clock: { startNs: START_NS, speed: 2 },
+      markets: { historyStart: START_NS - 2n * 86_400_000_000_000n },
       ws: { pingIntervalMs: 100, pongTimeoutMs: 500, maxConnectionMs: 1500 },
     });
   });
