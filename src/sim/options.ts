@@ -93,7 +93,8 @@ export function resolveOptions(o: SimulatorOptions): ResolvedOptions {
   }
   let clock: Required<RunningClockOptions> | undefined;
   if (o.clock !== undefined) {
-    if (o.now !== undefined) throw new ValidationError('options.clock', o.clock, 'either `clock` or `now`, not both');
+    if (o.now !== undefined)
+      throw new ValidationError('options.clock', o.clock, 'either `clock` or `now`, not both');
     const c = o.clock;
     if (typeof c !== 'object' || c === null || typeof c.startNs !== 'bigint' || c.startNs <= 0n) {
       throw new ValidationError('options.clock.startNs', c?.startNs, 'a positive bigint of epoch ns');

@@ -110,7 +110,12 @@ export function createGroundTruth(model: MarketModel): GroundTruth {
       const l = 10 ** s.spec.sizeDecimals;
       const side = (ls: typeof st.bids) =>
         ls.slice(0, depth).map(([px, q]): [number, number] => [px / p, q / l]);
-      return { bids: side(st.bids), asks: side(st.asks), updateId: st.updateId, tsNs: BigInt(k) * 100_000_000n };
+      return {
+        bids: side(st.bids),
+        asks: side(st.asks),
+        updateId: st.updateId,
+        tsNs: BigInt(k) * 100_000_000n,
+      };
     },
     bars(symbol, spanS, startNs, endNs) {
       const s = lookup(symbol);

@@ -5,7 +5,15 @@ import { LocalBook } from '../helpers/simws-book.js';
 import { RawClient } from '../helpers/simws-client.js';
 
 const START_NS = 1_767_225_600_000_000_000n;
-type Match = { type: string; trade_id: number; side: string; size: string; price: string; time: string; sequence: number };
+type Match = {
+  type: string;
+  trade_id: number;
+  side: string;
+  size: string;
+  price: string;
+  time: string;
+  sequence: number;
+};
 
 describe('Coinbase Exchange WebSocket feed', () => {
   let sim: RunningSimulator;
@@ -42,7 +50,7 @@ describe('Coinbase Exchange WebSocket feed', () => {
       { name: 'matches', product_ids: ['BTC-USD'] },
       { name: 'heartbeat', product_ids: ['BTC-USD', 'ETH-USD'] },
     ]);
-    await c.until(() => c.messages.filter((m) => m.json.type === 'match').length >= 40, 8000, '40 matches');
+    await c.until(() => c.messages.filter((m) => m.json.type === 'match').length >= 40, 15_000, '40 matches');
     const beat = await c.next((m) => m.json.type === 'heartbeat' && m.json.product_id === 'BTC-USD', 3000);
     c.close();
     const all = c.messages.filter((m) => m.json.type === 'last_match' || m.json.type === 'match');
@@ -77,7 +85,7 @@ describe('Coinbase Exchange WebSocket feed', () => {
     const c = client();
     await c.opened;
     c.send({ type: 'subscribe', product_ids: ['ETH-USD'], channels: ['level2_50'] });
-    await c.until(() => c.messages.filter((m) => m.json.type === 'l2update').length >= 8, 8000, 'l2updates');
+    await c.until(() => c.messages.filter((m) => m.json.type === 'l2update').length >= 8, 15_000, 'l2updates');
     c.close();
     const book = new LocalBook();
     const snap = c.messages.find((m) => m.json.type === 'snapshot')!.json as {
@@ -122,9 +130,9 @@ describe('Coinbase Exchange WebSocket feed', () => {
     });
     await c.next((m) => m.json.type === 'snapshot', 3000);
     c.send({ type: 'subscribe', product_ids: ['DOGE-USD'], channels: ['matches'] });
-    expect((await c.next((m) => m.json.type === 'error' && String(m.json.reason).includes('DOGE'))).json.message).toBe(
-      'Failed to subscribe',
-    );
+    expect(
+      (await c.next((m) => m.json.type === 'error' && String(m.json.reason).includes('DOGE'))).json.message,
+    ).toBe('Failed to subscribe');
   });
 
   it('closes a connection that sends no subscribe within the timeout', async () => {

@@ -75,7 +75,7 @@ describe('WebSocket faults', () => {
     const c = client(`${s.wsUrl}/`);
     await c.opened;
     c.send({ type: 'subscribe', product_ids: ['BTC-USD'], channels: ['matches'] });
-    await c.until(() => c.messages.filter((m) => m.json.type === 'match').length >= 20, 8000);
+    await c.until(() => c.messages.filter((m) => m.json.type === 'match').length >= 20, 15_000);
     const ids = c.messages
       .filter((m) => m.json.type === 'match' || m.json.type === 'last_match')
       .map((m) => m.json.trade_id as number);
@@ -95,7 +95,8 @@ describe('WebSocket faults', () => {
     const book = new LocalBook();
     let bad = 0;
     for (const m of c.messages.filter((x) => x.json.channel === 'book')) {
-      const d = (m.json.data as { bids: { price: number; qty: number }[]; asks: typeof d.bids; checksum: number }[])[0]!;
+      type Lv = { price: number; qty: number };
+      const d = (m.json.data as { bids: Lv[]; asks: Lv[]; checksum: number }[])[0]!;
       // Kraken BTC/USD: 1 price decimal, 8 qty decimals (reformatted, as a client using AssetPairs would).
       for (const l of d.bids) book.set('bids', l.price.toFixed(1), l.qty.toFixed(8));
       for (const l of d.asks) book.set('asks', l.price.toFixed(1), l.qty.toFixed(8));
@@ -122,9 +123,15 @@ describe('WebSocket faults', () => {
 
   it('rejects unknown fault kinds and bad counts with ValidationError', async () => {
     const s = await start({ exchange: 'binance', ...base });
-    expect(() => s.ws.inject({ kind: 'nope' as 'drop' })).toThrow(expect.objectContaining({ name: 'ValidationError' }));
-    expect(() => s.ws.inject({ kind: 'drop', count: 0 })).toThrow(expect.objectContaining({ name: 'ValidationError' }));
-    await expect(startSimulator({ exchange: 'binance', ws: { faults: { dropRate: 2 } } })).rejects.toMatchObject({
+    expect(() => s.ws.inject({ kind: 'nope' as 'drop' })).toThrow(
+      expect.objectContaining({ name: 'ValidationError' }),
+    );
+    expect(() => s.ws.inject({ kind: 'drop', count: 0 })).toThrow(
+      expect.objectContaining({ name: 'ValidationError' }),
+    );
+    await expect(
+      startSimulator({ exchange: 'binance', ws: { faults: { dropRate: 2 } } }),
+    ).rejects.toMatchObject({
       name: 'ValidationError',
     });
     await expect(

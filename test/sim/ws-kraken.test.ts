@@ -5,7 +5,14 @@ import { crc32Bitwise, LocalBook } from '../helpers/simws-book.js';
 import { RawClient } from '../helpers/simws-client.js';
 
 const START_NS = 1_767_225_600_000_000_000n;
-type KTrade = { symbol: string; side: string; price: number; qty: number; trade_id: number; timestamp: string };
+type KTrade = {
+  symbol: string;
+  side: string;
+  price: number;
+  qty: number;
+  trade_id: number;
+  timestamp: string;
+};
 
 /** Levels of a `bids`/`asks` array, read from the RAW text so trailing zeros survive. */
 function rawLevels(text: string, side: 'bids' | 'asks'): [string, string][] {
@@ -50,7 +57,11 @@ describe('Kraken WebSocket v2', () => {
     expect(status.json).toMatchObject({ type: 'update', data: [{ system: 'online', api_version: 'v2' }] });
     c.send({ method: 'ping', req_id: 101 });
     expect((await c.next((m) => m.json.method === 'pong')).json).toMatchObject({ req_id: 101 });
-    c.send({ method: 'subscribe', params: { channel: 'trade', symbol: ['BTC/USD', 'ETH/USD'], snapshot: false }, req_id: 7 });
+    c.send({
+      method: 'subscribe',
+      params: { channel: 'trade', symbol: ['BTC/USD', 'ETH/USD'], snapshot: false },
+      req_id: 7,
+    });
     await c.until(() => c.messages.filter((m) => m.json.method === 'subscribe').length >= 2);
     const acks = c.messages.filter((m) => m.json.method === 'subscribe').map((m) => m.json);
     expect(acks.map((a) => (a.result as { symbol: string }).symbol)).toEqual(['BTC/USD', 'ETH/USD']);
@@ -64,14 +75,16 @@ describe('Kraken WebSocket v2', () => {
   it('trade snapshot (last 50) and updates equal the ground-truth trades', async () => {
     const c = client();
     await c.opened;
-    c.send({ method: 'subscribe', params: { channel: 'trade', symbol: ['BTC/USD'], snapshot: true }, req_id: 1 });
-    await c.until(() => c.messages.filter((m) => m.json.type === 'update').length >= 10, 8000, 'updates');
+    c.send({
+      method: 'subscribe',
+      params: { channel: 'trade', symbol: ['BTC/USD'], snapshot: true },
+      req_id: 1,
+    });
+    await c.until(() => c.messages.filter((m) => m.json.type === 'update').length >= 10, 15_000, 'updates');
     c.close();
     const snap = c.messages.find((m) => m.json.type === 'snapshot')!;
     expect((snap.json.data as unknown[]).length).toBe(50);
-    const ts = c.messages
-      .filter((m) => m.json.channel === 'trade')
-      .flatMap((m) => m.json.data as KTrade[]);
+    const ts = c.messages.filter((m) => m.json.channel === 'trade').flatMap((m) => m.json.data as KTrade[]);
     for (let i = 1; i < ts.length; i++) expect(ts[i]!.trade_id).toBe(ts[i - 1]!.trade_id + 1);
     const first = ts[0]!;
     const last = ts[ts.length - 1]!;
@@ -93,7 +106,10 @@ describe('Kraken WebSocket v2', () => {
     const c = client();
     await c.opened;
     c.send({ method: 'subscribe', params: { channel: 'book', symbol: ['BTC/USD'], depth: 25 }, req_id: 2 });
-    await c.until(() => c.messages.filter((m) => m.json.channel === 'book' && m.json.type === 'update').length >= 15, 8000);
+    await c.until(
+      () => c.messages.filter((m) => m.json.channel === 'book' && m.json.type === 'update').length >= 15,
+      8000,
+    );
     c.close();
     const book = new LocalBook();
     let n = 0;

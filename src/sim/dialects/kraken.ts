@@ -9,7 +9,6 @@
 import { TokenBucket } from '../limits.js';
 import { BOOK_TICK_US, type BookLevel, bookOf } from '../market/book.js';
 import type { SimTrade, SymbolMarket } from '../market/symbol-market.js';
-import { US_PER_MINUTE } from '../market/symbol-market.js';
 import { fixed, secondsMicros } from './format.js';
 import {
   type Dialect,

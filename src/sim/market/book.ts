@@ -23,7 +23,7 @@ const SALT_IDS = 400;
 const SALT_GAP = 401;
 const SALT_PERIOD = 402;
 const SALT_LEVEL = 403;
-const CACHE = 8;
+const CACHE = 32;
 
 /** One level: price in ticks, size in lots (0 in a diff means "removed"). */
 export type BookLevel = [price: number, size: number];
@@ -94,7 +94,11 @@ export class BookModel {
   #build(k: number): BookState {
     const s = this.market;
     const endUs = k * BOOK_TICK_US;
-    const recent = s.forward({ fromUs: endUs - BOOK_TICK_US, toUs: endUs - 1, limit: Number.POSITIVE_INFINITY });
+    const recent = s.forward({
+      fromUs: endUs - BOOK_TICK_US,
+      toUs: endUs - 1,
+      limit: Number.POSITIVE_INFINITY,
+    });
     const last =
       recent[recent.length - 1] ??
       s.backward({ toUs: endUs - 1, fromUs: endUs - 86_400_000_000, limit: 1 })[0];
@@ -178,4 +182,36 @@ export function diffSide(from: readonly BookLevel[], to: readonly BookLevel[], d
     }
   }
   return out;
+}
+
+/**
+ * Every level touched between ticks `from` and `to` (each intermediate tick included), with its size
+ * at `to` (0 when gone), best first: what a Binance diff event covering those ticks carries, so that
+ * it also corrects a snapshot taken at any tick in between.
+ */
+export function diffRange(
+  book: BookModel,
+  from: number,
+  to: number,
+): { bids: BookLevel[]; asks: BookLevel[] } {
+  const end = book.at(to);
+  if (to - from <= 1) {
+    return {
+      bids: diffSide(book.at(from).bids, end.bids, true),
+      asks: diffSide(book.at(from).asks, end.asks, false),
+    };
+  }
+  const touched = { bids: new Set<number>(), asks: new Set<number>() };
+  let prev = book.at(from);
+  for (let k = from + 1; k <= to; k++) {
+    const cur = book.at(k);
+    for (const [p] of diffSide(prev.bids, cur.bids, true)) touched.bids.add(p);
+    for (const [p] of diffSide(prev.asks, cur.asks, false)) touched.asks.add(p);
+    prev = cur;
+  }
+  const side = (ls: readonly BookLevel[], set: Set<number>, desc: boolean): BookLevel[] => {
+    const final = new Map(ls.map(([p, q]) => [p, q]));
+    return [...set].sort((a, b) => (desc ? b - a : a - b)).map((p): BookLevel => [p, final.get(p) ?? 0]);
+  };
+  return { bids: side(end.bids, touched.bids, true), asks: side(end.asks, touched.asks, false) };
 }

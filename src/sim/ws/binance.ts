@@ -7,11 +7,12 @@
  *
  * @module
  */
-import { type BookLevel, bookOf, diffSide } from '../market/book.js';
+
+import { fixedWidth } from '../dialects/format.js';
+import { emptyAgg } from '../market/agg.js';
+import { type BookLevel, bookOf, diffRange } from '../market/book.js';
 import type { SimTrade, SymbolMarket } from '../market/symbol-market.js';
 import { US_PER_MINUTE } from '../market/symbol-market.js';
-import { emptyAgg } from '../market/agg.js';
-import { fixedWidth } from '../dialects/format.js';
 import type { SimConn } from './conn.js';
 import type { Frame, SessionContext, WsDialect, WsSession } from './types.js';
 
@@ -109,7 +110,14 @@ class BinanceSession implements WsSession {
     if (!s) return false;
     if (this.#streams.has(name)) return true;
     const k = m[2]!;
-    const kind = k === 'depth@100ms' ? 'depth100' : k.startsWith('depth') ? 'depth' : k === 'kline_1m' ? 'kline' : (k as 'trade' | 'aggTrade');
+    const kind =
+      k === 'depth@100ms'
+        ? 'depth100'
+        : k.startsWith('depth')
+          ? 'depth'
+          : k === 'kline_1m'
+            ? 'kline'
+            : (k as 'trade' | 'aggTrade');
     const b = bookOf(s);
     this.#streams.set(name, {
       name,
@@ -144,7 +152,11 @@ class BinanceSession implements WsSession {
       (typeof id === 'number' && Number.isSafeInteger(id)) ||
       (typeof id === 'string' && /^[A-Za-z0-9]{1,36}$/.test(id));
     if (id !== undefined && !idOk) {
-      this.#reply({ code: 2, msg: "Invalid request: request ID must be an unsigned integer or a string", id: null });
+      this.#reply({
+        code: 2,
+        msg: 'Invalid request: request ID must be an unsigned integer or a string',
+        id: null,
+      });
       return;
     }
     const rid = id ?? null;
@@ -156,7 +168,9 @@ class BinanceSession implements WsSession {
           return;
         }
         if (method === 'SUBSCRIBE') {
-          const bad = (params as string[]).find((p) => !STREAM_RE.test(p) || !this.#ctx.model.find(p.split('@')[0]!.toUpperCase()));
+          const bad = (params as string[]).find(
+            (p) => !STREAM_RE.test(p) || !this.#ctx.model.find(p.split('@')[0]!.toUpperCase()),
+          );
           if (bad !== undefined) {
             this.#reply({ code: 2, msg: `Invalid request: invalid stream name '${bad}'`, id: rid });
             return;
@@ -208,11 +222,10 @@ class BinanceSession implements WsSession {
           const from = st.lastTick;
           st.lastTick = to;
           if (this.#conn.strikes('skip-update-id')) break; // the event is lost: U jumps next time
-          const a = this.#ctx.book(s, from);
-          const z = this.#ctx.book(s, to);
+          const d = diffRange(b, from, to);
           this.#emit(
             st.name,
-            `{"e":"depthUpdate","E":${E},"s":"${s.spec.id}","U":${a.updateId + 1},"u":${z.updateId},"b":${levels(s, diffSide(a.bids, z.bids, true))},"a":${levels(s, diffSide(a.asks, z.asks, false))}}`,
+            `{"e":"depthUpdate","E":${E},"s":"${s.spec.id}","U":${b.updateId(from) + 1},"u":${b.updateId(to)},"b":${levels(s, d.bids)},"a":${levels(s, d.asks)}}`,
           );
           break;
         }

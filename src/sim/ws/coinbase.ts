@@ -9,7 +9,7 @@
  * @module
  */
 import { fixed, isoMicros } from '../dialects/format.js';
-import { type BookLevel, BOOK_TICK_US, bookOf, diffSide } from '../market/book.js';
+import { BOOK_TICK_US, type BookLevel, bookOf, diffSide } from '../market/book.js';
 import { hash4 } from '../market/rng.js';
 import type { SimTrade, SymbolMarket } from '../market/symbol-market.js';
 import type { SimConn } from './conn.js';
@@ -26,7 +26,10 @@ export function coinbaseSequence(id: number): number {
 }
 
 function orderId(seed: number, key: number, id: number, salt: number): string {
-  const h = (n: number) => hash4(seed, key, id, salt + n).toString(16).padStart(8, '0');
+  const h = (n: number) =>
+    hash4(seed, key, id, salt + n)
+      .toString(16)
+      .padStart(8, '0');
   const a = h(0);
   const b = h(1);
   const c = h(2);
@@ -60,7 +63,9 @@ class CoinbaseSession implements WsSession {
   }
 
   #error(message: string, reason?: string): void {
-    this.#conn.send(JSON.stringify(reason === undefined ? { type: 'error', message } : { type: 'error', message, reason }));
+    this.#conn.send(
+      JSON.stringify(reason === undefined ? { type: 'error', message } : { type: 'error', message, reason }),
+    );
   }
 
   onMessage(text: string): void {
@@ -134,7 +139,8 @@ class CoinbaseSession implements WsSession {
     } else {
       for (const [name, ids] of wanted) {
         for (const [key, sub] of this.#subs) {
-          if (sub.channel === name && (ids.length === 0 || ids.includes(sub.s.spec.id))) this.#subs.delete(key);
+          if (sub.channel === name && (ids.length === 0 || ids.includes(sub.s.spec.id)))
+            this.#subs.delete(key);
         }
       }
       this.#subscriptions();
@@ -149,7 +155,10 @@ class CoinbaseSession implements WsSession {
       by.set(sub.channel, l);
     }
     this.#conn.send(
-      JSON.stringify({ type: 'subscriptions', channels: [...by].map(([name, product_ids]) => ({ name, product_ids })) }),
+      JSON.stringify({
+        type: 'subscriptions',
+        channels: [...by].map(([name, product_ids]) => ({ name, product_ids })),
+      }),
     );
   }
 
@@ -161,7 +170,8 @@ class CoinbaseSession implements WsSession {
       if (last) this.#conn.send(this.#match(s, last, 'last_match'));
     } else if (isBook(sub.channel)) {
       const book = this.#ctx.book(s, sub.lastTick);
-      const lv = (ls: BookLevel[]) => `[${ls.map(([p, q]) => `["${fixed(p, s.spec.priceDecimals)}","${fixed(q, s.spec.sizeDecimals)}"]`).join(',')}]`;
+      const lv = (ls: BookLevel[]) =>
+        `[${ls.map(([p, q]) => `["${fixed(p, s.spec.priceDecimals)}","${fixed(q, s.spec.sizeDecimals)}"]`).join(',')}]`;
       this.#conn.send(
         `{"type":"snapshot","product_id":"${s.spec.id}","bids":${lv(book.bids)},"asks":${lv(book.asks)},"time":"${isoMicros(sub.lastTick * BOOK_TICK_US)}"}`,
       );
@@ -214,12 +224,16 @@ class CoinbaseSession implements WsSession {
           const pd = s.spec.priceDecimals;
           const sd = s.spec.sizeDecimals;
           const ch: string[] = [];
-          for (const [p, q] of diffSide(a.bids, z.bids, true)) ch.push(`["buy","${fixed(p, pd)}","${fixed(q, sd)}"]`);
-          for (const [p, q] of diffSide(a.asks, z.asks, false)) ch.push(`["sell","${fixed(p, pd)}","${fixed(q, sd)}"]`);
+          for (const [p, q] of diffSide(a.bids, z.bids, true))
+            ch.push(`["buy","${fixed(p, pd)}","${fixed(q, sd)}"]`);
+          for (const [p, q] of diffSide(a.asks, z.asks, false))
+            ch.push(`["sell","${fixed(p, pd)}","${fixed(q, sd)}"]`);
           if (ch.length === 0) break;
           if (!c.beforeData()) return;
           if (c.strikes('drop-messages')) break;
-          c.send(`{"type":"l2update","product_id":"${s.spec.id}","changes":[${ch.join(',')}],"time":"${isoMicros(to * BOOK_TICK_US)}"}`);
+          c.send(
+            `{"type":"l2update","product_id":"${s.spec.id}","changes":[${ch.join(',')}],"time":"${isoMicros(to * BOOK_TICK_US)}"}`,
+          );
         }
       }
     }

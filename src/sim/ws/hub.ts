@@ -6,17 +6,24 @@
  * @module
  */
 import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { ValidationError } from '../../core/errors.js';
 import type { SimClock } from '../clock.js';
-import { mulberry32 } from '../market/rng.js';
 import { bookOf } from '../market/book.js';
 import type { MarketModel } from '../market/model.js';
+import { mulberry32 } from '../market/rng.js';
 import { SimConn, type WsStats } from './conn.js';
 import type { ResolvedWsOptions } from './options.js';
-import { Frame, type SessionContext, type WsDialect, type WsInjection, type WsSession, WS_FAULT_KINDS } from './types.js';
-import { ValidationError } from '../../core/errors.js';
+import {
+  Frame,
+  type SessionContext,
+  WS_FAULT_KINDS,
+  type WsDialect,
+  type WsInjection,
+  type WsSession,
+} from './types.js';
 
 /** The imperative test API of the WebSocket side (`sim.ws`). */
 export type SimWs = {
@@ -77,7 +84,12 @@ export class WsHub implements SimWs {
     }
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       this.#stats.connections++;
-      const conn = new SimConn(ws, (k) => this.#draw(k), this.#stats, () => performance.now());
+      const conn = new SimConn(
+        ws,
+        (k) => this.#draw(k),
+        this.#stats,
+        () => performance.now(),
+      );
       for (const f of this.#pendingNext.splice(0)) conn.arm(f.kind, f.count ?? 1);
       this.#start();
       const session = this.#dialect.open(conn, path, query, this.#ctx);
@@ -143,7 +155,8 @@ export class WsHub implements SimWs {
       throw new ValidationError('fault.kind', fault?.kind, `one of ${WS_FAULT_KINDS.join(', ')}`);
     }
     const count = fault.count ?? 1;
-    if (!Number.isInteger(count) || count < 1) throw new ValidationError('fault.count', count, 'an integer ≥ 1');
+    if (!Number.isInteger(count) || count < 1)
+      throw new ValidationError('fault.count', count, 'an integer ≥ 1');
     const target = fault.target ?? 'current';
     if (target !== 'current' && target !== 'next') {
       throw new ValidationError('fault.target', target, "'current' or 'next'");

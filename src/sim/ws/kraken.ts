@@ -9,7 +9,7 @@
  */
 import { fixed, isoMicros } from '../dialects/format.js';
 import { emptyAgg } from '../market/agg.js';
-import { type BookLevel, BOOK_TICK_US, bookOf } from '../market/book.js';
+import { BOOK_TICK_US, type BookLevel, bookOf } from '../market/book.js';
 import type { SimTrade, SymbolMarket } from '../market/symbol-market.js';
 import { US_PER_MINUTE } from '../market/symbol-market.js';
 import type { SimConn } from './conn.js';
@@ -33,7 +33,11 @@ function ckPart(s: SymbolMarket, [p, q]: BookLevel): string {
 }
 
 /** The v2 book checksum of the top 10 levels of each side (asks ascending, then bids descending). */
-export function krakenChecksum(s: SymbolMarket, bids: readonly BookLevel[], asks: readonly BookLevel[]): number {
+export function krakenChecksum(
+  s: SymbolMarket,
+  bids: readonly BookLevel[],
+  asks: readonly BookLevel[],
+): number {
   let text = '';
   for (const l of asks.slice(0, 10)) text += ckPart(s, l);
   for (const l of bids.slice(0, 10)) text += ckPart(s, l);
@@ -87,7 +91,9 @@ class KrakenSession implements WsSession {
       if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new Error('not an object');
       msg = m as Record<string, unknown>;
     } catch {
-      this.#conn.send(`{"error":"Malformed request","success":false,"time_in":"${timeIn}","time_out":"${this.#stamp()}"}`);
+      this.#conn.send(
+        `{"error":"Malformed request","success":false,"time_in":"${timeIn}","time_out":"${this.#stamp()}"}`,
+      );
       return;
     }
     const reqId = typeof msg.req_id === 'number' ? `,"req_id":${msg.req_id}` : '';
@@ -101,10 +107,15 @@ class KrakenSession implements WsSession {
       return;
     }
     if (method !== 'subscribe' && method !== 'unsubscribe') {
-      this.#conn.send(`{"error":"Method not found","method":${JSON.stringify(method ?? null)},"success":false,"time_in":"${timeIn}","time_out":"${this.#stamp()}"${reqId}}`);
+      this.#conn.send(
+        `{"error":"Method not found","method":${JSON.stringify(method ?? null)},"success":false,"time_in":"${timeIn}","time_out":"${this.#stamp()}"${reqId}}`,
+      );
       return;
     }
-    const params = (typeof msg.params === 'object' && msg.params !== null ? msg.params : {}) as Record<string, unknown>;
+    const params = (typeof msg.params === 'object' && msg.params !== null ? msg.params : {}) as Record<
+      string,
+      unknown
+    >;
     const channel = params.channel;
     if (channel !== 'trade' && channel !== 'book' && channel !== 'ohlc') {
       ack('', false, `Channel ${String(channel)} not found`);
@@ -128,7 +139,8 @@ class KrakenSession implements WsSession {
     }
     for (const sym of symbols as string[]) {
       const s = this.#find(sym);
-      const extra = channel === 'book' ? `"depth":${depth},` : channel === 'ohlc' ? `"interval":${interval},` : '';
+      const extra =
+        channel === 'book' ? `"depth":${depth},` : channel === 'ohlc' ? `"interval":${interval},` : '';
       const result = `{"channel":"${channel}",${extra}"snapshot":${snapshot},"symbol":"${sym}"}`;
       if (!s) {
         ack('', false, `Currency pair not supported ${sym}`);
@@ -143,7 +155,12 @@ class KrakenSession implements WsSession {
         ack(method === 'unsubscribe' ? `{"channel":"${channel}",${extra}"symbol":"${sym}"}` : result, true);
         continue;
       }
-      const has = channel === 'trade' ? this.#trades.has(sym) : channel === 'book' ? this.#books.has(sym) : this.#ohlc.has(sym);
+      const has =
+        channel === 'trade'
+          ? this.#trades.has(sym)
+          : channel === 'book'
+            ? this.#books.has(sym)
+            : this.#ohlc.has(sym);
       if (has) {
         ack('', false, 'Already subscribed');
         continue;
@@ -154,16 +171,26 @@ class KrakenSession implements WsSession {
         this.#trades.set(sym, { s });
         if (snapshot) {
           const last = s.backward({ toUs: b - 1, fromUs: b - 86_400_000_000, limit: SNAPSHOT_TRADES });
-          this.#conn.send(`{"channel":"trade","type":"snapshot","data":[${last.map((t) => tradeItem(s, sym, t)).join(',')}]}`);
+          this.#conn.send(
+            `{"channel":"trade","type":"snapshot","data":[${last.map((t) => tradeItem(s, sym, t)).join(',')}]}`,
+          );
         }
       } else if (channel === 'book') {
         const k = bookOf(s).tickOf(b);
         const full = this.#ctx.book(s, k);
-        const sub: BookSub = { s, depth: depth as number, lastTick: k, bids: full.bids.slice(0, depth as number), asks: full.asks.slice(0, depth as number) };
+        const sub: BookSub = {
+          s,
+          depth: depth as number,
+          lastTick: k,
+          bids: full.bids.slice(0, depth as number),
+          asks: full.asks.slice(0, depth as number),
+        };
         this.#books.set(sym, sub);
         if (snapshot) {
           const ck = krakenChecksum(s, sub.bids, sub.asks);
-          this.#conn.send(`{"channel":"book","type":"snapshot","data":[{"symbol":"${sym}","bids":${levelsJson(s, sub.bids)},"asks":${levelsJson(s, sub.asks)},"checksum":${ck}}]}`);
+          this.#conn.send(
+            `{"channel":"book","type":"snapshot","data":[{"symbol":"${sym}","bids":${levelsJson(s, sub.bids)},"asks":${levelsJson(s, sub.asks)},"checksum":${ck}}]}`,
+          );
         }
       } else {
         const sub = { s, interval: interval as number };
@@ -179,7 +206,9 @@ class KrakenSession implements WsSession {
       const ts = f.trades(sub.s);
       if (ts.length === 0) continue;
       if (!c.beforeData()) return;
-      c.send(`{"channel":"trade","type":"update","data":[${ts.map((t) => tradeItem(sub.s, sym, t)).join(',')}]}`);
+      c.send(
+        `{"channel":"trade","type":"update","data":[${ts.map((t) => tradeItem(sub.s, sym, t)).join(',')}]}`,
+      );
     }
     for (const [sym, sub] of this.#books) {
       const to = bookOf(sub.s).tickOf(f.toUs);
@@ -206,7 +235,8 @@ class KrakenSession implements WsSession {
       c.send(ohlcMessage('update', sym, sub, f.toUs));
     }
     const subscribed = this.#trades.size + this.#books.size + this.#ohlc.size > 0;
-    if (subscribed && c.live && c.now() - c.lastSentAt >= this.#ctx.options.heartbeatMs) c.send('{"channel":"heartbeat"}');
+    if (subscribed && c.live && c.now() - c.lastSentAt >= this.#ctx.options.heartbeatMs)
+      c.send('{"channel":"heartbeat"}');
   }
 
   onClose(): void {}
@@ -217,7 +247,12 @@ class KrakenSession implements WsSession {
  * and trimming to `depth`, it holds `to`: new or changed levels, and `qty: 0` for removed levels, except
  * those that merely fall off the end (Kraken sends no delete for them).
  */
-function trimmedDiff(from: readonly BookLevel[], to: readonly BookLevel[], depth: number, desc: boolean): BookLevel[] {
+function trimmedDiff(
+  from: readonly BookLevel[],
+  to: readonly BookLevel[],
+  depth: number,
+  desc: boolean,
+): BookLevel[] {
   const next = new Map(to.map(([p, q]) => [p, q]));
   const prev = new Map(from.map(([p, q]) => [p, q]));
   const worst = to[to.length - 1]?.[0];
