@@ -81,13 +81,19 @@ describe('Binance WebSocket streams', () => {
 
   it('depth diffs are contiguous, align with the REST snapshot, and rebuild the true book', async () => {
     const c = client('/stream?streams=btcusdt@depth@100ms/btcusdt@depth');
-    await c.until(() => c.messages.filter((m) => m.json.stream === 'btcusdt@depth@100ms').length >= 3, 15_000);
+    await c.until(
+      () => c.messages.filter((m) => m.json.stream === 'btcusdt@depth@100ms').length >= 3,
+      15_000,
+    );
     const snap = (await simGet(`${sim.url}/api/v3/depth?symbol=BTCUSDT&limit=5000`)).body as {
       lastUpdateId: number;
       bids: [string, string][];
       asks: [string, string][];
     };
-    await c.until(() => c.messages.filter((m) => m.json.stream === 'btcusdt@depth@100ms').length >= 15, 15_000);
+    await c.until(
+      () => c.messages.filter((m) => m.json.stream === 'btcusdt@depth@100ms').length >= 15,
+      15_000,
+    );
     await c.until(() => c.messages.filter((m) => m.json.stream === 'btcusdt@depth').length >= 2, 15_000);
     c.close();
     const fast = c.messages

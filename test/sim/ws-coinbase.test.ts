@@ -85,7 +85,11 @@ describe('Coinbase Exchange WebSocket feed', () => {
     const c = client();
     await c.opened;
     c.send({ type: 'subscribe', product_ids: ['ETH-USD'], channels: ['level2_50'] });
-    await c.until(() => c.messages.filter((m) => m.json.type === 'l2update').length >= 8, 15_000, 'l2updates');
+    await c.until(
+      () => c.messages.filter((m) => m.json.type === 'l2update').length >= 8,
+      15_000,
+      'l2updates',
+    );
     c.close();
     const book = new LocalBook();
     const snap = c.messages.find((m) => m.json.type === 'snapshot')!.json as {
