@@ -91,7 +91,7 @@ describe('Binance WebSocket streams', () => {
       asks: [string, string][];
     };
     await c.until(
-      () => c.messages.filter((m) => m.json.stream === 'btcusdt@depth@100ms').length >= 15,
+      () => c.messages.filter((m) => m.json.stream === 'btcusdt@depth@100ms').length >= 10,
       15_000,
     );
     await c.until(() => c.messages.filter((m) => m.json.stream === 'btcusdt@depth').length >= 2, 15_000);

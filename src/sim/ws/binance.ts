@@ -202,6 +202,7 @@ class BinanceSession implements WsSession {
   }
 
   onFrame(f: Frame): void {
+    if (this.#shutdownSent) return; // nothing after serverShutdown
     const E = Math.floor(f.toUs / 1000);
     for (const st of this.#streams.values()) {
       if (!this.#conn.live) return;
