@@ -23,7 +23,6 @@ describe('Binance WebSocket streams', () => {
       rateLimits: 'off',
       clock: { startNs: START_NS, speed: 2 },
       markets: { historyStart: START_NS - 2n * 86_400_000_000_000n },
-      ws: { pingIntervalMs: 100, pongTimeoutMs: 500, maxConnectionMs: 1500 },
     });
   });
   afterAll(async () => {
@@ -131,25 +130,6 @@ describe('Binance WebSocket streams', () => {
     }
   });
 
-  it('pings every pingIntervalMs; no pong within pongTimeoutMs disconnects; pongs keep it alive', async () => {
-    const good = client('/ws/btcusdt@trade');
-    const bad = client('/ws/btcusdt@trade', { autoPong: false });
-    await Promise.all([good.opened, bad.opened]);
-    await bad.until(() => bad.closed !== undefined, 3000, 'the pong-timeout close');
-    expect(bad.pings.length).toBeGreaterThanOrEqual(3);
-    expect(good.closed).toBeUndefined();
-    expect(good.pings.length).toBeGreaterThanOrEqual(3);
-  });
-
-  it('serverShutdown, then close, at the end of the connection lifetime', async () => {
-    const c = client('/ws/ethusdt@trade');
-    await c.opened;
-    await c.until(() => c.closed !== undefined, 4000, 'the lifetime close');
-    const shut = c.messages.findIndex((m) => m.json.e === 'serverShutdown');
-    expect(shut).toBeGreaterThanOrEqual(0);
-    expect(shut).toBe(c.messages.length - 1);
-  });
-
   it('kline_1m events carry the running bar of the truth', async () => {
     const c = client('/ws/btcusdt@kline_1m');
     const m = await c.next((x) => x.json.e === 'kline', 5000);
@@ -159,6 +139,48 @@ describe('Binance WebSocket streams', () => {
     expect(bar).toBeDefined();
     expect(Number(k.o)).toBe(bar!.open);
     expect(k.x).toBe(false);
+  });
+});
+
+describe('Binance WebSocket keepalive and lifetime', () => {
+  let sim: RunningSimulator;
+  const clients: RawClient[] = [];
+  const client = (path: string, o?: { autoPong?: boolean }) => {
+    const c = new RawClient(`${sim.wsUrl}${path}`, o);
+    clients.push(c);
+    return c;
+  };
+  beforeAll(async () => {
+    sim = await startSimulator({
+      exchange: 'binance',
+      rateLimits: 'off',
+      clock: { startNs: START_NS, speed: 2 },
+      markets: { historyStart: START_NS - 2n * 86_400_000_000_000n },
+      ws: { pingIntervalMs: 100, pongTimeoutMs: 1000, maxConnectionMs: 2500 },
+    });
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await sim.close();
+  });
+
+  it('pings every pingIntervalMs; no pong within pongTimeoutMs disconnects; pongs keep it alive', async () => {
+    const good = client('/ws/btcusdt@trade');
+    const bad = client('/ws/btcusdt@trade', { autoPong: false });
+    await Promise.all([good.opened, bad.opened]);
+    await bad.until(() => bad.closed !== undefined, 8000, 'the pong-timeout close');
+    expect(bad.pings.length).toBeGreaterThanOrEqual(3);
+    expect(good.closed).toBeUndefined();
+    expect(good.pings.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('serverShutdown, then close, at the end of the connection lifetime', async () => {
+    const c = client('/ws/ethusdt@trade');
+    await c.opened;
+    await c.until(() => c.closed !== undefined, 10_000, 'the lifetime close');
+    const shut = c.messages.findIndex((m) => m.json.e === 'serverShutdown');
+    expect(shut).toBeGreaterThanOrEqual(0);
+    expect(shut).toBe(c.messages.length - 1);
   });
 });
 
