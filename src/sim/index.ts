@@ -1,12 +1,17 @@
 /**
- * Public exports of `src/sim`: a loopback exchange simulator (Binance, Coinbase Exchange, Kraken REST)
+ * Public exports of `src/sim`: a loopback exchange simulator (Binance, Coinbase Exchange, Kraken; REST and WebSocket)
  * over a deterministic market, with ground truth to check downloads against. Internals (market model,
  * dialects, limiters) stay private.
  *
  * @module
  */
+export type { RunningClockOptions } from './clock.js';
 export type { FaultOptions } from './faults.js';
 export type { SimExchange, SymbolOverride } from './market/symbols.js';
 export type { MarketOptions, SimulatorOptions } from './options.js';
 export { type RunningSimulator, type SimStats, startSimulator } from './server.js';
-export type { GroundTruth } from './truth.js';
+export type { GroundTruth, TrueBook } from './truth.js';
+export type { WsStats } from './ws/conn.js';
+export type { SimWs } from './ws/hub.js';
+export type { WsFaultRates, WsOptions } from './ws/options.js';
+export type { WsFaultKind, WsInjection } from './ws/types.js';

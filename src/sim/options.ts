@@ -4,8 +4,10 @@
  * @module
  */
 import { ValidationError } from '../core/errors.js';
+import type { RunningClockOptions } from './clock.js';
 import type { FaultOptions } from './faults.js';
 import { nativeIds, SIM_EXCHANGES, type SimExchange, type SymbolOverride } from './market/symbols.js';
+import { type ResolvedWsOptions, resolveWsOptions, type WsOptions } from './ws/options.js';
 
 /** Market overrides. */
 export type MarketOptions = {
@@ -30,6 +32,15 @@ export type SimulatorOptions = {
    * "now". @default 1767225600000000000n (2026-01-01T00:00:00Z)
    */
   now?: bigint | 'real';
+  /**
+   * A running market clock instead of `now`: sim time = `startNs` + real elapsed time × `speed`, so
+   * trades keep arriving (REST serves history up to the current sim time; WebSockets stream the trades
+   * as sim time passes). With a fixed `now` the market is frozen and the WebSocket side sends no live
+   * trades or book changes. Exclusive with `now`. @default undefined (the fixed `now`)
+   */
+  clock?: RunningClockOptions;
+  /** The WebSocket side: keepalive timings and seeded faults. @default {} */
+  ws?: WsOptions;
   /** Injected faults. @default none */
   faults?: FaultOptions;
   /**
@@ -53,6 +64,8 @@ export type ResolvedOptions = {
   host: string;
   port: number;
   now: bigint | 'real';
+  clock: Required<RunningClockOptions> | undefined;
+  ws: ResolvedWsOptions;
   faults: FaultOptions | undefined;
   limitsEnabled: boolean;
   limitScale: number;
@@ -78,6 +91,21 @@ export function resolveOptions(o: SimulatorOptions): ResolvedOptions {
   if (now !== 'real' && (typeof now !== 'bigint' || now <= 0n)) {
     throw new ValidationError('options.now', now, "a positive bigint of epoch ns or 'real'");
   }
+  let clock: Required<RunningClockOptions> | undefined;
+  if (o.clock !== undefined) {
+    if (o.now !== undefined)
+      throw new ValidationError('options.clock', o.clock, 'either `clock` or `now`, not both');
+    const c = o.clock;
+    if (typeof c !== 'object' || c === null || typeof c.startNs !== 'bigint' || c.startNs <= 0n) {
+      throw new ValidationError('options.clock.startNs', c?.startNs, 'a positive bigint of epoch ns');
+    }
+    const speed = c.speed ?? 1;
+    if (typeof speed !== 'number' || !Number.isFinite(speed) || speed <= 0 || speed > 1_000_000) {
+      throw new ValidationError('options.clock.speed', speed, 'a number in (0, 1e6]');
+    }
+    clock = { startNs: c.startNs, speed };
+  }
+  const ws = resolveWsOptions(o.ws, seed);
   const rl = o.rateLimits ?? 'on';
   let limitsEnabled = true;
   let limitScale = 1;
@@ -115,6 +143,8 @@ export function resolveOptions(o: SimulatorOptions): ResolvedOptions {
     host,
     port,
     now,
+    clock,
+    ws,
     faults: o.faults,
     limitsEnabled,
     limitScale,

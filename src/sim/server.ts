@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fixedClock, runningClock, wallClock } from './clock.js';
 import { createBinanceDialect } from './dialects/binance.js';
 import { createCoinbaseDialect } from './dialects/coinbase.js';
 import { createKrakenDialect } from './dialects/kraken.js';
@@ -15,6 +16,11 @@ import { MarketModel } from './market/model.js';
 import type { SimExchange } from './market/symbols.js';
 import { resolveOptions, type SimulatorOptions } from './options.js';
 import { createGroundTruth, type GroundTruth } from './truth.js';
+import { createBinanceWs } from './ws/binance.js';
+import { createCoinbaseWs } from './ws/coinbase.js';
+import { attachWsHub, type SimWs, WsHub } from './ws/hub.js';
+import { createKrakenWs } from './ws/kraken.js';
+import type { WsDialect } from './ws/types.js';
 
 /** Counters of one simulator since it started. */
 export type SimStats = {
@@ -38,6 +44,13 @@ export type SimStats = {
 export type RunningSimulator = {
   /** Base URL, e.g. `http://127.0.0.1:PORT` (no trailing slash). */
   url: string;
+  /**
+   * WebSocket base URL on the same port, e.g. `ws://127.0.0.1:PORT`. Paths as on the exchange: Binance
+   * `/ws/<stream>` and `/stream?streams=a/b`, Coinbase `/`, Kraken `/v2`.
+   */
+  wsUrl: string;
+  /** The WebSocket side's test API: fault injection and counters. */
+  ws: SimWs;
   exchange: SimExchange;
   /** What the dialect serves, in domain form. */
   truth: GroundTruth;
@@ -45,6 +58,12 @@ export type RunningSimulator = {
   stats(): SimStats;
   /** Stops listening, destroys open connections (keep-alive and stalled ones) and resolves when closed. */
   close(): Promise<void>;
+};
+
+const WS_DIALECTS: Record<SimExchange, () => WsDialect> = {
+  binance: createBinanceWs,
+  coinbase: createCoinbaseWs,
+  kraken: createKrakenWs,
 };
 
 const DIALECTS: Record<SimExchange, (ctx: DialectContext) => Dialect> = {
@@ -56,8 +75,8 @@ const DIALECTS: Record<SimExchange, (ctx: DialectContext) => Dialect> = {
 /** Starts a simulator of one exchange on a loopback port. */
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const o = resolveOptions(options);
-  const fixedUs = o.now === 'real' ? 0 : Number(o.now / 1000n);
-  const nowUs = o.now === 'real' ? () => Date.now() * 1000 : () => fixedUs;
+  const clock = o.clock ? runningClock(o.clock) : o.now === 'real' ? wallClock() : fixedClock(o.now);
+  const nowUs = clock.nowUs;
   const model = new MarketModel({
     exchange: o.exchange,
     seed: o.seed,
@@ -140,6 +159,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   };
 
   const server = createServer({ keepAliveTimeout: 5_000 }, onRequest);
+  const hub = new WsHub(model, clock, o.ws, WS_DIALECTS[o.exchange]());
+  attachWsHub(server, hub);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => {
@@ -153,6 +174,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 
   return {
     url: `http://${host}:${addr.port}`,
+    wsUrl: `ws://${host}:${addr.port}`,
+    ws: hub,
     exchange: o.exchange,
     truth: createGroundTruth(model),
     stats: () => structuredClone(stats),
@@ -161,6 +184,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         closing = true;
         for (const t of timers) clearTimeout(t);
         timers.clear();
+        hub.close();
         closed = new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

@@ -6,9 +6,20 @@
  */
 import { UnknownSymbolError, ValidationError } from '../core/errors.js';
 import type { OHLCBar, Trade } from '../core/records.js';
+import { bookOf } from './market/book.js';
 import type { MarketModel } from './market/model.js';
 import { US_PER_MINUTE } from './market/symbol-market.js';
 import type { SimExchange } from './market/symbols.js';
+
+/** The true order book at one update: price levels `[price, qty]`, bids descending, asks ascending. */
+export type TrueBook = {
+  bids: [price: number, qty: number][];
+  asks: [price: number, qty: number][];
+  /** Update id of the book (Binance `lastUpdateId`/`u`; Coinbase REST `sequence`). */
+  updateId: number;
+  /** Sim time at which this book took effect, epoch ns (a multiple of 100 ms). */
+  tsNs: bigint;
+};
 
 /** The simulator's answers, in domain form. */
 export type GroundTruth = {
@@ -27,6 +38,13 @@ export type GroundTruth = {
    * weekly bars, which open on Monday 00:00 UTC as on Binance.
    */
   bars(symbol: string, spanS: number, startNs: bigint, endNs: bigint): OHLCBar[];
+  /**
+   * The book every dialect serves (REST depth/book, WebSocket snapshots and diffs) as of sim time
+   * `at` (epoch ns; the book changes every 100 ms of sim time) or as of update id `at.updateId` (the
+   * book after the diff event whose `u` is that id). `depth` levels per side (default all, up to
+   * 1000 price steps from the touch). Never later than now.
+   */
+  book(symbol: string, at: bigint | { updateId: number }, depth?: number): TrueBook;
 };
 
 /** Trade time quantum per exchange, in µs. */
@@ -76,6 +94,28 @@ export function createGroundTruth(model: MarketModel): GroundTruth {
         amount: t.size / l,
         side: t.buy ? 'buy' : 'sell',
       }));
+    },
+    book(symbol, at, depth = Number.POSITIVE_INFINITY) {
+      const s = lookup(symbol);
+      const b = bookOf(s);
+      let k: number;
+      if (typeof at === 'bigint') k = b.tickOf(Number(at / 1000n));
+      else if (typeof at === 'object' && at !== null && Number.isSafeInteger(at.updateId)) {
+        k = b.tickOfUpdateId(at.updateId);
+      } else throw new ValidationError('at', at, 'a bigint of epoch ns or { updateId: an integer }');
+      if (!(depth >= 1)) throw new ValidationError('depth', depth, 'a number ≥ 1');
+      k = Math.min(k, b.currentTick());
+      const st = b.at(k);
+      const p = 10 ** s.spec.priceDecimals;
+      const l = 10 ** s.spec.sizeDecimals;
+      const side = (ls: typeof st.bids) =>
+        ls.slice(0, depth).map(([px, q]): [number, number] => [px / p, q / l]);
+      return {
+        bids: side(st.bids),
+        asks: side(st.asks),
+        updateId: st.updateId,
+        tsNs: BigInt(k) * 100_000_000n,
+      };
     },
     bars(symbol, spanS, startNs, endNs) {
       const s = lookup(symbol);

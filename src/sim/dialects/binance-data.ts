@@ -5,6 +5,7 @@
  * @module
  */
 import { type Agg, emptyAgg } from '../market/agg.js';
+import { type BookLevel, bookOf } from '../market/book.js';
 import type { SimTrade, SymbolMarket } from '../market/symbol-market.js';
 import { US_PER_MINUTE } from '../market/symbol-market.js';
 import { barOffsetS } from '../truth.js';
@@ -201,20 +202,12 @@ export function trades(s: SymbolMarket, fromId: number | undefined, limit: numbe
   return `[${ts.map((t) => tradeRow(s, t)).join(',')}]`;
 }
 
-/** `GET /api/v3/depth`: a simple book around the current price, consistent with the last trade. */
+/** `GET /api/v3/depth`: the book model's current book; `lastUpdateId` lines up with the diff stream. */
 export function depth(s: SymbolMarket, limit: number): string {
-  const nowUs = s.nowUs();
-  const last = s.backward({ limit: 1 })[0];
-  const mid = last ? last.price : s.path.priceAt(Math.floor(nowUs / US_PER_MINUTE));
-  const lot = 10 ** s.spec.sizeDecimals;
-  const bids: string[] = [];
-  const asks: string[] = [];
-  for (let i = 0; i < limit; i++) {
-    const size = Math.round(lot * (0.05 + ((i * 7919 + s.spec.key * 31) % 97) / 50));
-    if (mid - 1 - i > 0) bids.push(`["${px(s, mid - 1 - i)}","${qty(s, size)}"]`);
-    asks.push(`["${px(s, mid + 1 + i)}","${qty(s, size)}"]`);
-  }
-  return `{"lastUpdateId":${Math.floor(nowUs / 1000)},"bids":[${bids.join(',')}],"asks":[${asks.join(',')}]}`;
+  const b = bookOf(s);
+  const st = b.at(b.currentTick());
+  const side = (ls: BookLevel[]) => ls.slice(0, limit).map(([p, q]) => `["${px(s, p)}","${qty(s, q)}"]`);
+  return `{"lastUpdateId":${st.updateId},"bids":[${side(st.bids).join(',')}],"asks":[${side(st.asks).join(',')}]}`;
 }
 
 /** Minutes per µs helper for callers. */

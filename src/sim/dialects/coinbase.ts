@@ -8,8 +8,8 @@
 import { parseIsoNs } from '../../core/time.js';
 import { TokenBucket } from '../limits.js';
 import { type Agg, emptyAgg } from '../market/agg.js';
+import { BOOK_TICK_US, type BookLevel, bookOf } from '../market/book.js';
 import type { SimTrade, SymbolMarket } from '../market/symbol-market.js';
-import { US_PER_MINUTE } from '../market/symbol-market.js';
 import { fixed, isoMicros, plain } from './format.js';
 import {
   type Dialect,
@@ -189,24 +189,17 @@ export function createCoinbaseDialect(ctx: DialectContext): Dialect {
   const book = (s: SymbolMarket, q: URLSearchParams): string | CbError => {
     const level = intParam(q, 'level') ?? 1;
     if (level !== 1 && level !== 2 && level !== 3) return [400, 'Invalid level'];
-    const nowUs = s.nowUs();
-    const lastT = s.backward({ limit: 1 })[0];
-    const mid = lastT ? lastT.price : s.path.priceAt(Math.floor(nowUs / US_PER_MINUTE));
-    const depth = level === 1 ? 1 : 50;
-    const lot = 10 ** s.spec.sizeDecimals;
+    const b = bookOf(s);
+    const st = b.at(b.currentTick());
     const pd = s.spec.priceDecimals;
     const sd = s.spec.sizeDecimals;
-    const bids: string[] = [];
-    const asks: string[] = [];
-    for (let i = 0; i < depth; i++) {
-      const size = Math.round(lot * (0.05 + ((i * 7919 + s.spec.key * 31) % 97) / 50));
-      const third = (p: number) =>
-        level === 3 ? `"${p.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000"` : '1';
-      if (mid - 1 - i > 0)
-        bids.push(`["${fixed(mid - 1 - i, pd)}","${fixed(size, sd)}",${third(mid - 1 - i)}]`);
-      asks.push(`["${fixed(mid + 1 + i, pd)}","${fixed(size, sd)}",${third(mid + 1 + i)}]`);
-    }
-    return `{"bids":[${bids.join(',')}],"asks":[${asks.join(',')}],"sequence":${Math.floor(nowUs / 1000)},"auction_mode":false,"auction":null,"time":"${isoMicros(nowUs)}"}`;
+    const n = level === 1 ? 1 : Number.POSITIVE_INFINITY;
+    // Level 2: [price, size, num_orders]; level 3: one order per level, [price, size, order_id].
+    const row = ([p, q]: BookLevel) =>
+      `["${fixed(p, pd)}","${fixed(q, sd)}",${level === 3 ? `"${p.toString(16).padStart(8, '0')}-0000-4000-8000-${String(st.tick).padStart(12, '0').slice(-12)}"` : 1 + (p % 3)}]`;
+    const bids = st.bids.slice(0, n).map(row);
+    const asks = st.asks.slice(0, n).map(row);
+    return `{"bids":[${bids.join(',')}],"asks":[${asks.join(',')}],"sequence":${st.updateId},"auction_mode":false,"auction":null,"time":"${isoMicros(st.tick * BOOK_TICK_US)}"}`;
   };
 
   const route = (path: string, q: URLSearchParams, headers: Record<string, string>): string | CbError => {

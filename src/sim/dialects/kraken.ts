@@ -7,8 +7,8 @@
  * @module
  */
 import { TokenBucket } from '../limits.js';
+import { BOOK_TICK_US, type BookLevel, bookOf } from '../market/book.js';
 import type { SimTrade, SymbolMarket } from '../market/symbol-market.js';
-import { US_PER_MINUTE } from '../market/symbol-market.js';
 import { fixed, secondsMicros } from './format.js';
 import {
   type Dialect,
@@ -169,21 +169,15 @@ export function createKrakenDialect(ctx: DialectContext): Dialect {
     let count = intParam(q, 'count') ?? 100;
     if (Number.isNaN(count) || count < 1) return 'EGeneral:Invalid arguments';
     count = Math.min(count, 500);
-    const nowUs = s.nowUs();
-    const lastT = s.backward({ limit: 1 })[0];
-    const mid = lastT ? lastT.price : s.path.priceAt(Math.floor(nowUs / US_PER_MINUTE));
+    const b = bookOf(s);
+    const st = b.at(b.currentTick());
     const pd = s.spec.priceDecimals;
-    const lot = 10 ** s.spec.sizeDecimals;
-    const nowS = Math.floor(nowUs / 1e6);
-    const bids: string[] = [];
-    const asks: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const size = Math.round(lot * (0.05 + ((i * 7919 + s.spec.key * 31) % 97) / 50));
-      const ts = nowS - ((i * 37) % 120);
-      if (mid - 1 - i > 0)
-        bids.push(`["${fixed(mid - 1 - i, pd)}","${fixed(size, s.spec.sizeDecimals)}",${ts}]`);
-      asks.push(`["${fixed(mid + 1 + i, pd)}","${fixed(size, s.spec.sizeDecimals)}",${ts}]`);
-    }
+    const sd = s.spec.sizeDecimals;
+    const nowS = Math.floor((st.tick * BOOK_TICK_US) / 1e6);
+    // Level timestamps disagree within a snapshot, as on Kraken.
+    const row = ([p, q]: BookLevel) => `["${fixed(p, pd)}","${fixed(q, sd)}",${nowS - ((p * 37) % 120)}]`;
+    const bids = st.bids.slice(0, count).map(row);
+    const asks = st.asks.slice(0, count).map(row);
     return ok(`{"${s.spec.id}":{"asks":[${asks.join(',')}],"bids":[${bids.join(',')}]}}`);
   };
 

@@ -54,6 +54,11 @@ export class SymbolMarket {
     this.#startDay = Math.floor(startMinute / MIN_PER_DAY);
   }
 
+  /** The market seed (as a uint32): the book model derives its hashes from it. */
+  get seed(): number {
+    return this.#seed;
+  }
+
   /** Current instant, epoch µs. */
   nowUs(): number {
     return this.#nowUs();

@@ -1,0 +1,150 @@
+/**
+ * One simulated WebSocket connection: sends text unless stalled, answers protocol pings (manually, so
+ * a stall can withhold them), tracks pongs and traffic, and holds the faults armed against it.
+ *
+ * @module
+ */
+import type { WebSocket } from 'ws';
+import type { WsFaultKind } from './types.js';
+
+/** Seeded fault draws per data message, shared by all connections of one simulator. */
+export type FaultDraw = (kind: WsFaultKind) => boolean;
+
+/** Counters of the WebSocket side. */
+export type WsStats = {
+  /** Connections accepted. */
+  connections: number;
+  /** Text messages sent. */
+  messagesSent: number;
+  /** Text messages received. */
+  messagesReceived: number;
+  /** Faults applied, by kind. */
+  faults: Record<WsFaultKind, number>;
+};
+
+/** A connection as dialects see it. */
+export class SimConn {
+  readonly ws: WebSocket;
+  /** Real ms (performance clock) when it opened. */
+  readonly openedAt: number;
+  /** Real ms of the last message sent. */
+  lastSentAt: number;
+  /** Real ms of the last pong received. */
+  lastPongAt: number;
+  #stalled = false;
+  #closed = false;
+  readonly #armed: Record<WsFaultKind, number> = {
+    drop: 0,
+    stall: 0,
+    'skip-update-id': 0,
+    'drop-messages': 0,
+    'bad-checksum': 0,
+  };
+  readonly #draw: FaultDraw;
+  readonly #stats: WsStats;
+  readonly #now: () => number;
+
+  constructor(ws: WebSocket, draw: FaultDraw, stats: WsStats, now: () => number) {
+    this.ws = ws;
+    this.#draw = draw;
+    this.#stats = stats;
+    this.#now = now;
+    this.openedAt = this.lastSentAt = this.lastPongAt = now();
+    ws.on('ping', (data) => {
+      if (!this.#stalled && !this.#closed) ws.pong(data);
+    });
+    ws.on('pong', () => {
+      this.lastPongAt = now();
+    });
+    ws.on('close', () => {
+      this.#closed = true;
+    });
+  }
+
+  /** Real ms now. */
+  now(): number {
+    return this.#now();
+  }
+
+  /** True once stalled: nothing is sent or answered any more. */
+  get stalled(): boolean {
+    return this.#stalled;
+  }
+
+  /** True once closed or terminated. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** True when sending is possible (open, not stalled). */
+  get live(): boolean {
+    return !this.#closed && !this.#stalled;
+  }
+
+  /** Sends one text message (dropped silently when stalled or closed). */
+  send(text: string): void {
+    if (!this.live) return;
+    this.ws.send(text);
+    this.lastSentAt = this.#now();
+    this.#stats.messagesSent++;
+  }
+
+  /** Sends a protocol ping frame (not when stalled). */
+  ping(): void {
+    if (this.live) this.ws.ping();
+  }
+
+  /** Closes with a close frame. */
+  close(code = 1000, reason = ''): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.ws.close(code, reason);
+  }
+
+  /** Destroys the socket without a close frame (the `drop` fault). */
+  terminate(): void {
+    this.#closed = true;
+    this.ws.terminate();
+  }
+
+  /** Goes silent without closing (the `stall` fault). */
+  stall(): void {
+    this.#stalled = true;
+  }
+
+  /** Arms `count` occurrences of a fault for this connection. */
+  arm(kind: WsFaultKind, count: number): void {
+    this.#armed[kind] += count;
+  }
+
+  /**
+   * Whether a fault of `kind` strikes the next message: an armed one is consumed first, otherwise the
+   * seeded rate decides. Counts it in the statistics.
+   */
+  strikes(kind: WsFaultKind): boolean {
+    let hit = false;
+    if (this.#armed[kind] > 0) {
+      this.#armed[kind]--;
+      hit = true;
+    } else hit = this.#draw(kind);
+    if (hit) this.#stats.faults[kind]++;
+    return hit;
+  }
+
+  /**
+   * Call before each data message: applies armed or drawn `drop`/`stall` faults. False when the message
+   * must not be sent (the connection was dropped or is stalled).
+   */
+  beforeData(): boolean {
+    if (!this.live) return false;
+    if (this.strikes('drop')) {
+      this.terminate();
+      return false;
+    }
+    if (this.strikes('stall')) {
+      this.stall();
+      return false;
+    }
+    return true;
+  }
+}

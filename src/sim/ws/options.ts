@@ -1,0 +1,84 @@
+/**
+ * Options of the simulator's WebSocket side, their defaults and validation (once, at start).
+ *
+ * @module
+ */
+import { ValidationError } from '../../core/errors.js';
+
+/** Seeded WebSocket faults, as probabilities per data message sent (each in [0, 1]). */
+export type WsFaultRates = {
+  /** Terminate the connection (no close frame) instead of sending the message. @default 0 */
+  dropRate?: number;
+  /** Go silent instead: stop sending and answering pings, keep TCP open. @default 0 */
+  stallRate?: number;
+  /** Binance: leave out a depth event (the next event's `U` jumps past the previous `u` + 1). @default 0 */
+  skipUpdateIdRate?: number;
+  /** Coinbase: leave out a `match` or `l2update` message. @default 0 */
+  dropMessageRate?: number;
+  /** Kraken: send a book update with a wrong `checksum`. @default 0 */
+  badChecksumRate?: number;
+  /** Seed of the fault draws. @default the simulator's `seed` */
+  seed?: number;
+};
+
+/** WebSocket options (`SimulatorOptions.ws`). */
+export type WsOptions = {
+  /** Real ms between two emissions of live data (trades, book diffs). @default 50 */
+  batchMs?: number;
+  /** Binance: real ms between the server's ping frames. @default 20_000 */
+  pingIntervalMs?: number;
+  /** Binance: real ms without a pong after which the server disconnects. @default 60_000 */
+  pongTimeoutMs?: number;
+  /** Binance: real ms a connection may live; `serverShutdown` is sent, then it is closed. @default 86_400_000 */
+  maxConnectionMs?: number;
+  /** Coinbase: real ms a connection may wait before its first `subscribe`. @default 5_000 */
+  subscribeTimeoutMs?: number;
+  /** Kraken: real ms of quiet after which a heartbeat is sent. @default 1_000 */
+  heartbeatMs?: number;
+  /** Seeded faults. @default none */
+  faults?: WsFaultRates;
+};
+
+/** {@link WsOptions} with defaults applied. */
+export type ResolvedWsOptions = Required<Omit<WsOptions, 'faults'>> & {
+  faults: Required<Omit<WsFaultRates, 'seed'>> & { seed: number };
+};
+
+/** Validates `options.ws`; throws {@link ValidationError} naming the option. */
+export function resolveWsOptions(o: WsOptions | undefined, seed: number): ResolvedWsOptions {
+  const w = o ?? {};
+  if (typeof w !== 'object' || w === null) throw new ValidationError('options.ws', w, 'an object');
+  const ms = (name: keyof Omit<WsOptions, 'faults'>, def: number, min: number): number => {
+    const v = w[name] ?? def;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > 2 ** 31 - 1) {
+      throw new ValidationError(`options.ws.${name}`, v, `a number of ms in [${min}, 2^31)`);
+    }
+    return v;
+  };
+  const f = w.faults ?? {};
+  const rate = (name: keyof Omit<WsFaultRates, 'seed'>): number => {
+    const v = f[name] ?? 0;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) {
+      throw new ValidationError(`options.ws.faults.${name}`, v, 'a number in [0, 1]');
+    }
+    return v;
+  };
+  const fseed = f.seed ?? seed;
+  if (!Number.isSafeInteger(fseed)) throw new ValidationError('options.ws.faults.seed', fseed, 'an integer');
+  return {
+    batchMs: ms('batchMs', 50, 5),
+    pingIntervalMs: ms('pingIntervalMs', 20_000, 10),
+    pongTimeoutMs: ms('pongTimeoutMs', 60_000, 10),
+    maxConnectionMs: ms('maxConnectionMs', 86_400_000, 10),
+    subscribeTimeoutMs: ms('subscribeTimeoutMs', 5_000, 10),
+    heartbeatMs: ms('heartbeatMs', 1_000, 10),
+    faults: {
+      dropRate: rate('dropRate'),
+      stallRate: rate('stallRate'),
+      skipUpdateIdRate: rate('skipUpdateIdRate'),
+      dropMessageRate: rate('dropMessageRate'),
+      badChecksumRate: rate('badChecksumRate'),
+      seed: fseed,
+    },
+  };
+}
