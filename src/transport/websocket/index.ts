@@ -1,6 +1,25 @@
 /**
- * Public exports of `src/transport/websocket`. Filled in by the issue that builds this part.
+ * Public exports of `src/transport/websocket`: the reconnecting WebSocket base, its options, stream
+ * and stream events. The session, iterator, queue and the pure backoff / liveness decisions stay private
+ * (tested through their own modules).
  *
  * @module
  */
-export {};
+export {
+  type ConnectedEvent,
+  type DisconnectCause,
+  type DisconnectedEvent,
+  FEED_EVENT,
+  type FeedEvent,
+  type FeedEventKind,
+  isFeedEvent,
+  type ParseErrorEvent,
+  type ReconnectedEvent,
+} from './events.js';
+export type { FeedStats, FeedStream, FrameContext } from './feed-iterator.js';
+export {
+  type ReconnectScheduled,
+  WEBSOCKET_DEFAULTS,
+  type WebSocketOptions,
+} from './options.js';
+export { WebSocketBase } from './websocket-base.js';
