@@ -41,7 +41,8 @@ export function parseBinanceWsFrame(raw: string): LiveRecord[] {
 function tradeRecord(d: Record<string, unknown>, idField: 'a' | 't'): LiveRecord {
   const seq = integer(d[idField], `${String(d['e'])}.${idField}`);
   const m = d['m'];
-  if (typeof m !== 'boolean') throw new ProtocolError('Expected a boolean in trade.m', JSON.stringify(m) ?? '');
+  if (typeof m !== 'boolean')
+    throw new ProtocolError('Expected a boolean in trade.m', JSON.stringify(m) ?? '');
   return {
     kind: 'trade',
     market: text(d['s'], 'trade.s'),

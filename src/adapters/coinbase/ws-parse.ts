@@ -53,7 +53,8 @@ export function parseCoinbaseWsFrame(raw: string): LiveRecord[] {
       ];
     }
     case 'heartbeat': {
-      const seq = o['last_trade_id'] === undefined ? 0 : integer(o['last_trade_id'], 'heartbeat.last_trade_id');
+      const seq =
+        o['last_trade_id'] === undefined ? 0 : integer(o['last_trade_id'], 'heartbeat.last_trade_id');
       // A last_trade_id of 0 has been reported for products without trades: no information.
       if (seq <= 0) return [];
       return [
@@ -78,7 +79,10 @@ export function parseCoinbaseWsFrame(raw: string): LiveRecord[] {
         const row = array(rows[i], `l2update.changes[${i}]`);
         const s = row[0];
         if (s !== 'buy' && s !== 'sell') {
-          throw new ProtocolError(`Expected "buy" or "sell" in l2update.changes[${i}][0]`, JSON.stringify(s) ?? '');
+          throw new ProtocolError(
+            `Expected "buy" or "sell" in l2update.changes[${i}][0]`,
+            JSON.stringify(s) ?? '',
+          );
         }
         const p = text(row[1], `l2update.changes[${i}][1]`);
         const q = text(row[2], `l2update.changes[${i}][2]`);
@@ -98,7 +102,12 @@ export function parseCoinbaseWsFrame(raw: string): LiveRecord[] {
       return [o['time'] === undefined ? rec : { ...rec, tsNs: isoNs(o['time'], 'l2update.time') }];
     }
     case 'error':
-      return [{ kind: 'error', message: `Coinbase error: ${String(o['message'])} ${String(o['reason'] ?? '')}`.trim() }];
+      return [
+        {
+          kind: 'error',
+          message: `Coinbase error: ${String(o['message'])} ${String(o['reason'] ?? '')}`.trim(),
+        },
+      ];
     default:
       // subscriptions, ticker, status...: clients must ignore types they do not know.
       return [];

@@ -90,8 +90,13 @@ function parseBookFrame(raw: string): LiveRecord[] {
       kind: type === 'snapshot' ? 'book-snapshot' : 'book-update',
       market: text(d['symbol'], `book.data[${i}].symbol`),
       changes,
-      checksum: integer(Number(numberText(d['checksum'], `book.data[${i}].checksum`)), `book.data[${i}].checksum`),
-      ...(typeof d['timestamp'] === 'string' ? { tsNs: isoNs(d['timestamp'], `book.data[${i}].timestamp`) } : {}),
+      checksum: integer(
+        Number(numberText(d['checksum'], `book.data[${i}].checksum`)),
+        `book.data[${i}].checksum`,
+      ),
+      ...(typeof d['timestamp'] === 'string'
+        ? { tsNs: isoNs(d['timestamp'], `book.data[${i}].timestamp`) }
+        : {}),
     };
     out.push(rec);
   }

@@ -4,7 +4,17 @@ import { parseBinanceDepthSnapshot, parseBinanceWsFrame } from '../../../src/ada
 import type { LiveBookMessage } from '../../../src/adapters/live.js';
 import { fixture } from '../../helpers/adapters-fixtures.js';
 
-const frames = fixture('binance', 'ws-frames') as Record<string, string> & { depthSnapshot: unknown };
+type Frames = {
+  aggTrade: string;
+  combinedAggTrade: string;
+  trade: string;
+  depthUpdate: string;
+  ack: string;
+  error: string;
+  serverShutdown: string;
+  depthSnapshot: unknown;
+};
+const frames = fixture('binance', 'ws-frames') as Frames;
 
 describe('parseBinanceWsFrame', () => {
   it('parses an aggTrade: id a, ms time, m=true is a taker sell', () => {
@@ -47,7 +57,9 @@ describe('parseBinanceWsFrame', () => {
   it('yields nothing for acks and serverShutdown, an error record for an error', () => {
     expect(parseBinanceWsFrame(frames.ack)).toEqual([]);
     expect(parseBinanceWsFrame(frames.serverShutdown)).toEqual([]);
-    expect(parseBinanceWsFrame(frames.error)).toEqual([{ kind: 'error', message: expect.stringContaining('2') }]);
+    expect(parseBinanceWsFrame(frames.error)).toEqual([
+      { kind: 'error', message: expect.stringContaining('2') },
+    ]);
   });
 
   it('throws a ProtocolError for non-JSON and for a bad field', () => {

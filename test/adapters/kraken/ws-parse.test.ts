@@ -12,7 +12,9 @@ const frames = fixture('kraken', 'ws-frames') as Record<string, string>;
 
 describe('parseLosslessJson', () => {
   it('keeps number tokens exactly, trailing zeros included', () => {
-    const v = parseLosslessJson('{"a":[0.10, 0.00100000, -1e-7, 12393906104898154338],"b":"x\\"y","c":true,"d":null}');
+    const v = parseLosslessJson(
+      '{"a":[0.10, 0.00100000, -1e-7, 12393906104898154338],"b":"x\\"y","c":true,"d":null}',
+    );
     expect(v).toEqual({
       a: [
         new LosslessNumber('0.10'),
@@ -68,11 +70,17 @@ describe('Kraken checksum', () => {
   });
 
   it('a JSON.parse round trip breaks the checksum; the lossless reader does not', () => {
-    const asks = [{ priceText: '0.5668', qtyText: '4410.79769741' }, { priceText: '0.5670', qtyText: '2000.00000000' }];
+    const asks = [
+      { priceText: '0.5668', qtyText: '4410.79769741' },
+      { priceText: '0.5670', qtyText: '2000.00000000' },
+    ];
     const bids = [{ priceText: '0.5666', qtyText: '4831.75496356' }];
     const expected = zlibCrc32('566844107976974156702000000000005666483175496356');
     expect(krakenBookChecksum(asks, bids)).toBe(expected);
-    const lossy = asks.map((l) => ({ priceText: String(Number(l.priceText)), qtyText: String(Number(l.qtyText)) }));
+    const lossy = asks.map((l) => ({
+      priceText: String(Number(l.priceText)),
+      qtyText: String(Number(l.qtyText)),
+    }));
     expect(krakenBookChecksum(lossy, bids)).not.toBe(expected);
   });
 
@@ -101,17 +109,27 @@ describe('parseKrakenWsFrame', () => {
         kind: 'trade',
         market: 'BTC/USD',
         seq: 61044953,
-        trade: { id: '61044953', tsNs: 1688669598280411000n, price: 30243.3, amount: 0.0037696, side: 'sell' },
+        trade: {
+          id: '61044953',
+          tsNs: 1688669598280411000n,
+          price: 30243.3,
+          amount: 0.0037696,
+          side: 'sell',
+        },
       },
     ]);
-    for (const f of ['status', 'heartbeat', 'subscribeAck']) expect(parseKrakenWsFrame(frames[f]!)).toEqual([]);
+    for (const f of ['status', 'heartbeat', 'subscribeAck'])
+      expect(parseKrakenWsFrame(frames[f]!)).toEqual([]);
     expect(parseKrakenWsFrame(frames.subscribeFail!)[0]).toMatchObject({ kind: 'error' });
   });
 
   it('reads book levels losslessly', () => {
     const [s] = parseKrakenWsFrame(frames.bookSnapshot!) as LiveBookMessage[];
     expect(s?.kind).toBe('book-snapshot');
-    expect(s?.changes.find((c) => c.price === 0.567)).toMatchObject({ priceText: '0.5670', amountText: '2000.00000000' });
+    expect(s?.changes.find((c) => c.price === 0.567)).toMatchObject({
+      priceText: '0.5670',
+      amountText: '2000.00000000',
+    });
   });
 
   it('KrakenBookSync verifies every message and resyncs on a mismatch', () => {
@@ -119,7 +137,11 @@ describe('parseKrakenWsFrame', () => {
     const asks = '56684410797697415670200000000000';
     const bids = '5666483175496356566566582273473 9'.replace(' ', '');
     const snapSum = zlibCrc32(asks + bids);
-    expect(sync.onMessage((parseKrakenWsFrame(withChecksum(frames.bookSnapshot!, snapSum)) as LiveBookMessage[])[0]!)).toEqual({
+    expect(
+      sync.onMessage(
+        (parseKrakenWsFrame(withChecksum(frames.bookSnapshot!, snapSum)) as LiveBookMessage[])[0]!,
+      ),
+    ).toEqual({
       type: 'snapshot',
     });
     // Update: bid 0.5665 removed, ask 0.5669 @ 10.10000000 inserted between the two asks.
@@ -135,7 +157,13 @@ describe('parseKrakenWsFrame', () => {
 
   it('trims to the subscribed depth after each message', () => {
     const sync = new KrakenBookSync(10);
-    const changes = Array.from({ length: 15 }, (_, i) => ({ side: 'bid' as const, price: 100 - i, amount: 1, priceText: `${100 - i}`, amountText: '1' }));
+    const changes = Array.from({ length: 15 }, (_, i) => ({
+      side: 'bid' as const,
+      price: 100 - i,
+      amount: 1,
+      priceText: `${100 - i}`,
+      amountText: '1',
+    }));
     sync.onMessage({ kind: 'book-snapshot', market: 'X', changes });
     expect(sync.book.bids()).toHaveLength(10);
     expect(sync.book.bids().at(-1)?.price).toBe(91);
