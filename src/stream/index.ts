@@ -6,6 +6,8 @@
  *
  * @module
  */
+
+export { type BookStreamOptions, streamBook } from './book.js';
 export {
   type BookResyncEvent,
   type BookSnapshotEvent,
@@ -23,3 +25,12 @@ export {
 } from './events.js';
 export type { LiveOptions } from './options.js';
 export { streamTrades, type TradeStreamOptions } from './trades.js';
+
+import { streamBook } from './book.js';
+import { streamTrades } from './trades.js';
+
+/**
+ * The live streams as one namespace: `stream.trades(options)` ({@link streamTrades}) and
+ * `stream.book(options)` ({@link streamBook}).
+ */
+export const stream = { trades: streamTrades, book: streamBook } as const;

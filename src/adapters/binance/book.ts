@@ -113,3 +113,8 @@ export class BinanceBookSync implements BookSync {
 }
 
 const NONE: SyncOutcome = Object.freeze({ type: 'none' });
+
+/** Request weight of `GET /api/v3/depth` by `limit` [doc]: 1–100: 5; 101–500: 25; 501–1000: 50; more: 250. */
+export function binanceDepthWeight(limit: number): number {
+  return limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250;
+}
