@@ -33,12 +33,15 @@ export function crc32(text: string, seed = 0): number {
 /** One level as its exact wire strings. */
 export type ChecksumLevel = { readonly priceText: string; readonly qtyText: string };
 
-const LEADING_ZEROS = /^0+/;
-
 /** `"0.00100000"` → `"100000"`: the dot removed, then leading zeros stripped. */
 export function checksumToken(decimal: string): string {
-  // A value that is all zeros strips to the empty string, as Kraken's reference code does.
-  return decimal.replace('.', '').replace(LEADING_ZEROS, '');
+  // Hot path (40 tokens per book message): one scan, no regex. A value that is all zeros strips to the
+  // empty string, as Kraken's reference code does.
+  let start = 0;
+  while (start < decimal.length && (decimal.charCodeAt(start) === 48 || decimal.charCodeAt(start) === 46))
+    start++;
+  const dot = decimal.indexOf('.', start);
+  return dot === -1 ? decimal.slice(start) : decimal.slice(start, dot) + decimal.slice(dot + 1);
 }
 
 /**
