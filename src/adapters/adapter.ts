@@ -113,6 +113,13 @@ export interface ExchangeAdapter {
     cursor: TradeCursor,
     options?: PageOptions,
   ): Promise<[Trade[], TradeCursor]>;
+  /**
+   * A cursor for {@link fetchTradesPage} that starts at trade id `fromId` (when ids are integers that
+   * rise by one per trade and the exchange can page by id), so a gap of known ids is refilled without
+   * locating it by time first. `toId` is the newest id known to exist. Absent when the exchange pages by
+   * time only (Kraken).
+   */
+  tradeIdCursor?(fromId: number, toId: number): TradeCursor;
   /** Releases the HTTP client lease (and the private limiter, if any). Idempotent. */
   close(): Promise<void>;
 }

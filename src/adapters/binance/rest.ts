@@ -118,4 +118,9 @@ export class BinanceAdapter extends BaseAdapter {
     }
     return [trades, done ? null : String(last.aggId + 1)];
   }
+
+  /** Binance's trade cursor is the next aggregate id (`fromId`). */
+  tradeIdCursor(fromId: number, _toId: number): TradeCursor {
+    return String(fromId);
+  }
 }

@@ -164,4 +164,9 @@ export class CoinbaseAdapter extends BaseAdapter {
     if (passedEnd) return [trades, null];
     return [trades, encode({ next: c.next + size, head: c.head })];
   }
+
+  /** Coinbase's forward cursor is the next id wanted and the newest id known. */
+  tradeIdCursor(fromId: number, toId: number): TradeCursor {
+    return encode({ next: fromId, head: toId });
+  }
 }

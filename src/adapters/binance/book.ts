@@ -1,0 +1,120 @@
+/**
+ * Binance's local order book procedure ("How to manage a local order book correctly"), as a pure state
+ * machine: buffer `depthUpdate` events, load the REST snapshot, drop buffered events with
+ * `u <= lastUpdateId`, then apply each event whose `U` is at most the book id + 1. An event that starts
+ * further ahead means updates were missed: the book is cleared and the procedure starts again.
+ *
+ * @module
+ */
+import { ProtocolError } from '../../core/errors.js';
+import type { BookSync, SyncOutcome } from '../book-sync.js';
+import type { LiveBookMessage } from '../live.js';
+import { OrderBook } from '../order-book.js';
+
+/** What {@link BinanceBookSync.onSnapshot} concluded. */
+export type SnapshotOutcome =
+  /** The snapshot was loaded (and the buffered events after it applied): the book is in sync. */
+  | { readonly type: 'snapshot' }
+  /** The snapshot is older than the first buffered event: fetch another one (step 3). */
+  | { readonly type: 'refetch'; readonly detail: string }
+  /** A buffered event does not follow the snapshot: start again from step 1. */
+  | { readonly type: 'resync'; readonly reason: 'sequence-gap'; readonly detail: string };
+
+/** Binance spot local-book synchroniser (pure). */
+export class BinanceBookSync implements BookSync {
+  readonly book = new OrderBook();
+  readonly #maxBuffered: number;
+  #buffer: LiveBookMessage[] = [];
+  #id = -1;
+  #synced = false;
+
+  /** @param maxBuffered events buffered while waiting for the snapshot; beyond it the oldest restart the wait. */
+  constructor(maxBuffered = 100_000) {
+    this.#maxBuffered = maxBuffered;
+  }
+
+  get synced(): boolean {
+    return this.#synced;
+  }
+
+  /** The book's update id (`lastUpdateId`, then each applied event's `u`); -1 before a snapshot. */
+  get updateId(): number {
+    return this.#id;
+  }
+
+  /** True when the feed must fetch a REST snapshot now (events are buffered and no snapshot is loaded). */
+  get needsSnapshot(): boolean {
+    return !this.#synced && this.#buffer.length > 0;
+  }
+
+  /** The first buffered event's `U` (what a snapshot must reach), if any. */
+  get firstBufferedId(): number | undefined {
+    return this.#buffer[0]?.firstId;
+  }
+
+  onMessage(m: LiveBookMessage): SyncOutcome {
+    const U = m.firstId;
+    const u = m.lastId;
+    if (U === undefined || u === undefined) {
+      throw new ProtocolError('A Binance depthUpdate without U/u', JSON.stringify({ U, u }));
+    }
+    if (!this.#synced) {
+      if (this.#buffer.length >= this.#maxBuffered) this.#buffer = [];
+      this.#buffer.push(m);
+      return NONE;
+    }
+    if (u <= this.#id) return NONE;
+    if (U > this.#id + 1) {
+      const detail = `expected an update starting at or before ${this.#id + 1}, got U=${U} (u=${u})`;
+      this.#clear();
+      this.#buffer.push(m);
+      return { type: 'resync', reason: 'sequence-gap', detail };
+    }
+    for (const c of m.changes) this.book.apply(c);
+    this.#id = u;
+    return { type: 'update', changes: m.changes };
+  }
+
+  /** Loads the REST snapshot (`lastId` = `lastUpdateId`) over the buffered events. */
+  onSnapshot(snapshot: LiveBookMessage): SnapshotOutcome {
+    const last = snapshot.lastId;
+    if (last === undefined) throw new ProtocolError('A Binance depth snapshot without lastUpdateId');
+    const first = this.#buffer[0];
+    if (first?.firstId !== undefined && last < first.firstId) {
+      return { type: 'refetch', detail: `snapshot lastUpdateId ${last} < first buffered U ${first.firstId}` };
+    }
+    this.book.clear();
+    for (const c of snapshot.changes) this.book.apply(c);
+    this.#id = last;
+    this.#synced = true;
+    const buffered = this.#buffer;
+    this.#buffer = [];
+    for (const m of buffered) {
+      const r = this.onMessage(m);
+      if (r.type === 'resync') {
+        // Keep what came after the break buffered: it belongs to the next attempt.
+        this.#buffer.push(...buffered.slice(buffered.indexOf(m) + 1));
+        return { type: 'resync', reason: 'sequence-gap', detail: r.detail };
+      }
+    }
+    return { type: 'snapshot' };
+  }
+
+  reset(): void {
+    this.#clear();
+  }
+
+  #clear(): void {
+    this.book.clear();
+    this.#buffer = [];
+    this.#id = -1;
+    this.#synced = false;
+  }
+}
+
+const NONE: SyncOutcome = Object.freeze({ type: 'none' });
+
+/** Request weight of `GET /api/v3/depth` by `limit` [doc]: 1–100: 5; 101–500: 25; 501–1000: 50; more: 250. */
+export function binanceDepthWeight(limit: number): number {
+  return limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250;
+}

@@ -1,0 +1,97 @@
+/**
+ * Binance spot WebSocket payloads → live records: `aggTrade` and `trade` events, `depthUpdate` diffs,
+ * and the REST depth snapshot `/api/v3/depth` the local book starts from. Combined-stream frames
+ * (`{"stream":..,"data":{..}}`) are unwrapped. Times are ms on the wire; `m: true` means the taker sold.
+ *
+ * @module
+ */
+import { ProtocolError } from '../../core/errors.js';
+import { msToNs } from '../../core/time.js';
+import type { LiveBookMessage, LiveRecord } from '../live.js';
+import type { BookChange, BookSideName } from '../order-book.js';
+import { array, decimal, integer, object, text } from '../values.js';
+
+/** Parses one Binance WebSocket frame (raw or combined stream) into live records (none for acks). */
+export function parseBinanceWsFrame(raw: string): LiveRecord[] {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(raw);
+  } catch (error) {
+    throw new ProtocolError('Binance sent a frame that is not JSON', raw, { cause: error });
+  }
+  const o = object(msg, 'binance frame');
+  const data = typeof o['stream'] === 'string' && o['data'] !== undefined ? object(o['data'], 'data') : o;
+  switch (data['e']) {
+    case 'aggTrade':
+      return [tradeRecord(data, 'a')];
+    case 'trade':
+      return [tradeRecord(data, 't')];
+    case 'depthUpdate':
+      return [depthUpdate(data)];
+    default:
+      break;
+  }
+  if (data['code'] !== undefined && data['msg'] !== undefined) {
+    return [{ kind: 'error', message: `Binance error ${String(data['code'])}: ${String(data['msg'])}` }];
+  }
+  // Subscription acks (`{"result":null,"id":1}`), serverShutdown and unknown events carry no records.
+  return [];
+}
+
+function tradeRecord(d: Record<string, unknown>, idField: 'a' | 't'): LiveRecord {
+  const seq = integer(d[idField], `${String(d['e'])}.${idField}`);
+  const m = d['m'];
+  if (typeof m !== 'boolean')
+    throw new ProtocolError('Expected a boolean in trade.m', JSON.stringify(m) ?? '');
+  return {
+    kind: 'trade',
+    market: text(d['s'], 'trade.s'),
+    seq,
+    trade: {
+      id: String(seq),
+      tsNs: msToNs(integer(d['T'], 'trade.T')),
+      price: decimal(d['p'], 'trade.p'),
+      amount: decimal(d['q'], 'trade.q'),
+      side: m ? 'sell' : 'buy',
+    },
+  };
+}
+
+function levels(value: unknown, side: BookSideName, field: string, out: BookChange[]): void {
+  const rows = array(value, field);
+  for (let i = 0; i < rows.length; i++) {
+    const row = array(rows[i], `${field}[${i}]`);
+    const p = text(row[0], `${field}[${i}][0]`);
+    const q = text(row[1], `${field}[${i}][1]`);
+    out.push({
+      side,
+      price: decimal(p, `${field}[${i}][0]`),
+      amount: decimal(q, `${field}[${i}][1]`),
+      priceText: p,
+      amountText: q,
+    });
+  }
+}
+
+function depthUpdate(d: Record<string, unknown>): LiveBookMessage {
+  const changes: BookChange[] = [];
+  levels(d['b'], 'bid', 'depthUpdate.b', changes);
+  levels(d['a'], 'ask', 'depthUpdate.a', changes);
+  return {
+    kind: 'book-update',
+    market: text(d['s'], 'depthUpdate.s'),
+    changes,
+    firstId: integer(d['U'], 'depthUpdate.U'),
+    lastId: integer(d['u'], 'depthUpdate.u'),
+    tsNs: msToNs(integer(d['E'], 'depthUpdate.E')),
+  };
+}
+
+/** Parses `GET /api/v3/depth` (`{lastUpdateId, bids, asks}`) into a snapshot message for `market`. */
+export function parseBinanceDepthSnapshot(body: unknown, market: string): LiveBookMessage {
+  const o = object(body, 'depth');
+  const changes: BookChange[] = [];
+  levels(o['bids'], 'bid', 'depth.bids', changes);
+  levels(o['asks'], 'ask', 'depth.asks', changes);
+  return { kind: 'book-snapshot', market, changes, lastId: integer(o['lastUpdateId'], 'depth.lastUpdateId') };
+}

@@ -1,0 +1,131 @@
+/**
+ * Coinbase Exchange WebSocket payloads → live records: `match` / `last_match` trades (the wire `side` is
+ * the MAKER's side: flipped here to the taker's), `heartbeat` trade-id marks, `level2_batch` `snapshot`
+ * and `l2update` messages, and `error`. Times are RFC 3339 with up to µs.
+ *
+ * @module
+ */
+import { ProtocolError } from '../../core/errors.js';
+import { parseIsoNs } from '../../core/time.js';
+import type { LiveRecord } from '../live.js';
+import type { BookChange, BookSideName } from '../order-book.js';
+import { array, decimal, integer, object, text } from '../values.js';
+
+function isoNs(value: unknown, field: string): bigint {
+  const t = text(value, field);
+  try {
+    return parseIsoNs(t, field);
+  } catch (error) {
+    throw new ProtocolError(`Expected an RFC 3339 time in ${field}`, t, { cause: error });
+  }
+}
+
+/** Parses one Coinbase WebSocket frame into live records (none for subscriptions and unknown types). */
+export function parseCoinbaseWsFrame(raw: string): LiveRecord[] {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(raw);
+  } catch (error) {
+    throw new ProtocolError('Coinbase sent a frame that is not JSON', raw, { cause: error });
+  }
+  const o = object(msg, 'coinbase frame');
+  switch (o['type']) {
+    case 'match':
+    case 'last_match': {
+      const seq = integer(o['trade_id'], 'match.trade_id');
+      const maker = o['side'];
+      if (maker !== 'buy' && maker !== 'sell') {
+        throw new ProtocolError('Expected "buy" or "sell" in match.side', JSON.stringify(maker) ?? '');
+      }
+      return [
+        {
+          kind: 'trade',
+          market: text(o['product_id'], 'match.product_id'),
+          seq,
+          trade: {
+            id: String(seq),
+            tsNs: isoNs(o['time'], 'match.time'),
+            price: decimal(o['price'], 'match.price'),
+            amount: decimal(o['size'], 'match.size'),
+            side: maker === 'sell' ? 'buy' : 'sell',
+          },
+        },
+      ];
+    }
+    case 'heartbeat': {
+      const seq =
+        o['last_trade_id'] === undefined ? 0 : integer(o['last_trade_id'], 'heartbeat.last_trade_id');
+      // A last_trade_id of 0 has been reported for products without trades: no information.
+      if (seq <= 0) return [];
+      return [
+        {
+          kind: 'trade-mark',
+          market: text(o['product_id'], 'heartbeat.product_id'),
+          seq,
+          tsNs: isoNs(o['time'], 'heartbeat.time'),
+        },
+      ];
+    }
+    case 'snapshot': {
+      const changes: BookChange[] = [];
+      pairs(o['bids'], 'bid', 'snapshot.bids', changes);
+      pairs(o['asks'], 'ask', 'snapshot.asks', changes);
+      return [{ kind: 'book-snapshot', market: text(o['product_id'], 'snapshot.product_id'), changes }];
+    }
+    case 'l2update': {
+      const rows = array(o['changes'], 'l2update.changes');
+      const changes: BookChange[] = [];
+      for (let i = 0; i < rows.length; i++) {
+        const row = array(rows[i], `l2update.changes[${i}]`);
+        const s = row[0];
+        if (s !== 'buy' && s !== 'sell') {
+          throw new ProtocolError(
+            `Expected "buy" or "sell" in l2update.changes[${i}][0]`,
+            JSON.stringify(s) ?? '',
+          );
+        }
+        const p = text(row[1], `l2update.changes[${i}][1]`);
+        const q = text(row[2], `l2update.changes[${i}][2]`);
+        changes.push({
+          side: s === 'buy' ? 'bid' : 'ask',
+          price: decimal(p, `l2update.changes[${i}][1]`),
+          amount: decimal(q, `l2update.changes[${i}][2]`),
+          priceText: p,
+          amountText: q,
+        });
+      }
+      const rec = {
+        kind: 'book-update' as const,
+        market: text(o['product_id'], 'l2update.product_id'),
+        changes,
+      };
+      return [o['time'] === undefined ? rec : { ...rec, tsNs: isoNs(o['time'], 'l2update.time') }];
+    }
+    case 'error':
+      return [
+        {
+          kind: 'error',
+          message: `Coinbase error: ${String(o['message'])} ${String(o['reason'] ?? '')}`.trim(),
+        },
+      ];
+    default:
+      // subscriptions, ticker, status...: clients must ignore types they do not know.
+      return [];
+  }
+}
+
+function pairs(value: unknown, side: BookSideName, field: string, out: BookChange[]): void {
+  const rows = array(value, field);
+  for (let i = 0; i < rows.length; i++) {
+    const row = array(rows[i], `${field}[${i}]`);
+    const p = text(row[0], `${field}[${i}][0]`);
+    const q = text(row[1], `${field}[${i}][1]`);
+    out.push({
+      side,
+      price: decimal(p, `${field}[${i}][0]`),
+      amount: decimal(q, `${field}[${i}][1]`),
+      priceText: p,
+      amountText: q,
+    });
+  }
+}

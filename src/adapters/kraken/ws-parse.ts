@@ -1,0 +1,124 @@
+/**
+ * Kraken WebSocket v2 payloads → live records: `trade` items (the `side` is already the taker's),
+ * `book` snapshots and updates with their CRC32 `checksum`, and failed subscriptions. Book frames are
+ * read with the lossless JSON reader so each price and quantity keeps the exact digits the checksum is
+ * computed over; other frames go through `JSON.parse`.
+ *
+ * @module
+ */
+import { ProtocolError } from '../../core/errors.js';
+import { parseIsoNs } from '../../core/time.js';
+import type { LiveBookMessage, LiveRecord } from '../live.js';
+import type { BookChange, BookSideName } from '../order-book.js';
+import { array, decimal, integer, object, text } from '../values.js';
+import { LosslessNumber, type LosslessValue, numberText, parseLosslessJson } from './lossless-json.js';
+
+const BOOK_CHANNEL = /"channel"\s*:\s*"book"/;
+
+function isoNs(value: unknown, field: string): bigint {
+  const t = text(value, field);
+  try {
+    return parseIsoNs(t, field);
+  } catch (error) {
+    throw new ProtocolError(`Expected an RFC 3339 time in ${field}`, t, { cause: error });
+  }
+}
+
+/** Parses one Kraken v2 frame into live records (none for status, heartbeat, pong and acks). */
+export function parseKrakenWsFrame(raw: string): LiveRecord[] {
+  if (BOOK_CHANNEL.test(raw)) return parseBookFrame(raw);
+  let msg: unknown;
+  try {
+    msg = JSON.parse(raw);
+  } catch (error) {
+    throw new ProtocolError('Kraken sent a frame that is not JSON', raw, { cause: error });
+  }
+  const o = object(msg, 'kraken frame');
+  if (o['channel'] === 'trade' && (o['type'] === 'snapshot' || o['type'] === 'update')) {
+    const items = array(o['data'], 'trade.data');
+    const out: LiveRecord[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const it = object(items[i], `trade.data[${i}]`);
+      const seq = integer(it['trade_id'], `trade.data[${i}].trade_id`);
+      const side = it['side'];
+      out.push({
+        kind: 'trade',
+        market: text(it['symbol'], `trade.data[${i}].symbol`),
+        seq,
+        trade: {
+          id: String(seq),
+          tsNs: isoNs(it['timestamp'], `trade.data[${i}].timestamp`),
+          price: decimal(it['price'], `trade.data[${i}].price`),
+          amount: decimal(it['qty'], `trade.data[${i}].qty`),
+          side: side === 'buy' || side === 'sell' ? side : 'unknown',
+        },
+      });
+    }
+    return out;
+  }
+  if (o['success'] === false) {
+    return [{ kind: 'error', message: `Kraken refused ${String(o['method'])}: ${String(o['error'])}` }];
+  }
+  return [];
+}
+
+function parseBookFrame(raw: string): LiveRecord[] {
+  const msg = parseLosslessJson(raw);
+  if (typeof msg !== 'object' || msg === null || Array.isArray(msg) || msg instanceof LosslessNumber) {
+    throw new ProtocolError('Expected an object in kraken book frame', raw);
+  }
+  const o = msg as { [key: string]: LosslessValue };
+  const type = o['type'];
+  if (type !== 'snapshot' && type !== 'update') {
+    if (o['success'] === false) {
+      return [{ kind: 'error', message: `Kraken refused ${String(o['method'])}: ${String(o['error'])}` }];
+    }
+    return [];
+  }
+  const data = o['data'];
+  if (!Array.isArray(data)) throw new ProtocolError('Expected an array in book.data', raw);
+  const out: LiveRecord[] = [];
+  for (let i = 0; i < data.length; i++) {
+    const d = data[i] as { [key: string]: LosslessValue } | undefined;
+    if (typeof d !== 'object' || d === null || Array.isArray(d)) {
+      throw new ProtocolError(`Expected an object in book.data[${i}]`, raw);
+    }
+    const changes: BookChange[] = [];
+    levels(d['bids'], 'bid', `book.data[${i}].bids`, changes, raw);
+    levels(d['asks'], 'ask', `book.data[${i}].asks`, changes, raw);
+    const rec: LiveBookMessage = {
+      kind: type === 'snapshot' ? 'book-snapshot' : 'book-update',
+      market: text(d['symbol'], `book.data[${i}].symbol`),
+      changes,
+      checksum: integer(
+        Number(numberText(d['checksum'], `book.data[${i}].checksum`)),
+        `book.data[${i}].checksum`,
+      ),
+      ...(typeof d['timestamp'] === 'string'
+        ? { tsNs: isoNs(d['timestamp'], `book.data[${i}].timestamp`) }
+        : {}),
+    };
+    out.push(rec);
+  }
+  return out;
+}
+
+function levels(
+  value: LosslessValue | undefined,
+  side: BookSideName,
+  field: string,
+  out: BookChange[],
+  raw: string,
+): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value)) throw new ProtocolError(`Expected an array in ${field}`, raw);
+  for (let i = 0; i < value.length; i++) {
+    const l = value[i] as { [key: string]: LosslessValue } | undefined;
+    if (typeof l !== 'object' || l === null || Array.isArray(l)) {
+      throw new ProtocolError(`Expected an object in ${field}[${i}]`, raw);
+    }
+    const p = numberText(l['price'], `${field}[${i}].price`);
+    const q = numberText(l['qty'], `${field}[${i}].qty`);
+    out.push({ side, price: Number(p), amount: Number(q), priceText: p, amountText: q });
+  }
+}

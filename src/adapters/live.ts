@@ -1,0 +1,56 @@
+/**
+ * The records every exchange's WebSocket parser produces, in tickwire's units: trades with their
+ * numeric sequence id (for gap detection), trade-id marks (Coinbase heartbeats), book snapshots and
+ * updates. The per-exchange `ws-parse.ts` files convert to these at the edge, once.
+ *
+ * @module
+ */
+import type { Trade } from '../core/records.js';
+import type { BookChange } from './order-book.js';
+
+/** A live trade. `seq` is the trade id as a number (ids rise by one per trade on all three exchanges). */
+export type LiveTrade = {
+  readonly kind: 'trade';
+  /** The market as the feed names it (`BTCUSDT`, `BTC-USD`, `BTC/USD`). */
+  readonly market: string;
+  /** `trade.id` as a number, for gap detection. */
+  readonly seq: number;
+  readonly trade: Trade;
+};
+
+/**
+ * The exchange says the newest trade id is `seq` (Coinbase `heartbeat.last_trade_id`): trades up to it
+ * that have not arrived are missing.
+ */
+export type LiveTradeMark = {
+  readonly kind: 'trade-mark';
+  readonly market: string;
+  readonly seq: number;
+  /** The mark's time, epoch ns. */
+  readonly tsNs: bigint;
+};
+
+/** A book message: a full snapshot (replace the book) or an update (apply in order). */
+export type LiveBookMessage = {
+  readonly kind: 'book-snapshot' | 'book-update';
+  readonly market: string;
+  /** Levels with absolute sizes, in the order sent (0 removes a level). */
+  readonly changes: BookChange[];
+  /** First update id covered (Binance `U`); absent on exchanges without ids. */
+  readonly firstId?: number;
+  /** Last update id covered (Binance `u`, or a snapshot's `lastUpdateId`). */
+  readonly lastId?: number;
+  /** The exchange's CRC32 over the book after this message (Kraken). */
+  readonly checksum?: number;
+  /** Event time, epoch ns, when the message carries one. */
+  readonly tsNs?: bigint;
+};
+
+/** The exchange refused something (a subscription, a request): the stream cannot go on as asked. */
+export type LiveError = {
+  readonly kind: 'error';
+  readonly message: string;
+};
+
+/** Everything a live parser yields. */
+export type LiveRecord = LiveTrade | LiveTradeMark | LiveBookMessage | LiveError;

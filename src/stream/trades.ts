@@ -1,0 +1,257 @@
+/**
+ * `stream.trades`: live trades of one or more markets that lose nothing. Each market's trade ids are
+ * followed; when they jump (a lost message, a reconnect, a heartbeat announcing newer trades), the
+ * missing ids are fetched over REST and yielded in order before live trades go on. Live frames wait in
+ * the WebSocket's bounded buffer meanwhile (the socket is paused when it fills), and trades the backfill
+ * already delivered are dropped when they arrive live. Whatever REST cannot supply is a `gap` event
+ * naming the ids and times, never a silence.
+ *
+ * @module
+ */
+import type { ExchangeAdapter, ExchangeId } from '../adapters/adapter.js';
+import type { LiveRecord, LiveTrade } from '../adapters/live.js';
+import { createAdapter } from '../adapters/registry.js';
+import type { Market } from '../adapters/symbols.js';
+import { AbortError, ExchangeError, isTickwireError, ValidationError } from '../core/errors.js';
+import type { Trade } from '../core/records.js';
+import { assertPositiveInt } from '../core/validate.js';
+import { type FeedEvent, isFeedEvent } from '../transport/websocket/index.js';
+import type { GapReason, GapTrigger, StreamTrade, TradeGapEvent, TradeStreamItem } from './events.js';
+import { LIVE } from './exchanges.js';
+import { checkLiveOptions, type LiveOptions } from './options.js';
+import { fetchTradeRange } from './repair.js';
+
+/** Options of {@link streamTrades}. */
+export type TradeStreamOptions = LiveOptions & {
+  /** Markets, in any accepted spelling (`BTC/USDT`, `BTCUSDT`, `btc-usdt`). */
+  symbols: string | readonly string[];
+  /** Refill missing trades over REST. Off: every gap is a `gap` event with reason `repair-disabled`. @default true */
+  repair?: boolean;
+  /**
+   * Most trades one repair may fetch. A larger hole (e.g. after hours offline) is reported as a `gap`
+   * with reason `too-large` instead: use the download API for history.
+   * @default 100_000
+   */
+  maxRepairTrades?: number;
+};
+
+type SymbolState = {
+  readonly market: Market;
+  lastSeq: number | undefined;
+  lastTsNs: bigint;
+  reconnected: boolean;
+};
+
+/**
+ * Live trades of `symbols` on `exchange`, in id order per market, with gap repair; plus `repaired`,
+ * `gap` and connection events (tell them apart with `isStreamEvent`). Break out of the loop, call
+ * `return()`, or abort `signal` to stop.
+ *
+ * @example
+ * for await (const item of stream.trades({ exchange: 'binance', symbols: ['BTC/USDT'] })) {
+ *   if (isStreamEvent(item)) { if (item.kind === 'gap') console.error(item); continue; }
+ *   console.log(item.symbol, item.price);
+ * }
+ */
+export async function* streamTrades(
+  options: TradeStreamOptions,
+): AsyncGenerator<TradeStreamItem, void, undefined> {
+  checkLiveOptions(options);
+  const symbols = typeof options.symbols === 'string' ? [options.symbols] : options.symbols;
+  if (
+    !Array.isArray(symbols) ||
+    symbols.length === 0 ||
+    symbols.some((s) => typeof s !== 'string' || s === '')
+  ) {
+    throw new ValidationError('options.symbols', options.symbols, 'a symbol or a non-empty array of symbols');
+  }
+  const maxRepair = options.maxRepairTrades ?? 100_000;
+  assertPositiveInt('options.maxRepairTrades', maxRepair);
+  const repair = options.repair ?? true;
+  if (typeof repair !== 'boolean') throw new ValidationError('options.repair', repair, 'a boolean');
+  const exchange: ExchangeId = options.exchange;
+  const signal = options.signal;
+  const spec = LIVE[exchange];
+  const owned = options.adapter === undefined;
+  const adapter: ExchangeAdapter =
+    options.adapter ??
+    createAdapter(exchange, {
+      ...options.adapterOptions,
+      ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+    });
+  try {
+    const markets = await Promise.all(symbols.map((s) => adapter.resolveSymbol(s, signal ? { signal } : {})));
+    const states = new Map<string, SymbolState>();
+    for (const m of markets)
+      states.set(spec.wireName(m), { market: m, lastSeq: undefined, lastTsNs: 0n, reconnected: false });
+    const feed = spec.tradeFeed(options.wsUrl ?? spec.wsUrl, markets, {
+      ...options.websocket,
+      ...(signal ? { signal } : {}),
+    });
+    const it = feed.stream();
+    const ctx: RepairContext = { adapter, exchange, repair, maxRepair, signal };
+    try {
+      for await (const item of it) {
+        if (isFeedEvent(item)) {
+          if (item.kind === 'reconnected') for (const s of states.values()) s.reconnected = true;
+          yield item;
+          continue;
+        }
+        yield* onRecord(item, states, ctx);
+      }
+    } finally {
+      await it.return();
+    }
+  } catch (error) {
+    // An abort from the caller ends the stream quietly, like the feed does.
+    if (
+      signal?.aborted &&
+      (error instanceof AbortError || (isTickwireError(error) && error.code === 'ERR_ABORTED'))
+    )
+      return;
+    throw error;
+  } finally {
+    if (owned) await adapter.close();
+  }
+}
+
+type RepairContext = {
+  readonly adapter: ExchangeAdapter;
+  readonly exchange: ExchangeId;
+  readonly repair: boolean;
+  readonly maxRepair: number;
+  readonly signal: AbortSignal | undefined;
+};
+
+async function* onRecord(
+  r: Exclude<LiveRecord, FeedEvent>,
+  states: Map<string, SymbolState>,
+  ctx: RepairContext,
+): AsyncGenerator<TradeStreamItem, void, undefined> {
+  switch (r.kind) {
+    case 'trade': {
+      const s = states.get(r.market);
+      if (s === undefined) return;
+      const last = s.lastSeq;
+      if (last !== undefined) {
+        if (r.seq <= last) return; // already delivered (live duplicate or refilled by a repair)
+        if (r.seq > last + 1) {
+          yield* repairGap(s, r.seq - 1, r.trade.tsNs, s.reconnected ? 'reconnect' : 'id-jump', ctx);
+        }
+      }
+      s.reconnected = false;
+      yield emit(s, r);
+      return;
+    }
+    case 'trade-mark': {
+      const s = states.get(r.market);
+      if (s === undefined || s.lastSeq === undefined || r.seq <= s.lastSeq) return;
+      yield* repairGap(s, r.seq, r.tsNs, 'heartbeat', ctx);
+      return;
+    }
+    case 'error':
+      throw new ExchangeError(ctx.exchange, 'ws', `${r.message} (the trade stream cannot continue as asked)`);
+    default:
+      return;
+  }
+}
+
+function emit(s: SymbolState, r: LiveTrade): StreamTrade {
+  s.lastSeq = r.seq;
+  s.lastTsNs = r.trade.tsNs;
+  return withSymbol(r.trade, s.market.symbol);
+}
+
+function withSymbol(t: Trade, symbol: string): StreamTrade {
+  return { id: t.id, tsNs: t.tsNs, price: t.price, amount: t.amount, side: t.side, symbol };
+}
+
+/** Refills ids `lastSeq + 1 .. toSeq` of `s`, yielding trades, then `repaired` and/or `gap` events. */
+async function* repairGap(
+  s: SymbolState,
+  toSeq: number,
+  untilNs: bigint,
+  trigger: GapTrigger,
+  ctx: RepairContext,
+): AsyncGenerator<TradeStreamItem, void, undefined> {
+  const fromSeq = (s.lastSeq as number) + 1;
+  const count = toSeq - fromSeq + 1;
+  const sinceNs = s.lastTsNs;
+  const gap = (
+    from: number,
+    to: number,
+    since: bigint,
+    until: bigint,
+    reason: GapReason,
+    error?: Error,
+  ): TradeGapEvent => ({
+    kind: 'gap',
+    exchange: ctx.exchange,
+    symbol: s.market.symbol,
+    fromId: String(from),
+    toId: String(to),
+    count: to - from + 1,
+    sinceNs: since,
+    untilNs: until,
+    reason,
+    trigger,
+    ...(error ? { error } : {}),
+  });
+  const skip = (reason: GapReason, error?: Error): TradeGapEvent => {
+    s.lastSeq = toSeq;
+    s.lastTsNs = untilNs > sinceNs ? untilNs : sinceNs;
+    return gap(fromSeq, toSeq, sinceNs, untilNs, reason, error);
+  };
+  if (!ctx.repair) {
+    yield skip('repair-disabled');
+    return;
+  }
+  if (count > ctx.maxRepair) {
+    yield skip('too-large');
+    return;
+  }
+  const started = performance.now();
+  let fetched: Awaited<ReturnType<typeof fetchTradeRange>>;
+  try {
+    fetched = await fetchTradeRange(ctx.adapter, s.market.id, fromSeq, toSeq, sinceNs, untilNs, ctx.signal);
+  } catch (error) {
+    if (ctx.signal?.aborted) throw error;
+    yield skip('repair-failed', error instanceof Error ? error : new Error(String(error)));
+    return;
+  }
+  const elapsedMs = performance.now() - started;
+  if (fetched.trades.length > 0) {
+    yield {
+      kind: 'repaired',
+      exchange: ctx.exchange,
+      symbol: s.market.symbol,
+      fromId: String(fromSeq),
+      toId: String(toSeq),
+      count: fetched.trades.length,
+      trigger,
+      elapsedMs,
+    };
+  }
+  // Walk ids in order: trades, with a gap event where a run of ids is missing.
+  let i = 0;
+  let prevTs = sinceNs;
+  for (const [from, to] of fetched.missing) {
+    while (i < fetched.trades.length && Number((fetched.trades[i] as Trade).id) < from) {
+      const t = fetched.trades[i++] as Trade;
+      prevTs = t.tsNs;
+      s.lastSeq = Number(t.id);
+      s.lastTsNs = t.tsNs;
+      yield withSymbol(t, s.market.symbol);
+    }
+    const next = fetched.trades[i];
+    s.lastSeq = to;
+    yield gap(from, to, prevTs, next ? next.tsNs : untilNs, 'not-found');
+  }
+  for (; i < fetched.trades.length; i++) {
+    const t = fetched.trades[i] as Trade;
+    s.lastSeq = Number(t.id);
+    s.lastTsNs = t.tsNs;
+    yield withSymbol(t, s.market.symbol);
+  }
+  s.lastSeq = toSeq;
+}

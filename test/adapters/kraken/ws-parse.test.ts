@@ -1,0 +1,171 @@
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { KrakenBookSync } from '../../../src/adapters/kraken/book.js';
+import { checksumToken, crc32, krakenBookChecksum } from '../../../src/adapters/kraken/checksum.js';
+import { LosslessNumber, parseLosslessJson } from '../../../src/adapters/kraken/lossless-json.js';
+import { parseKrakenWsFrame } from '../../../src/adapters/kraken/ws-parse.js';
+import type { LiveBookMessage } from '../../../src/adapters/live.js';
+import { fixture } from '../../helpers/adapters-fixtures.js';
+
+const frames = fixture('kraken', 'ws-frames') as Record<string, string>;
+
+describe('parseLosslessJson', () => {
+  it('keeps number tokens exactly, trailing zeros included', () => {
+    const v = parseLosslessJson(
+      '{"a":[0.10, 0.00100000, -1e-7, 12393906104898154338],"b":"x\\"y","c":true,"d":null}',
+    );
+    expect(v).toEqual({
+      a: [
+        new LosslessNumber('0.10'),
+        new LosslessNumber('0.00100000'),
+        new LosslessNumber('-1e-7'),
+        new LosslessNumber('12393906104898154338'),
+      ],
+      b: 'x"y',
+      c: true,
+      d: null,
+    });
+  });
+
+  it('agrees with JSON.parse on everything but numbers (property)', () => {
+    const strip = (v: unknown): unknown =>
+      v instanceof LosslessNumber
+        ? Number(v.text)
+        : Array.isArray(v)
+          ? v.map(strip)
+          : v !== null && typeof v === 'object'
+            ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, strip(x)]))
+            : v;
+    fc.assert(
+      fc.property(fc.json(), (text) => {
+        expect(strip(parseLosslessJson(text))).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('rejects malformed JSON with a ProtocolError', () => {
+    for (const bad of ['{', '[1,]', '{"a" 1}', '01', '"abc', '1 2', 'tru']) {
+      expect(() => parseLosslessJson(bad), bad).toThrow(expect.objectContaining({ code: 'ERR_PROTOCOL' }));
+    }
+  });
+});
+
+describe('Kraken checksum', () => {
+  it('CRC-32 matches the IEEE check value and zlib', () => {
+    expect(crc32('123456789')).toBe(0xcbf43926);
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary-ascii' }), (s) => {
+        expect(crc32(s)).toBe(zlibCrc32(Buffer.from(s, 'latin1')));
+      }),
+    );
+  });
+
+  it('formats levels as the reference says: no dot, no leading zeros, trailing zeros kept', () => {
+    expect(checksumToken('45285.2')).toBe('452852');
+    expect(checksumToken('0.00100000')).toBe('100000');
+    expect(checksumToken('0.5666')).toBe('5666');
+    expect(checksumToken('4831.75496356')).toBe('483175496356');
+  });
+
+  it('a JSON.parse round trip breaks the checksum; the lossless reader does not', () => {
+    const asks = [
+      { priceText: '0.5668', qtyText: '4410.79769741' },
+      { priceText: '0.5670', qtyText: '2000.00000000' },
+    ];
+    const bids = [{ priceText: '0.5666', qtyText: '4831.75496356' }];
+    const expected = zlibCrc32('566844107976974156702000000000005666483175496356');
+    expect(krakenBookChecksum(asks, bids)).toBe(expected);
+    const lossy = asks.map((l) => ({
+      priceText: String(Number(l.priceText)),
+      qtyText: String(Number(l.qtyText)),
+    }));
+    expect(krakenBookChecksum(lossy, bids)).not.toBe(expected);
+  });
+
+  it('takes the top 10 levels only', () => {
+    const levels = Array.from({ length: 12 }, (_, i) => ({ priceText: `${100 + i}.0`, qtyText: '1.0' }));
+    expect(krakenBookChecksum(levels, [])).toBe(krakenBookChecksum(levels.slice(0, 10), []));
+  });
+});
+
+/** Rewrites a fixture book frame's checksum(s) to the right value for the given book state. */
+function withChecksum(raw: string, value: number): string {
+  return raw.replace(/"checksum":\d+/, `"checksum":${value}`);
+}
+
+describe('parseKrakenWsFrame', () => {
+  it('parses trades (taker side, RFC 3339 µs) and ignores status, heartbeat and acks', () => {
+    const r = parseKrakenWsFrame(frames.trade!);
+    expect(r).toEqual([
+      {
+        kind: 'trade',
+        market: 'BTC/USD',
+        seq: 61044952,
+        trade: { id: '61044952', tsNs: 1688669597827736000n, price: 30243.4, amount: 0.345, side: 'buy' },
+      },
+      {
+        kind: 'trade',
+        market: 'BTC/USD',
+        seq: 61044953,
+        trade: {
+          id: '61044953',
+          tsNs: 1688669598280411000n,
+          price: 30243.3,
+          amount: 0.0037696,
+          side: 'sell',
+        },
+      },
+    ]);
+    for (const f of ['status', 'heartbeat', 'subscribeAck'])
+      expect(parseKrakenWsFrame(frames[f]!)).toEqual([]);
+    expect(parseKrakenWsFrame(frames.subscribeFail!)[0]).toMatchObject({ kind: 'error' });
+  });
+
+  it('reads book levels losslessly', () => {
+    const [s] = parseKrakenWsFrame(frames.bookSnapshot!) as LiveBookMessage[];
+    expect(s?.kind).toBe('book-snapshot');
+    expect(s?.changes.find((c) => c.price === 0.567)).toMatchObject({
+      priceText: '0.5670',
+      amountText: '2000.00000000',
+    });
+  });
+
+  it('KrakenBookSync verifies every message and resyncs on a mismatch', () => {
+    const sync = new KrakenBookSync(10);
+    const asks = '56684410797697415670200000000000';
+    const bids = '5666483175496356566566582273473 9'.replace(' ', '');
+    const snapSum = zlibCrc32(asks + bids);
+    expect(
+      sync.onMessage(
+        (parseKrakenWsFrame(withChecksum(frames.bookSnapshot!, snapSum)) as LiveBookMessage[])[0]!,
+      ),
+    ).toEqual({
+      type: 'snapshot',
+    });
+    // Update: bid 0.5665 removed, ask 0.5669 @ 10.10000000 inserted between the two asks.
+    const updSum = zlibCrc32('56684410797697415669101000000056702000000000005666483175496356');
+    const upd = (parseKrakenWsFrame(withChecksum(frames.bookUpdate!, updSum)) as LiveBookMessage[])[0]!;
+    expect(sync.onMessage(upd)).toMatchObject({ type: 'update' });
+    expect(sync.book.asks().map((l) => l.price)).toEqual([0.5668, 0.5669, 0.567]);
+    const bad = (parseKrakenWsFrame(withChecksum(frames.bookUpdate!, 1)) as LiveBookMessage[])[0]!;
+    expect(sync.onMessage(bad)).toMatchObject({ type: 'resync', reason: 'checksum-mismatch' });
+    expect(sync.synced).toBe(false);
+    expect(sync.onMessage(upd)).toEqual({ type: 'none' });
+  });
+
+  it('trims to the subscribed depth after each message', () => {
+    const sync = new KrakenBookSync(10);
+    const changes = Array.from({ length: 15 }, (_, i) => ({
+      side: 'bid' as const,
+      price: 100 - i,
+      amount: 1,
+      priceText: `${100 - i}`,
+      amountText: '1',
+    }));
+    sync.onMessage({ kind: 'book-snapshot', market: 'X', changes });
+    expect(sync.book.bids()).toHaveLength(10);
+    expect(sync.book.bids().at(-1)?.price).toBe(91);
+  });
+});
