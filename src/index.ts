@@ -11,4 +11,5 @@ export * from './core/index.js';
 export * from './download/index.js';
 export * from './sim/index.js';
 export * from './sinks/index.js';
+export * from './stream/index.js';
 export * from './transport/index.js';

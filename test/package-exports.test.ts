@@ -64,6 +64,10 @@ describe('the packed package', () => {
       'IncompleteRangeError',
       'toNs',
       'parseSpan',
+      'stream',
+      'isStreamEvent',
+      'isFeedEvent',
+      'WebSocketBase',
     ]) {
       expect(names, name).toContain(name);
     }
