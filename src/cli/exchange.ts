@@ -11,8 +11,7 @@ import { BINANCE_RATE } from '../adapters/binance/capabilities.js';
 import { COINBASE_RATE } from '../adapters/coinbase/capabilities.js';
 import { KRAKEN_RATE } from '../adapters/kraken/capabilities.js';
 import { formatIsoNs } from '../core/time.js';
-import { type FaultOptions, type RunningSimulator, startSimulator } from '../sim/index.js';
-import { RedisRateLimiter } from '../transport/rate-limit/redis-limiter.js';
+import type { FaultOptions, RunningSimulator } from '../sim/index.js';
 import type { Limiter, RateLimit } from '../transport/rate-limit/types.js';
 import {
   parseBaseUrlArg,
@@ -119,6 +118,8 @@ export async function connectExchange(
   const rateScale = flags.rateScale ?? 1;
   let sim: RunningSimulator | undefined;
   if (flags.sim) {
+    // Loaded on demand, like Redis below: `--help` and usage errors should not pay for them.
+    const { startSimulator } = await import('../sim/index.js');
     sim = await startSimulator({
       exchange,
       seed: flags.seed ?? 1,
@@ -130,6 +131,7 @@ export async function connectExchange(
   let limiter: Limiter | undefined;
   if (flags.redis) {
     const rate = EXCHANGE_RATES[exchange];
+    const { RedisRateLimiter } = await import('../transport/rate-limit/redis-limiter.js');
     limiter = new RedisRateLimiter(
       { [exchange]: { ...rate, limit: rate.limit * rateScale } },
       { redis: flags.redis, onWarning: options.warn },

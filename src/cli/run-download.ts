@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import type { ExchangeId } from '../adapters/adapter.js';
 import type { OHLCBar, Trade } from '../core/records.js';
 import { spanToNs } from '../core/time.js';
-import { type Download, download } from '../download/index.js';
+import type { Download } from '../download/index.js';
 import type { DownloadReport } from '../download/report.js';
 import type { SinkFormat } from '../sinks/format.js';
 import type { ExchangeConnection } from './exchange.js';
@@ -119,6 +119,7 @@ export async function runDownloadJob(job: DownloadJob, ctx: JobContext): Promise
       );
     },
   };
+  const { download } = await import('../download/index.js');
   const dl: Download<OHLCBar | Trade> =
     job.kind === 'ohlc' ? download.ohlc({ ...options, span: job.spanS ?? 60 }) : download.trades(options);
   const span = job.range.endNs - startNs;

@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { EXCHANGES, type ExchangeId } from '../../adapters/adapter.js';
 import { formatIsoNs } from '../../core/time.js';
-import { type FaultOptions, startSimulator } from '../../sim/index.js';
+import type { FaultOptions } from '../../sim/index.js';
 import { formatFaults, parseFaultsArg, parseIntArg, parsePositiveArg } from '../args.js';
 import { type CliContext, type CommandModule, globalsOf } from '../context.js';
 import { demoJobs, FULL_DEMO, SMALL_DEMO, type Verdict, verifyAgainstTruth } from '../demo-plan.js';
@@ -131,6 +131,7 @@ async function runExchange(
   ctx: CliContext,
   quiet: boolean,
 ): Promise<Row[]> {
+  const { startSimulator } = await import('../../sim/index.js');
   const sim = await startSimulator({
     exchange,
     seed: flags.seed,

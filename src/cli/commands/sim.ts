@@ -7,7 +7,7 @@
 import { Option } from 'commander';
 import type { ExchangeId } from '../../adapters/adapter.js';
 import { formatIsoNs } from '../../core/time.js';
-import { type FaultOptions, startSimulator } from '../../sim/index.js';
+import type { FaultOptions } from '../../sim/index.js';
 import {
   formatFaults,
   parseExchangeArg,
@@ -92,6 +92,7 @@ async function runSim(ctx: CliContext, flags: SimFlags, quiet: boolean): Promise
   const { io } = ctx;
   const trap = trapInterrupts();
   try {
+    const { startSimulator } = await import('../../sim/index.js');
     const sim = await startSimulator({
       exchange: flags.exchange,
       port: flags.port,

@@ -1,0 +1,123 @@
+import { CommanderError, InvalidArgumentError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import {
+  formatFaults,
+  formatFor,
+  parseBaseUrlArg,
+  parseExchangeArg,
+  parseFaultsArg,
+  parseFormatArg,
+  parseRateLimitsArg,
+  parseSpanArg,
+  parseTimeArg,
+} from '../../src/cli/args.js';
+import { EXIT, exitCodeFor, messageFor } from '../../src/cli/exit.js';
+import { resolveRange } from '../../src/cli/range.js';
+import {
+  IncompleteRangeError,
+  UnknownSymbolError,
+  UnsupportedSpanError,
+  ValidationError,
+} from '../../src/core/errors.js';
+
+const SIM_NOW = 1_767_225_600_000_000_000n;
+const JAN = 1_704_067_200_000_000_000n; // 2024-01-01
+
+describe('value parsers', () => {
+  it('parses times, now, spans, exchanges and formats', () => {
+    expect(parseTimeArg('2024-01-01')).toBe(JAN);
+    expect(parseTimeArg('2024-01-01T00:00:01.5Z')).toBe(JAN + 1_500_000_000n);
+    expect(parseTimeArg('NOW')).toBe('now');
+    expect(parseSpanArg('1h')).toBe(3600);
+    expect(parseExchangeArg('Binance')).toBe('binance');
+    expect(parseFormatArg('JSONL')).toBe('jsonl');
+  });
+
+  it.each([
+    [parseTimeArg, '2024-13-01'],
+    [parseTimeArg, 'yesterday'],
+    [parseSpanArg, '1x'],
+    [parseSpanArg, '0m'],
+    [parseExchangeArg, 'bitmex'],
+    [parseFormatArg, 'parquet'],
+    [parseBaseUrlArg, 'ftp://x'],
+    [parseRateLimitsArg, '-3'],
+  ] as const)('%o rejects %j with InvalidArgumentError', (fn, text) => {
+    expect(() => (fn as (t: string) => unknown)(text)).toThrow(InvalidArgumentError);
+  });
+
+  it('takes the format from --format, else the --out extension, else csv', () => {
+    expect(formatFor('a.jsonl', undefined)).toBe('jsonl');
+    expect(formatFor('a.NDJSON', undefined)).toBe('jsonl');
+    expect(formatFor('a.csv', undefined)).toBe('csv');
+    expect(formatFor('a.txt', undefined)).toBe('csv');
+    expect(formatFor(undefined, undefined)).toBe('csv');
+    expect(formatFor('a.csv', 'jsonl')).toBe('jsonl');
+  });
+});
+
+describe('--faults', () => {
+  it('parses key=value pairs and none', () => {
+    expect(parseFaultsArg('errorRate=0.05,resetRate=0.01,latencyMs=50')).toEqual({
+      errorRate: 0.05,
+      resetRate: 0.01,
+      latencyMs: 50,
+    });
+    expect(parseFaultsArg(' none ')).toEqual({});
+    expect(formatFaults({ errorRate: 0.05, latencyMs: 0 })).toBe('errorRate=0.05');
+  });
+
+  it('names a bad key, a bad value, a repeated key and rates summing above 1', () => {
+    expect(() => parseFaultsArg('errorRate=0.1,bogus=1')).toThrow(/Unknown fault "bogus".*errorRate/);
+    expect(() => parseFaultsArg('errorRate=2')).toThrow(/errorRate/);
+    expect(() => parseFaultsArg('latencyMs=abc')).toThrow(/latencyMs/);
+    expect(() => parseFaultsArg('seed=1.5')).toThrow(/seed/);
+    expect(() => parseFaultsArg('errorRate')).toThrow(/errorRate/);
+    expect(() => parseFaultsArg('errorRate=0.1,errorRate=0.2')).toThrow(/twice/);
+    expect(() => parseFaultsArg('errorRate=0.6,resetRate=0.6')).toThrow(/at most 1/);
+  });
+});
+
+describe('resolveRange', () => {
+  it('orders --from before --to, naming --from', () => {
+    expect(resolveRange(JAN, JAN + 10n)).toEqual({ startNs: JAN, endNs: JAN + 10n, toNow: false });
+    expect(() => resolveRange(JAN + 10n, JAN)).toThrow(expect.objectContaining({ argument: '--from' }));
+  });
+
+  it('with the simulator, now is its clock and a range past it names the option', () => {
+    expect(resolveRange(SIM_NOW - 5n, 'now', SIM_NOW)).toEqual({
+      startNs: SIM_NOW - 5n,
+      endNs: SIM_NOW,
+      toNow: true,
+    });
+    expect(() => resolveRange(SIM_NOW - 5n, SIM_NOW + 1n, SIM_NOW)).toThrow(
+      expect.objectContaining({ name: 'ValidationError', argument: '--to' }),
+    );
+    expect(() => resolveRange(SIM_NOW, 'now', SIM_NOW)).toThrow(
+      expect.objectContaining({ argument: '--from' }),
+    );
+    expect(() => resolveRange('now', 'now', SIM_NOW)).toThrow(/simulator's clock 2026-01-01T00:00:00Z/);
+  });
+});
+
+describe('exit codes and messages', () => {
+  it('maps errors to documented codes', () => {
+    expect(exitCodeFor(new CommanderError(0, 'commander.helpDisplayed', ''))).toBe(EXIT.OK);
+    expect(exitCodeFor(new CommanderError(0, 'commander.version', ''))).toBe(EXIT.OK);
+    expect(exitCodeFor(new CommanderError(1, 'commander.unknownOption', ''))).toBe(EXIT.USAGE);
+    expect(exitCodeFor(new ValidationError('--to', 'x', 'y'))).toBe(EXIT.USAGE);
+    expect(exitCodeFor(new UnsupportedSpanError('coinbase', 14_400, [60]))).toBe(EXIT.USAGE);
+    expect(exitCodeFor(new UnknownSymbolError('binance', 'FOO'))).toBe(EXIT.FAILED);
+    const r = { startNs: 1n, endNs: 2n };
+    expect(exitCodeFor(new IncompleteRangeError('x', { requested: r, covered: [], missing: [r] }))).toBe(
+      EXIT.FAILED,
+    );
+  });
+
+  it('names CLI flags instead of API option names', () => {
+    const msg = messageFor(new ValidationError('options.end', '2027-01-01', 'a time before now'));
+    expect(msg).toMatch(/^Invalid --to:/);
+    expect(messageFor(new UnsupportedSpanError('coinbase', 14_400, [60, 300]))).toMatch(/^Invalid --span:/);
+    expect(messageFor(new ValidationError('out', 'x.csv', 'a CSV file'))).toMatch(/--force/);
+  });
+});
