@@ -75,7 +75,7 @@ export function messageFor(error: unknown): string {
     const flag = FLAG_NAMES[error.argument];
     let msg = error.message;
     if (flag) msg = msg.replace(`Invalid ${error.argument}:`, `Invalid ${flag}:`);
-    if (error.argument === 'out') msg += ' Use --force to overwrite it.';
+    if (error.argument === 'out' && /written by tickwire/.test(msg)) msg += ' Use --force to overwrite it.';
     return msg;
   }
   if (error instanceof UnsupportedSpanError) return `Invalid --span: ${error.message}`;

@@ -5,7 +5,11 @@
  *
  * @module
  */
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
+import { ValidationError } from '../core/errors.js';
 import type { RecordKind, RecordOf, SinkFormat } from '../sinks/format.js';
 import type { ResumePoint } from '../sinks/resume.js';
 import { prepareResume } from '../sinks/resume.js';
@@ -77,7 +81,8 @@ export type OpenOutputOptions<K extends RecordKind> = {
  * Prepares the output: with `resume`, reads where an existing file ends (cutting a torn last line left by a
  * killed run) and appends after it; otherwise the file is overwritten.
  *
- * @throws ValidationError (argument `out`) when the existing file is not this kind and format
+ * @throws ValidationError (argument `out`) when the existing file is not this kind and format, or the file
+ *   cannot be written (missing or read-only folder, a folder given as the file)
  */
 export async function openOutput<K extends RecordKind>(
   options: OpenOutputOptions<K>,
@@ -87,7 +92,23 @@ export async function openOutput<K extends RecordKind>(
     const plan: OutputPlan = { path, resume: undefined };
     return new OutputSink(plan, async () => new RecordWriter(options.stdout, { kind, format }));
   }
+  await assertWritable(path);
   const resume = options.resume ? await prepareResume(path, kind, format) : undefined;
   const plan: OutputPlan = { path, resume };
   return new OutputSink(plan, () => openFileWriter(path, { kind, format, append: options.resume }));
+}
+
+/** Checks up front (the file itself is opened lazily) that `path` can be written. */
+async function assertWritable(path: string): Promise<void> {
+  const isDir = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  const dirOk = await access(dirname(path), constants.W_OK).then(
+    () => true,
+    () => false,
+  );
+  if (isDir || !dirOk) {
+    throw new ValidationError('out', path, 'a file path in an existing folder you can write to');
+  }
 }

@@ -37,6 +37,8 @@ export function fatalError(result: JobResult): unknown {
   const cause = (e as { cause?: unknown }).cause;
   for (const err of [e, cause]) {
     if (isUsageError(err)) return err;
+    // A failed system call (disk full, permissions) is not a gap a rerun fills by itself.
+    if (err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string') return err;
     if (isTickwireError(err) && FATAL_CODES.has(err.code)) return err;
   }
   return undefined;

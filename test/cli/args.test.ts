@@ -118,6 +118,8 @@ describe('exit codes and messages', () => {
     const msg = messageFor(new ValidationError('options.end', '2027-01-01', 'a time before now'));
     expect(msg).toMatch(/^Invalid --to:/);
     expect(messageFor(new UnsupportedSpanError('coinbase', 14_400, [60, 300]))).toMatch(/^Invalid --span:/);
-    expect(messageFor(new ValidationError('out', 'x.csv', 'a CSV file'))).toMatch(/--force/);
+    expect(messageFor(new ValidationError('out', 'x.csv', 'a CSV file written by tickwire'))).toMatch(
+      /--force/,
+    );
   });
 });

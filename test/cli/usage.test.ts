@@ -100,3 +100,20 @@ describe('as a child process', () => {
     expect(bad.stdout).toBe('');
   });
 });
+
+describe('--out checks', () => {
+  it('a folder that does not exist exits 2 naming --out, before any download', async () => {
+    const r = await run([
+      'trades',
+      'binance',
+      'BTCUSDT',
+      '--from',
+      '2025-12-31',
+      '--sim',
+      '--out',
+      '/nonexistent-dir/x.csv',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Invalid --out: expected a file path in an existing folder/);
+  });
+});
