@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseIsoNs } from '../../src/core/time.js';
+import { formatIsoNs, nowNs, parseIsoNs } from '../../src/core/time.js';
+import { startSimulator } from '../../src/sim/index.js';
 import { expectedFile, readText, runCliProcess, SIM_NOW, tempDir, truthOf } from '../helpers/cli-run.js';
 
 describe('ohlc and trades against the in-process simulator (--sim)', () => {
@@ -134,5 +135,28 @@ describe('ohlc and trades against the in-process simulator (--sim)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Invalid --span: Span 14400s is not offered by coinbase/);
     expect(r.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('--to now against a live clock: the bar still open is "not yet available", not a gap (exit 0)', async () => {
+    const sim = await startSimulator({ exchange: 'binance', now: 'real' });
+    try {
+      const from = formatIsoNs(nowNs() - 3n * 3600n * 1_000_000_000n);
+      const r = await runCliProcess([
+        'ohlc',
+        'binance',
+        'BTCUSDT',
+        '--span',
+        '1h',
+        '--from',
+        from,
+        '--base-url',
+        sim.url,
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/complete\.\n\s+not yet available: \[/);
+      expect(r.stdout.trimEnd().split('\n').length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await sim.close();
+    }
   });
 });
