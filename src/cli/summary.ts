@@ -67,6 +67,7 @@ export function describeJob(job: DownloadJob, result: JobResult, interruptedBy?:
     };
   }
   const head = `${label}: ${result.rows} rows → ${dest} in ${took} (${stats})${resumed}`;
+  const gap = gapNote(job, result);
   if (result.aborted && interruptedBy) {
     const from = nextStart(job, result);
     return {
@@ -83,11 +84,11 @@ export function describeJob(job: DownloadJob, result: JobResult, interruptedBy?:
   const missing = report?.missing ?? [];
   const notYet = job.range.toNow && result.error === undefined && missing.every((m) => m.error === undefined);
   if (report && (report.complete || notYet)) {
-    const info = [`${head}; complete.`];
+    const info = [`${head}; complete.`, ...gap];
     for (const m of missing) info.push(`  not yet available: ${formatRange(m.range)} (${m.reason})`);
     return { code: EXIT.OK, info, warnings: [] };
   }
-  const warnings = [`${head}; INCOMPLETE.`];
+  const warnings = [`${head}; INCOMPLETE.`, ...gap];
   const ranges: { range: NsRange; reason: string }[] = missing.length
     ? missing
     : [
@@ -103,6 +104,17 @@ export function describeJob(job: DownloadJob, result: JobResult, interruptedBy?:
       : 'Rerun for the missing ranges.',
   );
   return { code: EXIT.INCOMPLETE, info: [], warnings };
+}
+
+/** A note when the resumed file ended before `--from`: appending leaves a gap in the file (not in the range). */
+function gapNote(job: DownloadJob, result: JobResult): string[] {
+  const last = result.resumedAfterNs;
+  if (last === undefined || !result.requested) return [];
+  const next = job.kind === 'ohlc' ? last + BigInt(job.spanS ?? 60) * 1_000_000_000n : last;
+  if (next >= result.requested.startNs) return [];
+  return [
+    `note: ${job.out} ended at ${formatIsoNs(last)}, before --from; the file now skips ${formatRange({ startNs: next, endNs: result.requested.startNs })}.`,
+  ];
 }
 
 /** Where the data stops: after the last row written (trades: at it, ids there are skipped on resume). */

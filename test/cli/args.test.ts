@@ -13,6 +13,7 @@ import {
 } from '../../src/cli/args.js';
 import { EXIT, exitCodeFor, messageFor } from '../../src/cli/exit.js';
 import { resolveRange } from '../../src/cli/range.js';
+import { describeJob } from '../../src/cli/summary.js';
 import {
   IncompleteRangeError,
   UnknownSymbolError,
@@ -120,6 +121,60 @@ describe('exit codes and messages', () => {
     expect(messageFor(new UnsupportedSpanError('coinbase', 14_400, [60, 300]))).toMatch(/^Invalid --span:/);
     expect(messageFor(new ValidationError('out', 'x.csv', 'a CSV file written by tickwire'))).toMatch(
       /--force/,
+    );
+  });
+});
+
+describe('describeJob', () => {
+  const job = {
+    kind: 'ohlc' as const,
+    exchange: 'binance' as const,
+    symbol: 'BTCUSDT',
+    spanS: 60,
+    range: { startNs: JAN, endNs: JAN + 3_600_000_000_000n, toNow: false },
+    out: 'x.csv',
+    format: 'csv' as const,
+    resume: true,
+  };
+  const result = {
+    requested: { startNs: JAN, endNs: job.range.endNs },
+    resumedAfterNs: undefined,
+    report: undefined,
+    error: undefined,
+    aborted: false,
+    rows: 10,
+    lastTsNs: JAN + 9n * 60_000_000_000n,
+    elapsedMs: 1000,
+    requests: 1,
+    retries: 0,
+    rateLimitWaits: 0,
+  };
+
+  it('an interrupted run exits 130/143 naming the range after the last bar written', () => {
+    const o = describeJob(job, { ...result, aborted: true }, 'SIGTERM');
+    expect(o.code).toBe(143);
+    expect(o.warnings.join('\n')).toContain('missing [2024-01-01T00:10:00.000Z, 2024-01-01T01:00:00.000Z)');
+    expect(describeJob(job, { ...result, aborted: true }, 'SIGINT').code).toBe(130);
+  });
+
+  it('a file already complete is nothing to do; a resumed file that ended before --from gets a gap note', () => {
+    expect(describeJob(job, { ...result, requested: undefined }).info[0]).toMatch(/nothing to do/);
+    const report = {
+      kind: 'ohlc' as const,
+      exchange: 'binance',
+      symbol: 'BTC/USDT',
+      span: 60,
+      requested: result.requested,
+      delivered: [result.requested],
+      missing: [],
+      complete: true,
+      items: 10,
+      pages: 1,
+    };
+    const o = describeJob(job, { ...result, report, resumedAfterNs: JAN - 3_600_000_000_000n });
+    expect(o.code).toBe(0);
+    expect(o.info.join('\n')).toMatch(
+      /note: x\.csv ended at 2023-12-31T23:00:00Z, before --from; the file now skips/,
     );
   });
 });
