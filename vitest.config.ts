@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Timing-sensitive tests (rate limits, reconnects) share two cores; keep parallelism modest.
     maxWorkers: 2,
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });

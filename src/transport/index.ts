@@ -6,5 +6,5 @@
 export * from './http/index.js';
 export * from './paginate/index.js';
 export * from './rate-limit/index.js';
-export { abortErrorFrom, sleep, throwIfAborted } from './sleep.js';
+export { abortErrorFrom, linkSignals, sleep, throwIfAborted } from './sleep.js';
 export * from './websocket/index.js';

@@ -41,3 +41,29 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * A signal that aborts when any of `signals` does (like `AbortSignal.any`, which Node 20.0–20.2 lack and
+ * which keeps its sources referenced). Call `dispose()` when done to remove the listeners.
+ */
+export function linkSignals(signals: readonly AbortSignal[]): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const cleanups: Array<() => void> = [];
+  const dispose = (): void => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  };
+  for (const source of signals) {
+    if (source.aborted) {
+      controller.abort(source.reason);
+      dispose();
+      break;
+    }
+    const onAbort = (): void => {
+      controller.abort(source.reason);
+      dispose();
+    };
+    source.addEventListener('abort', onAbort, { once: true });
+    cleanups.push(() => source.removeEventListener('abort', onAbort));
+  }
+  return { signal: controller.signal, dispose };
+}

@@ -18,7 +18,7 @@ import {
   ValidationError,
 } from '../../core/errors.js';
 import { assertSignal } from '../../core/validate.js';
-import { abortErrorFrom, sleep, throwIfAborted } from '../sleep.js';
+import { abortErrorFrom, linkSignals, sleep, throwIfAborted } from '../sleep.js';
 import { readCappedBody } from './body.js';
 import { type ResolvedHttpOptions, resolveHttpOptions, validateHeaders } from './options.js';
 import { classifyResponse, finalError, type RawResponse } from './outcome.js';
@@ -213,12 +213,15 @@ export class HttpClient {
 
   async #backoff(ms: number, signal: AbortSignal | undefined): Promise<void> {
     const closeSignal = this.#closeController.signal;
+    const linked = signal === undefined ? undefined : linkSignals([signal, closeSignal]);
     try {
-      await sleep(ms, signal === undefined ? closeSignal : AbortSignal.any([signal, closeSignal]));
+      await sleep(ms, linked?.signal ?? closeSignal);
     } catch (error) {
       if (signal?.aborted) throw abortErrorFrom(signal);
       if (this.#closed) throw new ClosedError('HttpClient');
       throw error;
+    } finally {
+      linked?.dispose();
     }
   }
 

@@ -11,13 +11,9 @@ export { type HttpClientLease, HttpClientRegistry, httpClients } from './registr
 export { parseRetryAfter } from './retry-after.js';
 export {
   type AttemptFailure,
-  backoffDelay,
   decideRetry,
-  isRetryableStatus,
-  isThrottleStatus,
   type RetryDecision,
   type RetryPolicyOptions,
-  retryAfterDelay,
 } from './retry-policy.js';
 export type {
   HttpClientOptions,

@@ -1,16 +1,10 @@
 /**
  * Public exports of `src/transport/websocket`: the reconnecting WebSocket base, its options, stream
- * events and the pure backoff / liveness decisions. The session and iterator classes stay private.
+ * and stream events. The session, iterator, queue and the pure backoff / liveness decisions stay private
+ * (tested through their own modules).
  *
  * @module
  */
-export {
-  type BackoffDelay,
-  type BackoffPolicy,
-  backoffCeiling,
-  backoffDelay,
-  nextFailureCount,
-} from './backoff.js';
 export {
   type ConnectedEvent,
   type DisconnectCause,
@@ -23,11 +17,8 @@ export {
   type ReconnectedEvent,
 } from './events.js';
 export type { FeedStats, FeedStream, FrameContext } from './feed-iterator.js';
-export { type LivenessAction, type LivenessInput, livenessAction } from './heartbeat.js';
 export {
   type ReconnectScheduled,
-  type ResolvedWebSocketOptions,
-  resolveWebSocketOptions,
   WEBSOCKET_DEFAULTS,
   type WebSocketOptions,
 } from './options.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveWebSocketOptions, WEBSOCKET_DEFAULTS } from '../../../src/transport/websocket/index.js';
+import { resolveWebSocketOptions, WEBSOCKET_DEFAULTS } from '../../../src/transport/websocket/options.js';
 
 describe('resolveWebSocketOptions', () => {
   it('fills in the documented defaults', () => {
