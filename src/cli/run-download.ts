@@ -135,7 +135,8 @@ export async function runDownloadJob(job: DownloadJob, ctx: JobContext): Promise
   }
   await sink.end(error === undefined);
   const report = await dl.report;
-  progress.update({ rows: sink.rows, requests: report.pages });
+  const finished = error === undefined && progress.state.total > 0 ? { done: progress.state.total } : {};
+  progress.update({ rows: sink.rows, requests: report.pages, ...finished });
   const s = progress.state;
   return {
     ...base,

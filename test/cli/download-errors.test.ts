@@ -81,4 +81,49 @@ describe('ohlc and trades: errors and the live clock', () => {
       await sim.close();
     }
   });
+
+  it('counts retries (5xx) and rate-limit waits (429 from a server stricter than the client)', async () => {
+    const faulty = await runCliProcess([
+      'trades',
+      'binance',
+      'BTCUSDT',
+      '--from',
+      '2025-12-31T23:50',
+      '--to',
+      '2025-12-31T23:55',
+      '--sim',
+      '--faults',
+      'errorRate=0.3',
+      '--retries',
+      '10',
+      '--backoff',
+      '0.01',
+    ]);
+    expect(faulty.code).toBe(0);
+    expect(faulty.stderr).toMatch(/\(\d+ requests, [1-9]\d* retries, 0 rate-limit waits\); complete/);
+    // The server keeps Coinbase's real limit (10/s, burst 15); the client is told it may go 5× faster.
+    const sim = await startSimulator({ exchange: 'coinbase', rateLimits: 'on' });
+    try {
+      const r = await runCliProcess([
+        'trades',
+        'coinbase',
+        'BTC-USD',
+        '--from',
+        '2025-12-31T23:30',
+        '--to',
+        '2025-12-31T23:45',
+        '--base-url',
+        sim.url,
+        '--rate-scale',
+        '5',
+        '--backoff',
+        '0.01',
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/\(\d+ requests, [1-9]\d* retries, [1-9]\d* rate-limit waits\); complete/);
+      expect(sim.stats().status429).toBeGreaterThan(0);
+    } finally {
+      await sim.close();
+    }
+  });
 });
