@@ -7,6 +7,7 @@
  * @module
  */
 import type { Capability, OHLCBar, Trade } from '../core/records.js';
+import type { RetryInfo } from '../transport/http/types.js';
 import type { Limiter, RateSpec } from '../transport/rate-limit/types.js';
 import type { Market } from './symbols.js';
 
@@ -37,6 +38,12 @@ export type AdapterHttpOptions = {
   headers?: Readonly<Record<string, string>>;
   /** Longest `Retry-After` honoured, in seconds; a longer one fails with `RateLimitedError`. @default 60 */
   maxRetryAfter?: number;
+  /**
+   * Called before each retry's wait (e.g. to count retries and rate-limit waits). Adapters given different
+   * callbacks do not share an HTTP client, so each caller sees only its own retries.
+   * @default undefined
+   */
+  onRetry?: (info: RetryInfo) => void;
 };
 
 /** Options every adapter factory accepts. */

@@ -51,6 +51,17 @@ function sharedLimiter(exchange: ExchangeId, rates: RateSpec): Limiter {
   return limiter;
 }
 
+const callbackIds = new WeakMap<object, number>();
+
+function callbackId(fn: object): number {
+  let id = callbackIds.get(fn);
+  if (id === undefined) {
+    id = nextLimiterId++;
+    callbackIds.set(fn, id);
+  }
+  return id;
+}
+
 function limiterId(limiter: Limiter): number {
   let id = limiterIds.get(limiter);
   if (id === undefined) {
@@ -88,12 +99,18 @@ export function connect(
     ...(http.backoffBase === undefined ? {} : { backoffBase: http.backoffBase }),
     ...(http.timeout === undefined ? {} : { timeout: http.timeout }),
     ...(http.maxRetryAfter === undefined ? {} : { maxRetryAfter: http.maxRetryAfter }),
+    ...(http.onRetry === undefined ? {} : { onRetry: http.onRetry }),
     headers: { 'user-agent': 'tickwire', ...(http.headers ?? {}) },
     limiter,
     exchange,
     ...(inspect ? { inspect } : {}),
   };
-  const httpKey = JSON.stringify({ ...http, headers: Object.keys(http.headers ?? {}).sort() });
+  const httpKey = JSON.stringify({
+    ...http,
+    headers: Object.keys(http.headers ?? {}).sort(),
+    // A callback is part of the client: adapters with different ones must not share it.
+    onRetry: http.onRetry === undefined ? undefined : callbackId(http.onRetry),
+  });
   const lease = httpClients.acquire(
     `adapter ${exchange} ${baseUrl} limiter#${limiterId(limiter)} ${httpKey}`,
     clientOptions,

@@ -1,0 +1,107 @@
+/**
+ * What `ohlc` and `trades` share: the output and range options, and the action that wires flags →
+ * connection → job → summary → exit code.
+ *
+ * @module
+ */
+import { type Command, Option } from 'commander';
+import type { ExchangeId } from '../adapters/adapter.js';
+import type { SinkFormat } from '../sinks/format.js';
+import { formatFor, parseFormatArg, parseTimeArg, type TimeArg } from './args.js';
+import { type CliContext, globalsOf } from './context.js';
+import {
+  addExchangeOptions,
+  connectExchange,
+  describeSim,
+  type ExchangeFlags,
+  SIM_DEFAULT_NOW_NS,
+} from './exchange.js';
+import { ProgressReporter, progressMode } from './progress.js';
+import { resolveRange } from './range.js';
+import { type DownloadJob, runDownloadJob } from './run-download.js';
+import { trapInterrupts } from './signals.js';
+import { describeJob, fatalError, jobLabel } from './summary.js';
+
+/** Flags of `ohlc` and `trades` as commander parses them. */
+export type DownloadFlags = ExchangeFlags & {
+  from: TimeArg;
+  to: TimeArg;
+  out?: string;
+  format?: SinkFormat;
+  resume: boolean;
+  force?: boolean;
+  span?: number;
+};
+
+/** Adds `--from`, `--to`, `--out`, `--format`, `--no-resume`/`--force` and the exchange options. */
+export function addDownloadOptions(cmd: Command): Command {
+  cmd
+    .addOption(
+      new Option('--from <time>', 'start, inclusive: ISO date or date-time, UTC unless a zone is given')
+        .argParser(parseTimeArg)
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--to <time>', 'end, exclusive: ISO date or date-time, or now')
+        .argParser(parseTimeArg)
+        .default('now'),
+    )
+    .option('-o, --out <file>', 'write to this file (resumes it if it exists); default: stdout')
+    .addOption(
+      new Option('--format <format>', 'csv or jsonl; default: from the --out extension, else csv').argParser(
+        parseFormatArg,
+      ),
+    )
+    .option('--no-resume', 'overwrite --out instead of continuing after its last row')
+    .option('-f, --force', 'same as --no-resume');
+  return addExchangeOptions(cmd);
+}
+
+/** Runs one `ohlc`/`trades` invocation and sets `ctx.exitCode`. Usage and fatal errors are thrown. */
+export async function runDownloadCommand(
+  ctx: CliContext,
+  cmd: Command,
+  kind: 'ohlc' | 'trades',
+  exchange: ExchangeId,
+  symbol: string,
+  flags: DownloadFlags,
+): Promise<void> {
+  const { io } = ctx;
+  const { quiet = false } = globalsOf(cmd);
+  const out = flags.out === '-' ? undefined : flags.out;
+  const job: DownloadJob = {
+    kind,
+    exchange,
+    symbol,
+    ...(kind === 'ohlc' ? { spanS: flags.span ?? 60 } : {}),
+    range: resolveRange(flags.from, flags.to, flags.sim ? SIM_DEFAULT_NOW_NS : undefined),
+    out,
+    format: formatFor(out, flags.format),
+    resume: flags.resume !== false && flags.force !== true,
+  };
+  const say = (line: string): void => {
+    io.stderr.write(`${line}\n`);
+  };
+  const progress = new ProgressReporter(jobLabel(job), progressMode(io.stderr, quiet), { stream: io.stderr });
+  const conn = await connectExchange(exchange, flags, { warn: (m) => progress.log(`warning: ${m}`, true) });
+  const trap = trapInterrupts({
+    onFirst: (s) =>
+      progress.log(`${s}: stopping; flushing what was downloaded (again to quit at once)`, true),
+  });
+  try {
+    const simLine = describeSim(conn, exchange);
+    if (simLine && !quiet) say(simLine);
+    const result = await runDownloadJob(job, { conn, progress, signal: trap.signal, stdout: io.stdout });
+    progress.stop();
+    const fatal = fatalError(result);
+    if (fatal !== undefined) throw fatal;
+    const outcome = describeJob(job, result, trap.received);
+    if (!quiet) for (const line of outcome.info) say(line);
+    for (const line of outcome.warnings) say(line);
+    ctx.exitCode = outcome.code;
+  } finally {
+    progress.stop();
+    trap.dispose();
+    await conn.close();
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Turns a job's result into what the user reads on stderr and the exit code scripts see. Pure.
+ *
+ * @module
+ */
+import { formatRange, isTickwireError, type NsRange } from '../core/errors.js';
+import { formatIsoNs, formatSpan } from '../core/time.js';
+import { EXIT, type ExitCode, isUsageError } from './exit.js';
+import type { DownloadJob, JobResult } from './run-download.js';
+
+/** Codes of errors that rerunning the same command cannot fix (exit 3 rather than 1). */
+const FATAL_CODES = new Set(['ERR_UNKNOWN_SYMBOL', 'ERR_UNSUPPORTED_RANGE', 'ERR_EXCHANGE']);
+
+/** What to print and which code to exit with. */
+export type Outcome = {
+  code: ExitCode;
+  /** Lines for stderr that belong to the summary (hidden by `--quiet`). */
+  info: string[];
+  /** Lines for stderr that are always shown (missing ranges, interruptions). */
+  warnings: string[];
+};
+
+/** A short label such as `binance BTC/USDT 1m candles`. */
+export function jobLabel(
+  job: Pick<DownloadJob, 'kind' | 'exchange' | 'symbol' | 'spanS'>,
+  symbol = job.symbol,
+): string {
+  return job.kind === 'ohlc'
+    ? `${job.exchange} ${symbol} ${formatSpan(job.spanS ?? 60)} candles`
+    : `${job.exchange} ${symbol} trades`;
+}
+
+/** The error to rethrow (usage or fatal) instead of reporting a partial download, if any. */
+export function fatalError(result: JobResult): unknown {
+  const e = result.error;
+  if (e === undefined || result.aborted) return undefined;
+  const cause = (e as { cause?: unknown }).cause;
+  for (const err of [e, cause]) {
+    if (isUsageError(err)) return err;
+    // A failed system call (disk full, permissions) is not a gap a rerun fills by itself.
+    if (err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string') return err;
+    if (isTickwireError(err) && FATAL_CODES.has(err.code)) return err;
+  }
+  return undefined;
+}
+
+/**
+ * Describes a finished job. Interrupted: 130/143 with the missing range. Complete: 0. With `--to now`, bars
+ * and trades that do not exist yet at the exchange's clock are not a gap. Anything else missing: 1, with
+ * each missing range and why.
+ */
+export function describeJob(job: DownloadJob, result: JobResult, interruptedBy?: NodeJS.Signals): Outcome {
+  const symbol = result.report?.symbol ?? job.symbol;
+  const label = jobLabel(job, symbol);
+  const dest = job.out ?? 'stdout';
+  const stats = `${result.requests} requests, ${result.retries} retries, ${result.rateLimitWaits} rate-limit waits`;
+  const took = `${(result.elapsedMs / 1000).toFixed(1)} s`;
+  const resumed =
+    result.resumedAfterNs === undefined ? '' : `, resumed after ${formatIsoNs(result.resumedAfterNs)}`;
+  if (!result.requested) {
+    return {
+      code: EXIT.OK,
+      info: [
+        `${label}: ${dest} already holds everything up to ${formatIsoNs(job.range.endNs)}; nothing to do.`,
+      ],
+      warnings: [],
+    };
+  }
+  const head = `${label}: ${result.rows} rows → ${dest} in ${took} (${stats})${resumed}`;
+  const gap = gapNote(job, result);
+  if (result.aborted && interruptedBy) {
+    const from = nextStart(job, result);
+    return {
+      code: interruptedBy === 'SIGTERM' ? EXIT.SIGTERM : EXIT.SIGINT,
+      info: [],
+      warnings: [
+        `${head}.`,
+        `interrupted by ${interruptedBy}; missing ${formatRange({ startNs: from, endNs: job.range.endNs })}.`,
+        job.out ? 'Rerun the same command to resume.' : 'Rerun with --from to fetch the rest.',
+      ],
+    };
+  }
+  const report = result.report;
+  const missing = report?.missing ?? [];
+  const notYet = job.range.toNow && result.error === undefined && missing.every((m) => m.error === undefined);
+  if (report && (report.complete || notYet)) {
+    const info = [`${head}; complete.`, ...gap];
+    for (const m of missing) info.push(`  not yet available: ${formatRange(m.range)} (${m.reason})`);
+    return { code: EXIT.OK, info, warnings: [] };
+  }
+  const warnings = [`${head}; INCOMPLETE.`, ...gap];
+  const ranges: { range: NsRange; reason: string }[] = missing.length
+    ? missing
+    : [
+        {
+          range: { startNs: nextStart(job, result), endNs: job.range.endNs },
+          reason: reasonOf(result.error),
+        },
+      ];
+  for (const m of ranges) warnings.push(`missing ${formatRange(m.range)}: ${m.reason}`);
+  warnings.push(
+    job.out
+      ? 'Rerun the same command to fetch what is missing (it resumes).'
+      : 'Rerun for the missing ranges.',
+  );
+  return { code: EXIT.INCOMPLETE, info: [], warnings };
+}
+
+/** A note when the resumed file ended before `--from`: appending leaves a gap in the file (not in the range). */
+function gapNote(job: DownloadJob, result: JobResult): string[] {
+  const last = result.resumedAfterNs;
+  if (last === undefined || !result.requested) return [];
+  const next = job.kind === 'ohlc' ? last + BigInt(job.spanS ?? 60) * 1_000_000_000n : last;
+  if (next >= result.requested.startNs) return [];
+  return [
+    `note: ${job.out} ended at ${formatIsoNs(last)}, before --from; the file now skips ${formatRange({ startNs: next, endNs: result.requested.startNs })}.`,
+  ];
+}
+
+/** Where the data stops: after the last row written (trades: at it, ids there are skipped on resume). */
+function nextStart(job: DownloadJob, result: JobResult): bigint {
+  const last = result.lastTsNs;
+  const start = result.requested?.startNs ?? job.range.startNs;
+  if (last === undefined) return start;
+  return job.kind === 'ohlc' ? last + BigInt(job.spanS ?? 60) * 1_000_000_000n : last;
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return error === undefined ? 'unknown' : String(error);
+}
