@@ -7,7 +7,7 @@ import { expectExactSlicedTrades } from '../helpers/download-trades-sliced.js';
 
 describe('concurrent trade slices equal the ground truth (faults on)', () => {
   it('coinbase: 2 h of trades, concurrency 4', () =>
-    expectExactSlicedTrades({ exchange: 'coinbase', symbol: 'BTC-USD', scale: 20, hours: 2n }));
+    expectExactSlicedTrades({ exchange: 'coinbase', symbol: 'BTC-USD', scale: 5, hours: 2n }));
 
   it('kraken: 2 h of trades, concurrency 4', () =>
     expectExactSlicedTrades({ exchange: 'kraken', symbol: 'XBTUSD', scale: 50, hours: 2n }));
