@@ -9,6 +9,7 @@ import type { SimTrade, SymbolMarket } from '../market/symbol-market.js';
 import { US_PER_MINUTE } from '../market/symbol-market.js';
 import { barOffsetS } from '../truth.js';
 import { fixed, fixedWidthFormatter } from './format.js';
+import { ByteWriter, putFixed, putFixedWidth, putUint } from './writer.js';
 
 /** A Binance error: HTTP status, Binance code, message. */
 export type BinanceError = [status: number, code: number, msg: string];
@@ -57,16 +58,67 @@ function px(s: SymbolMarket, ticks: number): string {
 function qty(s: SymbolMarket, lots: number): string {
   return fmtOf(s).qty(lots);
 }
-function quote(s: SymbolMarket, tickLots: number): string {
-  // Approximate quantity (see Agg.quoteVolume): rounded to 8 decimals without toFixed's cost.
-  const d = s.spec.priceDecimals + s.spec.sizeDecimals;
-  return fixed(Math.round(d <= 8 ? tickLots * 10 ** (8 - d) : tickLots / 10 ** (d - 8)), 8);
+/** Writes one kline row (see the klines docs for the field order). */
+function writeKline(w: ByteWriter, s: SymbolMarket, openMs: number, closeMs: number, a: Agg): void {
+  const pd = s.spec.priceDecimals;
+  const sd = s.spec.sizeDecimals;
+  const d = pd + sd;
+  // Approximate quantities (see Agg.quoteVolume), rounded to 8 decimals.
+  const qv = Math.round(d <= 8 ? a.quoteVolume * 10 ** (8 - d) : a.quoteVolume / 10 ** (d - 8));
+  const bqv = Math.round(d <= 8 ? a.buyQuoteVolume * 10 ** (8 - d) : a.buyQuoteVolume / 10 ** (d - 8));
+  w.reserve(512);
+  const b = w.buf;
+  let p = w.pos;
+  b[p++] = 91; // [
+  p = putUint(b, p, openMs);
+  p = sep(b, p, COMMA_QUOTE);
+  p = putFixedWidth(b, p, a.open, pd, 8);
+  p = sep(b, p, QUOTE_COMMA_QUOTE);
+  p = putFixedWidth(b, p, a.high, pd, 8);
+  p = sep(b, p, QUOTE_COMMA_QUOTE);
+  p = putFixedWidth(b, p, a.low, pd, 8);
+  p = sep(b, p, QUOTE_COMMA_QUOTE);
+  p = putFixedWidth(b, p, a.close, pd, 8);
+  p = sep(b, p, QUOTE_COMMA_QUOTE);
+  p = putFixedWidth(b, p, a.volume, sd, 8);
+  p = sep(b, p, QUOTE_COMMA);
+  p = putUint(b, p, closeMs);
+  p = sep(b, p, COMMA_QUOTE);
+  p = putFixed(b, p, qv, 8);
+  p = sep(b, p, QUOTE_COMMA);
+  p = putUint(b, p, a.count);
+  p = sep(b, p, COMMA_QUOTE);
+  p = putFixedWidth(b, p, a.buyVolume, sd, 8);
+  p = sep(b, p, QUOTE_COMMA_QUOTE);
+  p = putFixed(b, p, bqv, 8);
+  p = sep(b, p, TAIL);
+  w.pos = p;
 }
 
-function klineRow(s: SymbolMarket, openMs: number, closeMs: number, a: Agg): string {
-  const { px: p, qty: q } = fmtOf(s);
-  return `[${openMs},"${p(a.open)}","${p(a.high)}","${p(a.low)}","${p(a.close)}","${q(a.volume)}",${closeMs},"${quote(s, a.quoteVolume)}",${a.count},"${q(a.buyVolume)}","${quote(s, a.buyQuoteVolume)}","0"]`;
+// Separators as 3-byte codes (c0 | c1 << 8 | c2 << 16, 0 = none).
+const COMMA_QUOTE = 44 | (34 << 8); // ,"
+const QUOTE_COMMA = 34 | (44 << 8); // ",
+const QUOTE_COMMA_QUOTE = 34 | (44 << 8) | (34 << 16); // ","
+const TAIL = -1; // ","0"]
+
+function sep(b: Uint8Array, p: number, code: number): number {
+  if (code === TAIL) {
+    b[p] = 34;
+    b[p + 1] = 44;
+    b[p + 2] = 34;
+    b[p + 3] = 48;
+    b[p + 4] = 34;
+    b[p + 5] = 93;
+    return p + 6;
+  }
+  b[p++] = code & 0xff;
+  b[p++] = (code >>> 8) & 0xff;
+  if (code > 0xffff) b[p++] = code >>> 16;
+  return p;
 }
+
+/** One writer for every kline page (pages are built synchronously, one at a time). */
+const PAGE = new ByteWriter();
 
 /** Bucket boundaries for one interval: `open(k)` is the k-th bar's open time in ms. */
 type Buckets = { index(ms: number): number; open(k: number): number };
@@ -120,42 +172,75 @@ export function klines(
   endMs: number | undefined,
   limit: number,
 ): string {
+  return klinesBody(s, spanS, startMs, endMs, limit).toString('latin1');
+}
+
+/** Like {@link klines}, as the bytes of the body (ASCII), built without intermediate strings. */
+export function klinesBody(
+  s: SymbolMarket,
+  spanS: number,
+  startMs: number | undefined,
+  endMs: number | undefined,
+  limit: number,
+): Buffer {
   const nowUs = s.nowUs();
   const nowMs = Math.floor(nowUs / 1000);
   const b = bucketsFor(spanS);
   const firstK = b.index(s.startMinute * 60_000);
   const nowK = b.index(Math.max(0, nowMs - (nowUs % 1000 === 0 ? 1 : 0)));
   const lastK = Math.min(nowK, endMs === undefined ? nowK : b.index(endMs));
-  const rows: string[] = [];
+  const w = PAGE;
+  // ~170 bytes per row of 1m klines: room for all of them in one allocation.
+  w.reserve(2 + Math.min(limit, 1000) * 200);
+  w.buf[w.pos++] = 91; // [
+  let rows = 0;
+  const row = (open: number, close: number, a: Agg) => {
+    if (rows++ > 0) {
+      w.reserve(1);
+      w.buf[w.pos++] = 44; // ,
+    }
+    writeKline(w, s, open, close, a);
+  };
   if (startMs !== undefined) {
     let k = b.index(startMs);
     if (b.open(k) < startMs) k++;
     k = Math.max(k, firstK);
     if (spanS === 60) {
       const a = emptyAgg();
-      for (; k <= lastK && rows.length < limit; k++) {
+      for (; k <= lastK && rows < limit; k++) {
         s.minuteAgg(k, a, nowUs);
-        if (a.count > 0) rows.push(klineRow(s, k * 60_000, k * 60_000 + 59_999, a));
+        if (a.count > 0) row(k * 60_000, k * 60_000 + 59_999, a);
       }
     } else {
-      for (; k <= lastK && rows.length < limit; k++) {
+      for (; k <= lastK && rows < limit; k++) {
         const open = b.open(k);
         const next = b.open(k + 1);
         const a = barAgg(s, spanS, open, next, nowUs);
-        if (a.count > 0) rows.push(klineRow(s, open, next - 1, a));
+        if (a.count > 0) row(open, next - 1, a);
       }
     }
-    return `[${rows.join(',')}]`;
+    w.reserve(1);
+    w.buf[w.pos++] = 93; // ]
+    return w.take();
   }
-  // Newest `limit` bars with open time ≤ endTime (or up to the bar in progress).
-  for (let k = lastK; k >= firstK && rows.length < limit; k--) {
+  // Newest `limit` bars with open time ≤ endTime (or up to the bar in progress), written ascending.
+  const opens: number[] = [];
+  const nexts: number[] = [];
+  const aggs: Agg[] = [];
+  for (let k = lastK; k >= firstK && aggs.length < limit; k--) {
     const open = b.open(k);
     const next = b.open(k + 1);
     const a = barAgg(s, spanS, open, next, nowUs);
-    if (a.count > 0) rows.push(klineRow(s, open, next - 1, a));
+    if (a.count > 0) {
+      opens.push(open);
+      nexts.push(next);
+      aggs.push(a);
+    }
   }
-  rows.reverse();
-  return `[${rows.join(',')}]`;
+  for (let i = aggs.length - 1; i >= 0; i--) row(opens[i]!, nexts[i]! - 1, aggs[i]!);
+  w.reserve(1);
+  w.buf[w.pos++] = 93; // ]
+  return w.take();
 }
 
 function aggRow(s: SymbolMarket, t: SimTrade): string {
