@@ -4,7 +4,9 @@
  * requests in flight. Baseline: a bare node:http server answering a static JSON body of the same size,
  * measured in the same run. Each is measured twice: with the client in a child process (its own core
  * and event loop: what the simulator itself sustains) and with the client in the server's process
- * (the two share one event loop, as in a test). Goal: ≥ 2,000 pages/s.
+ * (the two share one event loop, as in a test). Runs of the four alternate, three rounds, median of
+ * each (the machine is shared and its load drifts). Goal: ≥ 2,000 pages/s. Env: `DURATION_MS` total
+ * per variant (default 6000).
  *
  * The same file is the client when started with `SIM_BENCH_CLIENT=1` (it answers one message per run).
  */
@@ -17,7 +19,8 @@ import { Agent, request } from 'undici';
 import { startSimulator } from '../src/sim/index.js';
 
 const IN_FLIGHT = 4;
-const DURATION_MS = Number(process.env.DURATION_MS ?? 4_000);
+const DURATION_MS = Number(process.env.DURATION_MS ?? 6_000);
+const ROUNDS = 3;
 const NOW_MS = 1_767_225_600_000;
 const PAGE_MS = 1000 * 60_000;
 // Pages walk forward from 2018 (a fresh range each time: no response is served twice).
@@ -32,6 +35,8 @@ const urlOf = (job: Job, i: number) =>
   job.kind === 'bare'
     ? job.base
     : `${job.base}/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=1000&startTime=${START_MS + ((job.from + i) % PAGES) * PAGE_MS}`;
+
+const rate = (r: Result) => (r.pages / r.ms) * 1000;
 
 async function drive(job: Job, agent: Agent): Promise<Result> {
   let i = 0;
@@ -84,31 +89,43 @@ async function main(): Promise<void> {
   const sample = await (
     await request(urlOf({ base: sim.url, kind: 'sim', from: 12_345, ms: 0 }, 0))
   ).body.text();
-  const simRemote = await remote({ base: sim.url, kind: 'sim', from: 100_000, ms: DURATION_MS });
-  const simLocal = await local({ base: sim.url, kind: 'sim', from: 200_000, ms: DURATION_MS });
-  await sim.close();
-
   const bare: Server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(sample) });
     res.end(sample);
   });
   await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
-  const bareJob: Job = {
-    base: `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`,
-    kind: 'bare',
-    from: 0,
-    ms: 1_000,
+  const bareBase = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
+  await remote({ base: bareBase, kind: 'bare', from: 0, ms: 1_000 });
+  await local({ base: bareBase, kind: 'bare', from: 0, ms: 1_000 });
+
+  // Interleaved rounds (the machine is shared: load drifts), median of each.
+  const runs: Record<'simRemote' | 'bareRemote' | 'simLocal' | 'bareLocal', Result[]> = {
+    simRemote: [],
+    bareRemote: [],
+    simLocal: [],
+    bareLocal: [],
   };
-  await remote(bareJob);
-  await local(bareJob);
-  const bareRemote = await remote({ ...bareJob, ms: DURATION_MS });
-  const bareLocal = await local({ ...bareJob, ms: DURATION_MS });
+  let from = 100_000;
+  for (let round = 0; round < ROUNDS; round++) {
+    const ms = DURATION_MS / ROUNDS;
+    runs.simRemote.push(await remote({ base: sim.url, kind: 'sim', from, ms }));
+    from += 50_000;
+    runs.bareRemote.push(await remote({ base: bareBase, kind: 'bare', from: 0, ms }));
+    runs.simLocal.push(await local({ base: sim.url, kind: 'sim', from, ms }));
+    from += 50_000;
+    runs.bareLocal.push(await local({ base: bareBase, kind: 'bare', from: 0, ms }));
+  }
+  await sim.close();
   bare.closeAllConnections();
   bare.close();
   await agent.close();
   child.send('exit');
 
-  const rate = (r: Result) => (r.pages / r.ms) * 1000;
+  const median = (rs: Result[]) => [...rs].sort((x, y) => rate(x) - rate(y))[rs.length >> 1]!;
+  const simRemote = median(runs.simRemote);
+  const bareRemote = median(runs.bareRemote);
+  const simLocal = median(runs.simLocal);
+  const bareLocal = median(runs.bareLocal);
   const mb = (r: Result) => ((r.bytes / r.ms) * 1e-3).toFixed(1);
   const row = (name: string, r: Result, bars: boolean) =>
     `| ${name} | ${rate(r).toFixed(0)} | ${bars ? (rate(r) * 1000).toFixed(0) : '—'} | ${mb(r)} |`;
@@ -123,6 +140,6 @@ ${row('bare node:http, client in the same process', bareLocal, false)}
 
 Simulator / bare: ${remoteRatio.toFixed(2)} (child-process client), ${localRatio.toFixed(2)} (same-process client).
 Goal ≥ 2,000 pages/s (child-process client): ${rate(simRemote) >= 2000 ? 'met' : 'NOT met'}.
-Binance klines 1m limit=1000, body ${sample.length} bytes; ${IN_FLIGHT} in flight, ${DURATION_MS / 1000} s per run.
+Binance klines 1m limit=1000, body ${sample.length} bytes; ${IN_FLIGHT} in flight, median of ${ROUNDS} interleaved runs of ${DURATION_MS / ROUNDS / 1000} s each.
 Machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}.`);
 }

@@ -9,7 +9,7 @@ const expected = JSON.parse(
 ) as Record<string, string>;
 
 describe('simulator ground truth (snapshot)', () => {
-  it('computes exactly the recorded trades, bars and minute aggregates', { timeout: 120_000 }, () => {
+  it('computes exactly the recorded trades, bars and minute aggregates', { timeout: 90_000 }, () => {
     const actual = truthDigests();
     expect(Object.keys(actual).length).toBeGreaterThan(100);
     expect(actual).toEqual(expected);

@@ -71,7 +71,19 @@ function putPadded(b: Uint8Array, p: number, v: number, width: number): number {
   let e = end;
   let x = v;
   let w = width;
-  while (w >= 2) {
+  while (w >= 4) {
+    const q = (x / 10_000) >>> 0;
+    const r = x - q * 10_000;
+    const hi = ((r / 100) >>> 0) << 1;
+    const lo = (r << 1) - hi * 100;
+    b[--e] = DIGITS2[lo + 1]!;
+    b[--e] = DIGITS2[lo]!;
+    b[--e] = DIGITS2[hi + 1]!;
+    b[--e] = DIGITS2[hi]!;
+    x = q;
+    w -= 4;
+  }
+  if (w >= 2) {
     const q = (x / 100) >>> 0;
     const r = (x - q * 100) << 1;
     b[--e] = DIGITS2[r + 1]!;
@@ -104,6 +116,16 @@ export function putFixedWidth(
   decimals: number,
   width: number,
 ): number {
+  if (int >>> 0 === int && decimals !== 0 && decimals <= 9) {
+    // Common case (prices, sizes): exact integer division, all digits from int32 arithmetic.
+    const pow = POW10[decimals]!;
+    const whole = (int / pow) >>> 0;
+    p = putPadded(b, p, whole, digits(whole));
+    b[p++] = DOT;
+    p = putPadded(b, p, int - whole * pow, decimals);
+    for (let i = decimals; i < width; i++) b[p++] = ZERO;
+    return p;
+  }
   if (decimals !== 0 && decimals <= 16 && int >= 0 && Number.isSafeInteger(int)) {
     const pow = POW10[decimals]!;
     const whole = Math.floor(int / pow);
