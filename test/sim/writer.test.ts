@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { fixed, fixedWidth } from '../../src/sim/dialects/format.js';
 import { ByteWriter, putFixed, putFixedWidth, putUint } from '../../src/sim/dialects/writer.js';
 
-const write = (f: (b: Uint8Array, p: number) => number): string => {
+const write = (f: (v: DataView, p: number) => number): string => {
   const w = new ByteWriter();
   w.reserve(128);
-  w.pos = f(w.buf, w.pos);
+  w.pos = f(w.view, w.pos);
   return w.take().toString('latin1');
 };
 
@@ -56,11 +56,11 @@ describe('ByteWriter put*', () => {
     const w = new ByteWriter();
     for (let i = 0; i < 1000; i++) {
       w.reserve(16);
-      w.pos = putUint(w.buf, w.pos, i);
+      w.pos = putUint(w.view, w.pos, i);
     }
     const a = w.take();
     w.reserve(4);
-    w.pos = putUint(w.buf, w.pos, 7777);
+    w.pos = putUint(w.view, w.pos, 7777);
     const b = w.take();
     expect(a.toString('latin1')).toBe(Array.from({ length: 1000 }, (_, i) => String(i)).join(''));
     expect(b.toString('latin1')).toBe('7777');

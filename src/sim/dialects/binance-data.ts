@@ -58,6 +58,14 @@ function px(s: SymbolMarket, ticks: number): string {
 function qty(s: SymbolMarket, lots: number): string {
   return fmtOf(s).qty(lots);
 }
+// Separators as little-endian byte groups (stored 4 bytes at a time; the position advances by their
+// length, and the next write overwrites the rest).
+const COMMA_QUOTE = 44 | (34 << 8); // ,"
+const QUOTE_COMMA = 34 | (44 << 8); // ",
+const QUOTE_COMMA_QUOTE = 34 | (44 << 8) | (34 << 16); // ","
+const TAIL_1 = (34 | (44 << 8) | (34 << 16) | (48 << 24)) >>> 0; // ","0
+const TAIL_2 = 34 | (93 << 8); // "]
+
 /** Writes one kline row (see the klines docs for the field order). */
 function writeKline(w: ByteWriter, s: SymbolMarket, openMs: number, closeMs: number, a: Agg): void {
   const pd = s.spec.priceDecimals;
@@ -67,54 +75,33 @@ function writeKline(w: ByteWriter, s: SymbolMarket, openMs: number, closeMs: num
   const qv = Math.round(d <= 8 ? a.quoteVolume * 10 ** (8 - d) : a.quoteVolume / 10 ** (d - 8));
   const bqv = Math.round(d <= 8 ? a.buyQuoteVolume * 10 ** (8 - d) : a.buyQuoteVolume / 10 ** (d - 8));
   w.reserve(512);
-  const b = w.buf;
+  const v = w.view;
   let p = w.pos;
-  b[p++] = 91; // [
-  p = putUint(b, p, openMs);
-  p = sep(b, p, COMMA_QUOTE);
-  p = putFixedWidth(b, p, a.open, pd, 8);
-  p = sep(b, p, QUOTE_COMMA_QUOTE);
-  p = putFixedWidth(b, p, a.high, pd, 8);
-  p = sep(b, p, QUOTE_COMMA_QUOTE);
-  p = putFixedWidth(b, p, a.low, pd, 8);
-  p = sep(b, p, QUOTE_COMMA_QUOTE);
-  p = putFixedWidth(b, p, a.close, pd, 8);
-  p = sep(b, p, QUOTE_COMMA_QUOTE);
-  p = putFixedWidth(b, p, a.volume, sd, 8);
-  p = sep(b, p, QUOTE_COMMA);
-  p = putUint(b, p, closeMs);
-  p = sep(b, p, COMMA_QUOTE);
-  p = putFixed(b, p, qv, 8);
-  p = sep(b, p, QUOTE_COMMA);
-  p = putUint(b, p, a.count);
-  p = sep(b, p, COMMA_QUOTE);
-  p = putFixedWidth(b, p, a.buyVolume, sd, 8);
-  p = sep(b, p, QUOTE_COMMA_QUOTE);
-  p = putFixed(b, p, bqv, 8);
-  p = sep(b, p, TAIL);
-  w.pos = p;
-}
-
-// Separators as 3-byte codes (c0 | c1 << 8 | c2 << 16, 0 = none).
-const COMMA_QUOTE = 44 | (34 << 8); // ,"
-const QUOTE_COMMA = 34 | (44 << 8); // ",
-const QUOTE_COMMA_QUOTE = 34 | (44 << 8) | (34 << 16); // ","
-const TAIL = -1; // ","0"]
-
-function sep(b: Uint8Array, p: number, code: number): number {
-  if (code === TAIL) {
-    b[p] = 34;
-    b[p + 1] = 44;
-    b[p + 2] = 34;
-    b[p + 3] = 48;
-    b[p + 4] = 34;
-    b[p + 5] = 93;
-    return p + 6;
-  }
-  b[p++] = code & 0xff;
-  b[p++] = (code >>> 8) & 0xff;
-  if (code > 0xffff) b[p++] = code >>> 16;
-  return p;
+  v.setUint8(p++, 91); // [
+  p = putUint(v, p, openMs);
+  v.setUint32(p, COMMA_QUOTE, true);
+  p = putFixedWidth(v, p + 2, a.open, pd, 8);
+  v.setUint32(p, QUOTE_COMMA_QUOTE, true);
+  p = putFixedWidth(v, p + 3, a.high, pd, 8);
+  v.setUint32(p, QUOTE_COMMA_QUOTE, true);
+  p = putFixedWidth(v, p + 3, a.low, pd, 8);
+  v.setUint32(p, QUOTE_COMMA_QUOTE, true);
+  p = putFixedWidth(v, p + 3, a.close, pd, 8);
+  v.setUint32(p, QUOTE_COMMA_QUOTE, true);
+  p = putFixedWidth(v, p + 3, a.volume, sd, 8);
+  v.setUint32(p, QUOTE_COMMA, true);
+  p = putUint(v, p + 2, closeMs);
+  v.setUint32(p, COMMA_QUOTE, true);
+  p = putFixed(v, p + 2, qv, 8);
+  v.setUint32(p, QUOTE_COMMA, true);
+  p = putUint(v, p + 2, a.count);
+  v.setUint32(p, COMMA_QUOTE, true);
+  p = putFixedWidth(v, p + 2, a.buyVolume, sd, 8);
+  v.setUint32(p, QUOTE_COMMA_QUOTE, true);
+  p = putFixed(v, p + 3, bqv, 8);
+  v.setUint32(p, TAIL_1, true);
+  v.setUint16(p + 4, TAIL_2, true);
+  w.pos = p + 6;
 }
 
 /** One writer for every kline page (pages are built synchronously, one at a time). */
@@ -192,12 +179,12 @@ export function klinesBody(
   const w = PAGE;
   // ~170 bytes per row of 1m klines: room for all of them in one allocation.
   w.reserve(2 + Math.min(limit, 1000) * 200);
-  w.buf[w.pos++] = 91; // [
+  w.view.setUint8(w.pos++, 91); // [
   let rows = 0;
   const row = (open: number, close: number, a: Agg) => {
     if (rows++ > 0) {
       w.reserve(1);
-      w.buf[w.pos++] = 44; // ,
+      w.view.setUint8(w.pos++, 44); // ,
     }
     writeKline(w, s, open, close, a);
   };
@@ -220,7 +207,7 @@ export function klinesBody(
       }
     }
     w.reserve(1);
-    w.buf[w.pos++] = 93; // ]
+    w.view.setUint8(w.pos++, 93); // ]
     return w.take();
   }
   // Newest `limit` bars with open time ≤ endTime (or up to the bar in progress), written ascending.
@@ -239,7 +226,7 @@ export function klinesBody(
   }
   for (let i = aggs.length - 1; i >= 0; i--) row(opens[i]!, nexts[i]! - 1, aggs[i]!);
   w.reserve(1);
-  w.buf[w.pos++] = 93; // ]
+  w.view.setUint8(w.pos++, 93); // ]
   return w.take();
 }
 
