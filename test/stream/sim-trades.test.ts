@@ -23,7 +23,7 @@ const SPAN_NS = 600n * SECOND_NS; // ten simulated minutes
 type Ex = 'binance' | 'coinbase' | 'kraken';
 
 /** Faults by real ms after the first trade. Coinbase can also lose single messages on a live connection. */
-function schedule(exchange: Ex): [number, WsInjection][] {
+function schedule(exchange: Ex): (readonly [number, WsInjection])[] {
   return [
     [1500, { kind: 'drop' }],
     [3500, { kind: 'stall' }],
