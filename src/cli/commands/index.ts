@@ -10,10 +10,19 @@
  * @module
  */
 import type { CommandModule } from '../context.js';
+import { bookCommand } from './book.js';
 import { demoCommand } from './demo.js';
 import { ohlcCommand } from './ohlc.js';
 import { simCommand } from './sim.js';
+import { streamCommand } from './stream.js';
 import { tradesCommand } from './trades.js';
 
 /** The commands, in help order. */
-export const COMMANDS: readonly CommandModule[] = [ohlcCommand, tradesCommand, simCommand, demoCommand];
+export const COMMANDS: readonly CommandModule[] = [
+  ohlcCommand,
+  tradesCommand,
+  streamCommand,
+  bookCommand,
+  simCommand,
+  demoCommand,
+];
