@@ -3,7 +3,9 @@
  * simulator with 50 ms latency and Binance's real limits (6000 weight per minute), timed against the
  * ceiling those limits allow and against ccxt (`paginate: true`) on the same simulator in the same run.
  *
- * Env: `DAYS` (candle range, default 365), `TRADE_HOURS` (default 2), `SKIP_CCXT=1`.
+ * Trades run twice: with the default concurrent slices and with `concurrency: 1` (one cursor, the old path).
+ *
+ * Env: `DAYS` (candle range, default 365), `TRADE_HOURS` (default 6), `SKIP_CCXT=1`.
  */
 import { cpus } from 'node:os';
 import ccxt from 'ccxt';
@@ -14,13 +16,13 @@ import { startSimulator } from '../src/sim/index.js';
 const S = 1_000_000_000n;
 const NOW = 1_767_225_600_000_000_000n;
 const DAYS = Number(process.env['DAYS'] ?? 365);
-const TRADE_HOURS = Number(process.env['TRADE_HOURS'] ?? 2);
+const TRADE_HOURS = Number(process.env['TRADE_HOURS'] ?? 6);
 const WEIGHT_PER_S = 6000 / 60;
 
 type Row = { what: string; client: string; items: number; pages: number; seconds: number; ceilingS: number };
 const rows: Row[] = [];
 
-async function ours(kind: 'ohlc' | 'trades', start: bigint, end: bigint): Promise<Row> {
+async function ours(kind: 'ohlc' | 'trades', start: bigint, end: bigint, concurrency?: number): Promise<Row> {
   const sim = await startSimulator({ exchange: 'binance', faults: { latencyMs: 50 } });
   try {
     const t0 = performance.now();
@@ -28,7 +30,14 @@ async function ours(kind: 'ohlc' | 'trades', start: bigint, end: bigint): Promis
     const dl =
       kind === 'ohlc'
         ? download.ohlc({ exchange: 'binance', symbol: 'BTC/USDT', span: '1m', start, end, baseUrl: sim.url })
-        : download.trades({ exchange: 'binance', symbol: 'BTC/USDT', start, end, baseUrl: sim.url });
+        : download.trades({
+            exchange: 'binance',
+            symbol: 'BTC/USDT',
+            start,
+            end,
+            baseUrl: sim.url,
+            ...(concurrency ? { concurrency } : {}),
+          });
     for await (const _ of dl) items++;
     const seconds = (performance.now() - t0) / 1000;
     const path = kind === 'ohlc' ? '/api/v3/klines' : '/api/v3/aggTrades';
@@ -36,7 +45,8 @@ async function ours(kind: 'ohlc' | 'trades', start: bigint, end: bigint): Promis
     const stats = sim.stats();
     if (stats.status429 || stats.status418)
       console.error(`tickwire ${kind}: ${stats.status429}×429 ${stats.status418}×418`);
-    return { what: kind, client: 'tickwire', items, pages, seconds, ceilingS: ceiling(kind, pages) };
+    const client = concurrency ? `tickwire (concurrency ${concurrency})` : 'tickwire';
+    return { what: kind, client, items, pages, seconds, ceilingS: ceiling(kind, pages) };
   } finally {
     await sim.close();
   }
@@ -88,6 +98,7 @@ const candleStart = NOW - BigInt(DAYS) * 86_400n * S;
 const tradeStart = NOW - BigInt(TRADE_HOURS * 3600) * S;
 rows.push(await ours('ohlc', candleStart, NOW));
 rows.push(await ours('trades', tradeStart, NOW));
+rows.push(await ours('trades', tradeStart, NOW, 1));
 if (!process.env['SKIP_CCXT']) {
   rows.push(await viaCcxt('ohlc', candleStart, NOW));
   rows.push(await viaCcxt('trades', tradeStart, NOW));

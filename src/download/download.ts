@@ -14,15 +14,22 @@ import {
 } from '../core/errors.js';
 import type { OHLCBar, Trade } from '../core/records.js';
 import { alignDown, formatIsoNs, formatSpan, spanToNs } from '../core/time.js';
-import { type ProgressInfo, paginateOhlc, paginateTrades } from '../transport/paginate/index.js';
+import {
+  type ProgressInfo,
+  paginateOhlc,
+  paginateSliced,
+  paginateTrades,
+} from '../transport/paginate/index.js';
+
 import { barsFromTrades } from './aggregate.js';
 import {
+  DEFAULT_TRADE_SLICE_PAGES,
   type DownloadOhlcOptions,
   type DownloadOptions,
   type DownloadTradesOptions,
   type Resolved,
-  resolveCommon,
   resolveOhlc,
+  resolveTrades,
 } from './options.js';
 import { addRange, type DownloadReport, minNs, missingFrom } from './report.js';
 
@@ -267,39 +274,58 @@ async function* runOhlc(
 }
 
 /**
- * Downloads every trade in `[start, end)`, ascending, each once.
+ * Downloads every trade in `[start, end)`, ascending, each once. The range is cut into consecutive time
+ * slices walked `concurrency` at a time (see {@link DownloadTradesOptions.concurrency}); a trade belongs to
+ * the slice holding its `tsNs`. On a failure, what was delivered is a prefix of the range and the report
+ * names the rest as missing.
  *
  * @throws ValidationError synchronously for a bad option; `UnknownExchangeError` for an unknown exchange
  */
 export function downloadTrades(options: DownloadTradesOptions): Download<Trade> {
-  const resolved = resolveCommon(options);
+  const resolved = resolveTrades(options);
   const { adapter, owned } = adapterFor(options);
   return makeDownload('trades', resolved, (state) => runTrades(options, resolved, adapter, owned, state));
 }
 
 async function* runTrades(
   options: DownloadTradesOptions,
-  resolved: Resolved,
+  resolved: ReturnType<typeof resolveTrades>,
   adapter: ExchangeAdapter,
   owned: boolean,
   state: State,
 ): AsyncGenerator<Trade, void, undefined> {
   const signal = options.signal;
+  let position = resolved.startNs; // everything before it has been delivered
   try {
     const market = await adapter.resolveSymbol(resolved.symbol, { signal });
     state.report.symbol = market.symbol;
     const nowNs = await adapter.serverTimeNs({ signal });
     futureCheck(resolved, options, nowNs);
     const servedEnd = minNs(resolved.endNs, nowNs);
-    yield* paginateTrades<string>(
-      (s, e, limit, cursor, extras) => adapter.fetchTradesPage(market.id, s, e, limit, cursor, extras),
-      adapter.tradesCapability,
+    const cap = adapter.tradesCapability;
+    yield* paginateSliced<Trade>(
+      (slice, extras) =>
+        paginateTrades<string>(
+          (s, e, limit, cursor, fx) => adapter.fetchTradesPage(market.id, s, e, limit, cursor, fx),
+          cap,
+          slice.startNs,
+          slice.endNs - 1n,
+          {
+            signal: extras.signal,
+            onProgress: extras.onProgress,
+            ...(resolved.maxPages ? { maxPages: resolved.maxPages } : {}),
+          },
+        ),
       resolved.startNs,
-      servedEnd - 1n,
+      servedEnd,
       {
+        concurrency: resolved.concurrency,
+        sliceItems: DEFAULT_TRADE_SLICE_PAGES * cap.maxPerRequest,
         ...(signal ? { signal } : {}),
-        ...(resolved.maxPages ? { maxPages: resolved.maxPages } : {}),
-        onProgress: (d, t, info) => progress(options, state, d, t, info),
+        onProgress: (d, t, info) => {
+          if (info.coveredUntilNs !== undefined) position = info.coveredUntilNs;
+          progress(options, state, d, t, info);
+        },
       },
     );
     addRange(state.report.delivered, { startNs: resolved.startNs, endNs: servedEnd });
@@ -310,7 +336,8 @@ async function* runTrades(
       });
     }
   } catch (error) {
-    recordFailure(state, error, resolved.startNs, resolved.endNs);
+    addRange(state.report.delivered, { startNs: resolved.startNs, endNs: position });
+    recordFailure(state, error, position, resolved.endNs);
     throw error;
   } finally {
     if (owned) await adapter.close();

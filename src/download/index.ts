@@ -22,6 +22,8 @@ export { type Collected, collectDownload } from './collect.js';
 export { type Download, downloadOhlc, downloadTrades } from './download.js';
 export {
   DEFAULT_CONCURRENCY,
+  DEFAULT_TRADE_SLICE_PAGES,
+  DEFAULT_TRADES_CONCURRENCY,
   type DownloadOhlcOptions,
   type DownloadOptions,
   type DownloadProgress,

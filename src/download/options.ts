@@ -72,10 +72,30 @@ export type DownloadOhlcOptions = DownloadOptions & {
 };
 
 /** Options of `download.trades`. */
-export type DownloadTradesOptions = DownloadOptions;
+export type DownloadTradesOptions = DownloadOptions & {
+  /**
+   * Cursor walks at once. The range is cut into consecutive time slices, each drained by its own cursor
+   * walk, and yielded in order: one walk makes one request per round trip (~15 pages/s at 50 ms), so
+   * several are needed for the rate limit (Binance: 25 aggTrades pages/s) to be the bound. At most about
+   * `concurrency` slices of {@link DEFAULT_TRADE_SLICE_PAGES} pages each are buffered. `1` walks the
+   * whole range with one cursor.
+   * @default 4
+   */
+  concurrency?: number;
+};
 
 /** Default {@link DownloadOhlcOptions.concurrency}. */
 export const DEFAULT_CONCURRENCY = 8;
+
+/** Default {@link DownloadTradesOptions.concurrency}. */
+export const DEFAULT_TRADES_CONCURRENCY = 4;
+
+/**
+ * Pages a trade slice aims to hold (sized from the density seen so far). Each slice costs about one
+ * partly empty last page, plus a first-page lookup on exchanges that need one (Coinbase's id bisection):
+ * bigger slices waste less but buffer more and leave fewer walks for the tail of the range.
+ */
+export const DEFAULT_TRADE_SLICE_PAGES = 16;
 
 /** Validated common settings. */
 export type Resolved = {
@@ -123,4 +143,12 @@ export function resolveOhlc(options: DownloadOhlcOptions): Resolved & { span: nu
     throw new ValidationError('options.ohlcFromTrades', options.ohlcFromTrades, 'a boolean');
   }
   return { ...common, span, concurrency };
+}
+
+/** Validates the trades options. */
+export function resolveTrades(options: DownloadTradesOptions): Resolved & { concurrency: number } {
+  const common = resolveCommon(options);
+  const concurrency = options.concurrency ?? DEFAULT_TRADES_CONCURRENCY;
+  assertPositiveInt('options.concurrency', concurrency);
+  return { ...common, concurrency };
 }

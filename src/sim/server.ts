@@ -108,8 +108,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     stats.byStatus[key] = (stats.byStatus[key] ?? 0) + 1;
     if (r.status === 429) stats.status429++;
     if (r.status === 418) stats.status418++;
-    if (r.status === 429 || r.status === 418 || r.body.startsWith('{"error":["EGeneral:Too many'))
-      stats.throttled++;
+    const throttledBody = typeof r.body === 'string' && r.body.startsWith('{"error":["EGeneral:Too many');
+    if (r.status === 429 || r.status === 418 || throttledBody) stats.throttled++;
     const headers = { 'content-type': 'application/json; charset=utf-8', ...r.headers };
     const body = r.body;
     if (f.kind === 'none' || f.kind === 'error') {

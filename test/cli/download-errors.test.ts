@@ -99,27 +99,35 @@ describe('ohlc and trades: errors and the live clock', () => {
       '--backoff',
       '0.01',
     ]);
-    expect(faulty.code).toBe(0);
+    expect(faulty.code, faulty.stderr).toBe(0);
     expect(faulty.stderr).toMatch(/\(\d+ requests, [1-9]\d* retries, 0 rate-limit waits\); complete/);
-    // The server keeps Coinbase's real limit (10/s, burst 15); the client is told it may go 5× faster.
-    const sim = await startSimulator({ exchange: 'coinbase', rateLimits: 'on' });
+    // A server three times stricter than Coinbase's real limit (3/s, burst 15) and a client told it may
+    // go 5× faster than the real limit (50/s): 29 candle pages at concurrency 8 must meet 429s, however
+    // slow a loaded machine makes each request.
+    const sim = await startSimulator({ exchange: 'coinbase', rateLimits: { scale: 0.3 } });
     try {
       const r = await runCliProcess([
-        'trades',
+        'ohlc',
         'coinbase',
         'BTC-USD',
+        '--span',
+        '1m',
         '--from',
-        '2025-12-31T23:30',
+        '2025-12-26',
         '--to',
-        '2025-12-31T23:45',
+        '2026-01-01',
+        '--out',
+        '-',
         '--base-url',
         sim.url,
         '--rate-scale',
         '5',
         '--backoff',
         '0.01',
+        '--retries',
+        '12',
       ]);
-      expect(r.code).toBe(0);
+      expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/\(\d+ requests, [1-9]\d* retries, [1-9]\d* rate-limit waits\); complete/);
       expect(sim.stats().status429).toBeGreaterThan(0);
     } finally {

@@ -11,7 +11,9 @@ import {
   SIM_NOW,
 } from '../helpers/adapters-sim.js';
 
-const SCALE = 20;
+// Coinbase leaves the client 5 tokens of slack (burst 10 vs 15): at ×5 that absorbs 100 ms of timing
+// jitter between client and server, enough for a loaded CI machine; ×20 left only 25 ms.
+const SCALE = 5;
 let sim: RunningSimulator;
 
 beforeAll(async () => {
@@ -19,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-describe('coinbase downloads against the simulator (faults on, limits scaled ×20 both sides)', () => {
+describe('coinbase downloads against the simulator (faults on, limits scaled ×5 both sides)', () => {
   it('30 days of 1m candles equal the ground truth', async () => {
     const start = SIM_NOW - 30n * 86_400n * S;
     const dl = download.ohlc({

@@ -1,8 +1,10 @@
 /**
  * Coinbase Exchange page fetchers. Candles: at most 300 buckets per request, inclusive end. Trades: the
  * endpoint only pages newest-first by trade id (`after=X` returns ids below X). Walking back from now to
- * a window in the past would cost one request per 1000 trades since then, so the adapter bisects on
- * trade ids to find the window's first trade (O(log n) one-row probes) and then pages FORWARD: the page
+ * a window in the past would cost one request per 1000 trades since then, so the adapter searches trade
+ * ids for the window's first trade (one-row probes, interpolating from the nearest trades already seen,
+ * with bisection as the fallback: O(log n) at worst, a few when a download's slices start near each
+ * other) and then pages FORWARD: the page
  * covering ids `[c, c + limit)` is `after = c + limit`, whatever gaps the ids have.
  *
  * @module
@@ -40,11 +42,72 @@ function decode(cursor: string): Cursor {
   return { next: next ?? 0, head: head ?? 0 };
 }
 
+/** A trade seen: its id and time. */
+type Anchor = { id: number; tsNs: bigint };
+
+/** Most anchors kept per product; beyond it every other one is dropped. */
+const MAX_ANCHORS = 512;
+
+function insertAnchor(list: Anchor[], a: Anchor): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if ((list[m] as Anchor).id < a.id) lo = m + 1;
+    else hi = m;
+  }
+  if (list[lo]?.id !== a.id) list.splice(lo, 0, a);
+}
+
+function thin(list: Anchor[]): Anchor[] {
+  return list.filter((_, i) => i % 2 === 0 || i === list.length - 1);
+}
+
+/** The newest anchor before `startNs` and the oldest at or after it (anchors sorted by id). */
+export function bracket(list: readonly Anchor[], startNs: bigint): { lo?: Anchor; hi?: Anchor } {
+  let lo: Anchor | undefined;
+  for (const a of list) {
+    if (a.tsNs >= startNs) return lo ? { lo, hi: a } : { hi: a };
+    lo = a;
+  }
+  return lo ? { lo } : {};
+}
+
+/**
+ * The id to probe next while looking for the first trade at or after `startNs` in `(lo, hi]`: pure, so the
+ * search rule is tested on its own. Ids are dense and grow with time, so once the time at `lo` is known it
+ * interpolates, aiming 0.4 page below the estimate on one probe and 0.4 page above it on the next (two
+ * probes usually close the interval to one page); every third probe bisects, so a skewed interval still
+ * halves.
+ */
+export function probeId(
+  lo: number,
+  tLo: bigint | undefined,
+  hi: number,
+  tHi: bigint,
+  startNs: bigint,
+  limit: number,
+  probe: number,
+): number {
+  let mid = Math.floor((lo + hi) / 2);
+  if (tLo !== undefined && tHi > tLo && probe % 3 !== 2) {
+    const frac = Number(startNs - tLo) / Number(tHi - tLo);
+    const estimate = lo + frac * (hi - lo);
+    const margin = limit * 0.4;
+    mid = Math.round(probe % 3 === 0 ? estimate - margin : estimate + margin);
+  }
+  return Math.min(hi - 1, Math.max(lo + 1, mid));
+}
+
 /** Coinbase Exchange over REST. */
 export class CoinbaseAdapter extends BaseAdapter {
   readonly id = 'coinbase' as const;
   readonly ohlcCapability = COINBASE_OHLC_CAPABILITY;
   readonly tradesCapability = COINBASE_TRADES_CAPABILITY;
+  /** Per product: trades seen, sorted by id, to start lookups close to their target. */
+  readonly #anchors = new Map<string, Anchor[]>();
+  /** Per product: the newest trade id seen by a head probe. */
+  readonly #head = new Map<string, number>();
 
   constructor(baseUrl: string, http: RestTransport, rates: RateSpec, release?: Release) {
     super(baseUrl, http, rates, release);
@@ -98,28 +161,61 @@ export class CoinbaseAdapter extends BaseAdapter {
     );
   }
 
+  /** Remembers trades seen (probes, first and last rows of pages) as anchors for later lookups. */
+  #note(productId: string, rows: readonly CoinbaseTrade[]): void {
+    let list = this.#anchors.get(productId);
+    if (!list) {
+      list = [];
+      this.#anchors.set(productId, list);
+    }
+    const first = rows[0];
+    const last = rows.at(-1);
+    if (first) insertAnchor(list, { id: first.tradeId, tsNs: first.tsNs });
+    if (last && last !== first) insertAnchor(list, { id: last.tradeId, tsNs: last.tsNs });
+    if (list.length > MAX_ANCHORS) this.#anchors.set(productId, thin(list));
+  }
+
   /**
    * The id of the first trade at or after `startNs` (or newest + 1 when there is none), and the newest
-   * id. Bisects with one-row probes until the candidate interval fits in one page.
+   * id. Starts from the closest trades already seen on either side (anchors, so the slices of one
+   * download find their starts in a few probes) and narrows the interval with one-row probes until it
+   * fits in one page; see {@link probeId}.
    */
   async #locate(productId: string, symbol: string, startNs: bigint, limit: number, options?: PageOptions) {
-    const [newest] = await this.#trades(productId, { limit: 1 }, symbol, options);
-    if (!newest) return undefined;
-    const head = newest.tradeId;
-    if (newest.tsNs < startNs) return { first: head + 1, head };
+    const b = bracket(this.#anchors.get(productId) ?? [], startNs);
+    let head = this.#head.get(productId);
+    let hiAnchor = b.hi;
+    if (hiAnchor === undefined || head === undefined) {
+      const [newest] = await this.#trades(productId, { limit: 1 }, symbol, options);
+      if (!newest) return undefined;
+      head = newest.tradeId;
+      this.#head.set(productId, head);
+      if (newest.tsNs < startNs) return { first: head + 1, head };
+      if (hiAnchor === undefined || newest.tradeId < hiAnchor.id) {
+        hiAnchor = { id: newest.tradeId, tsNs: newest.tsNs };
+      }
+    }
     // Invariant: every id ≤ lo is before startNs (or absent); id `hi` is at or after it.
-    let lo = 0;
-    let hi = head;
+    let lo = b.lo?.id ?? 0;
+    let tLo = b.lo?.tsNs;
+    let hi = hiAnchor.id;
+    let tHi = hiAnchor.tsNs;
     for (let probes = 0; hi - lo > limit && probes < 64; probes++) {
-      const mid = Math.floor((lo + hi) / 2);
+      const mid = probeId(lo, tLo, hi, tHi, startNs, limit, probes);
       const [row]: CoinbaseTrade[] = await this.#trades(
         productId,
         { after: mid + 1, limit: 1 },
         symbol,
         options,
       );
-      if (row && row.tsNs >= startNs) hi = row.tradeId;
-      else lo = mid;
+      if (row) this.#note(productId, [row]);
+      if (row && row.tsNs >= startNs) {
+        hi = row.tradeId;
+        tHi = row.tsNs;
+      } else {
+        lo = mid;
+        if (row) tLo = row.tsNs;
+      }
     }
     return { first: lo + 1, head };
   }
@@ -145,10 +241,12 @@ export class CoinbaseAdapter extends BaseAdapter {
     if (c.next > c.head) {
       // Past the newest id seen so far: look again, the exchange may have traded since.
       const [newest] = await this.#trades(market.id, { limit: 1 }, symbol, options);
+      if (newest) this.#head.set(market.id, newest.tradeId);
       if (!newest || newest.tradeId < c.next) return [[], null];
       c = { next: c.next, head: newest.tradeId };
     }
     const rows = await this.#trades(market.id, { after: c.next + size, limit: size }, symbol, options);
+    this.#note(market.id, rows);
     const trades: Trade[] = [];
     let passedEnd = false;
     for (let i = rows.length - 1; i >= 0; i--) {

@@ -10,6 +10,7 @@ import type { SimTrade, SymbolMarket } from '../market/symbol-market.js';
 import { US_PER_MINUTE } from '../market/symbol-market.js';
 import { barOffsetS } from '../truth.js';
 import { fixed, fixedWidthFormatter } from './format.js';
+import { ByteWriter, putFixed, putFixedWidth, putUint } from './writer.js';
 
 /** A Binance error: HTTP status, Binance code, message. */
 export type BinanceError = [status: number, code: number, msg: string];
@@ -58,16 +59,54 @@ function px(s: SymbolMarket, ticks: number): string {
 function qty(s: SymbolMarket, lots: number): string {
   return fmtOf(s).qty(lots);
 }
-function quote(s: SymbolMarket, tickLots: number): string {
-  // Approximate quantity (see Agg.quoteVolume): rounded to 8 decimals without toFixed's cost.
-  const d = s.spec.priceDecimals + s.spec.sizeDecimals;
-  return fixed(Math.round(d <= 8 ? tickLots * 10 ** (8 - d) : tickLots / 10 ** (d - 8)), 8);
+// Separators as little-endian byte groups (stored 4 bytes at a time; the position advances by their
+// length, and the next write overwrites the rest).
+const COMMA_QUOTE = 44 | (34 << 8); // ,"
+const QUOTE_COMMA = 34 | (44 << 8); // ",
+const QUOTE_COMMA_QUOTE = 34 | (44 << 8) | (34 << 16); // ","
+const TAIL_1 = (34 | (44 << 8) | (34 << 16) | (48 << 24)) >>> 0; // ","0
+const TAIL_2 = 34 | (93 << 8); // "]
+
+/** Writes one kline row (see the klines docs for the field order). */
+function writeKline(w: ByteWriter, s: SymbolMarket, openMs: number, closeMs: number, a: Agg): void {
+  const pd = s.spec.priceDecimals;
+  const sd = s.spec.sizeDecimals;
+  const d = pd + sd;
+  // Approximate quantities (see Agg.quoteVolume), rounded to 8 decimals.
+  const qv = Math.round(d <= 8 ? a.quoteVolume * 10 ** (8 - d) : a.quoteVolume / 10 ** (d - 8));
+  const bqv = Math.round(d <= 8 ? a.buyQuoteVolume * 10 ** (8 - d) : a.buyQuoteVolume / 10 ** (d - 8));
+  w.reserve(512);
+  const v = w.view;
+  let p = w.pos;
+  v.setUint8(p++, 91); // [
+  p = putUint(v, p, openMs);
+  v.setUint32(p, COMMA_QUOTE, true);
+  p = putFixedWidth(v, p + 2, a.open, pd, 8);
+  v.setUint32(p, QUOTE_COMMA_QUOTE, true);
+  p = putFixedWidth(v, p + 3, a.high, pd, 8);
+  v.setUint32(p, QUOTE_COMMA_QUOTE, true);
+  p = putFixedWidth(v, p + 3, a.low, pd, 8);
+  v.setUint32(p, QUOTE_COMMA_QUOTE, true);
+  p = putFixedWidth(v, p + 3, a.close, pd, 8);
+  v.setUint32(p, QUOTE_COMMA_QUOTE, true);
+  p = putFixedWidth(v, p + 3, a.volume, sd, 8);
+  v.setUint32(p, QUOTE_COMMA, true);
+  p = putUint(v, p + 2, closeMs);
+  v.setUint32(p, COMMA_QUOTE, true);
+  p = putFixed(v, p + 2, qv, 8);
+  v.setUint32(p, QUOTE_COMMA, true);
+  p = putUint(v, p + 2, a.count);
+  v.setUint32(p, COMMA_QUOTE, true);
+  p = putFixedWidth(v, p + 2, a.buyVolume, sd, 8);
+  v.setUint32(p, QUOTE_COMMA_QUOTE, true);
+  p = putFixed(v, p + 3, bqv, 8);
+  v.setUint32(p, TAIL_1, true);
+  v.setUint16(p + 4, TAIL_2, true);
+  w.pos = p + 6;
 }
 
-function klineRow(s: SymbolMarket, openMs: number, closeMs: number, a: Agg): string {
-  const { px: p, qty: q } = fmtOf(s);
-  return `[${openMs},"${p(a.open)}","${p(a.high)}","${p(a.low)}","${p(a.close)}","${q(a.volume)}",${closeMs},"${quote(s, a.quoteVolume)}",${a.count},"${q(a.buyVolume)}","${quote(s, a.buyQuoteVolume)}","0"]`;
-}
+/** One writer for every kline page (pages are built synchronously, one at a time). */
+const PAGE = new ByteWriter();
 
 /** Bucket boundaries for one interval: `open(k)` is the k-th bar's open time in ms. */
 type Buckets = { index(ms: number): number; open(k: number): number };
@@ -121,42 +160,75 @@ export function klines(
   endMs: number | undefined,
   limit: number,
 ): string {
+  return klinesBody(s, spanS, startMs, endMs, limit).toString('latin1');
+}
+
+/** Like {@link klines}, as the bytes of the body (ASCII), built without intermediate strings. */
+export function klinesBody(
+  s: SymbolMarket,
+  spanS: number,
+  startMs: number | undefined,
+  endMs: number | undefined,
+  limit: number,
+): Buffer {
   const nowUs = s.nowUs();
   const nowMs = Math.floor(nowUs / 1000);
   const b = bucketsFor(spanS);
   const firstK = b.index(s.startMinute * 60_000);
   const nowK = b.index(Math.max(0, nowMs - (nowUs % 1000 === 0 ? 1 : 0)));
   const lastK = Math.min(nowK, endMs === undefined ? nowK : b.index(endMs));
-  const rows: string[] = [];
+  const w = PAGE;
+  // ~170 bytes per row of 1m klines: room for all of them in one allocation.
+  w.reserve(2 + Math.min(limit, 1000) * 200);
+  w.view.setUint8(w.pos++, 91); // [
+  let rows = 0;
+  const row = (open: number, close: number, a: Agg) => {
+    if (rows++ > 0) {
+      w.reserve(1);
+      w.view.setUint8(w.pos++, 44); // ,
+    }
+    writeKline(w, s, open, close, a);
+  };
   if (startMs !== undefined) {
     let k = b.index(startMs);
     if (b.open(k) < startMs) k++;
     k = Math.max(k, firstK);
     if (spanS === 60) {
       const a = emptyAgg();
-      for (; k <= lastK && rows.length < limit; k++) {
+      for (; k <= lastK && rows < limit; k++) {
         s.minuteAgg(k, a, nowUs);
-        if (a.count > 0) rows.push(klineRow(s, k * 60_000, k * 60_000 + 59_999, a));
+        if (a.count > 0) row(k * 60_000, k * 60_000 + 59_999, a);
       }
     } else {
-      for (; k <= lastK && rows.length < limit; k++) {
+      for (; k <= lastK && rows < limit; k++) {
         const open = b.open(k);
         const next = b.open(k + 1);
         const a = barAgg(s, spanS, open, next, nowUs);
-        if (a.count > 0) rows.push(klineRow(s, open, next - 1, a));
+        if (a.count > 0) row(open, next - 1, a);
       }
     }
-    return `[${rows.join(',')}]`;
+    w.reserve(1);
+    w.view.setUint8(w.pos++, 93); // ]
+    return w.take();
   }
-  // Newest `limit` bars with open time ≤ endTime (or up to the bar in progress).
-  for (let k = lastK; k >= firstK && rows.length < limit; k--) {
+  // Newest `limit` bars with open time ≤ endTime (or up to the bar in progress), written ascending.
+  const opens: number[] = [];
+  const nexts: number[] = [];
+  const aggs: Agg[] = [];
+  for (let k = lastK; k >= firstK && aggs.length < limit; k--) {
     const open = b.open(k);
     const next = b.open(k + 1);
     const a = barAgg(s, spanS, open, next, nowUs);
-    if (a.count > 0) rows.push(klineRow(s, open, next - 1, a));
+    if (a.count > 0) {
+      opens.push(open);
+      nexts.push(next);
+      aggs.push(a);
+    }
   }
-  rows.reverse();
-  return `[${rows.join(',')}]`;
+  for (let i = aggs.length - 1; i >= 0; i--) row(opens[i]!, nexts[i]! - 1, aggs[i]!);
+  w.reserve(1);
+  w.view.setUint8(w.pos++, 93); // ]
+  return w.take();
 }
 
 function aggRow(s: SymbolMarket, t: SimTrade): string {

@@ -12,7 +12,7 @@ import {
   type BinanceError,
   binanceTimeToUs,
   depth,
-  klines,
+  klinesBody,
   trades,
 } from './binance-data.js';
 import { fixed } from './format.js';
@@ -179,7 +179,7 @@ export function createBinanceDialect(ctx: DialectContext): Dialect {
     });
   };
 
-  const route = (path: string, q: URLSearchParams): string | BinanceError => {
+  const route = (path: string, q: URLSearchParams): string | Uint8Array | BinanceError => {
     switch (path) {
       case 'ping':
         return '{}';
@@ -205,7 +205,7 @@ export function createBinanceDialect(ctx: DialectContext): Dialect {
         const sMs = start === undefined ? undefined : Math.floor(binanceTimeToUs(start) / 1000);
         const eMs = end === undefined ? undefined : Math.floor(binanceTimeToUs(end) / 1000);
         if (sMs !== undefined && eMs !== undefined && sMs > eMs) return '[]';
-        return klines(s, spanS, sMs, eMs, limit);
+        return klinesBody(s, spanS, sMs, eMs, limit);
       }
       case 'aggTrades': {
         const s = symbolOf(q);
@@ -273,7 +273,7 @@ export function createBinanceDialect(ctx: DialectContext): Dialect {
         }
       }
       const out = route(path, req.query);
-      if (typeof out === 'string') return json(200, out, headers);
+      if (!Array.isArray(out)) return json(200, out, headers);
       return json(out[0], JSON.stringify({ code: out[1], msg: out[2] }), headers);
     },
     serverError(status) {

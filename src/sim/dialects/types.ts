@@ -21,7 +21,8 @@ export type SimRequest = {
 export type SimResponse = {
   status: number;
   headers?: Record<string, string>;
-  body: string;
+  /** JSON text, or its bytes (UTF-8) for large pages written straight into a buffer. */
+  body: string | Uint8Array;
 };
 
 /** Rate-limit settings resolved from `SimulatorOptions.rateLimits`. */
@@ -48,7 +49,11 @@ export type Dialect = {
 };
 
 /** A JSON response. */
-export function json(status: number, body: string, headers?: Record<string, string>): SimResponse {
+export function json(
+  status: number,
+  body: string | Uint8Array,
+  headers?: Record<string, string>,
+): SimResponse {
   return headers ? { status, body, headers } : { status, body };
 }
 

@@ -16,6 +16,28 @@ export const US_PER_MINUTE = 60_000_000;
 const MIN_PER_DAY = 1440;
 const TRADE_CACHE = 256;
 
+/**
+ * Per-day trade-count prefix sums, shared by every SymbolMarket with the same count model (seed,
+ * symbol key, intensity, history start): counting the trades of every day since the history start is
+ * the one O(history) step (the first trade-by-id query), so a process pays it once per symbol, not
+ * once per simulator. Bounded: the oldest entry goes beyond {@link SHARED_PREFIXES}.
+ */
+const DAY_PREFIXES = new Map<string, number[]>();
+const SHARED_PREFIXES = 64;
+
+function sharedDayPrefix(key: string): number[] {
+  let pre = DAY_PREFIXES.get(key);
+  if (!pre) {
+    pre = [0];
+    DAY_PREFIXES.set(key, pre);
+    if (DAY_PREFIXES.size > SHARED_PREFIXES) {
+      const oldest = DAY_PREFIXES.keys().next().value;
+      if (oldest !== undefined) DAY_PREFIXES.delete(oldest);
+    }
+  }
+  return pre;
+}
+
 /** One trade in the model's integer units. */
 export type SimTrade = {
   /** Trade id, contiguous per symbol from 1. */
@@ -41,7 +63,7 @@ export class SymbolMarket {
   readonly #blocks = new Map<number, TradeBlock>();
   readonly #hourCounts = new Map<number, number>();
   /** dayPrefix[j] = number of trades in days [startDay, startDay + j). */
-  #dayPrefix: number[] = [0];
+  readonly #dayPrefix: number[];
   readonly #minutePrefix = new Map<number, Float64Array>();
   readonly #startDay: number;
   readonly #scratch = emptyAgg();
@@ -52,6 +74,9 @@ export class SymbolMarket {
     this.path = new MinutePath(spec, this.#seed, startMinute);
     this.#nowUs = nowUs;
     this.#startDay = Math.floor(startMinute / MIN_PER_DAY);
+    this.#dayPrefix = sharedDayPrefix(
+      `${this.#seed}/${spec.key}/${spec.tradesPerSecond}/${spec.illiquid}/${startMinute}`,
+    );
   }
 
   /** The market seed (as a uint32): the book model derives its hashes from it. */
@@ -183,8 +208,10 @@ export class SymbolMarket {
     const pre = this.#dayPrefix;
     while (pre.length <= j) {
       const day = this.#startDay + pre.length - 1;
+      // Integer sum: the same as summing the hours' counts, without filling the hour cache.
       let c = 0;
-      for (let h = day * 24; h < day * 24 + 24; h++) c += this.#hourCount(h);
+      const path = this.path;
+      for (let m = day * MIN_PER_DAY; m < (day + 1) * MIN_PER_DAY; m++) c += path.count(m);
       pre.push(pre[pre.length - 1]! + c);
     }
     return pre[j]!;
