@@ -261,7 +261,12 @@ export async function runLive(
     await out.end();
     const secs = ((performance.now() - started) / 1000).toFixed(1);
     const why =
-      trap.received ?? (stop.signal.aborted ? `--duration ${flags.duration}s` : `--count ${flags.count}`);
+      trap.received ??
+      (stop.signal.aborted
+        ? `--duration ${flags.duration}s`
+        : flags.count !== undefined
+          ? `--count ${flags.count}`
+          : 'the stream ended');
     info(`tickwire: ${label}: ${result.summary} in ${secs} s (stopped: ${why})`);
     ctx.exitCode =
       trap.received !== undefined
