@@ -2,10 +2,7 @@
  * Every command, in the order `tickwire --help` lists them. A command is one file in this folder exporting
  * a {@link CommandModule}; adding one is that file plus one line here.
  *
- * Planned, as separate files: `stream.ts` (`tickwire stream trades <exchange> <symbol...>`, a parent
- * command with a `trades` subcommand) and `book.ts` (`tickwire book <exchange> <symbol>`). Both talk to an
- * exchange, so they take the shared options with `addExchangeOptions` from `../exchange.js` (`--redis`
- * among them), trap Ctrl-C with `trapInterrupts`, and report through `ProgressReporter`.
+ * `stream.ts` and `book.ts` (the live commands) share `../live-command.ts` and `../live-output.ts`.
  *
  * @module
  */
