@@ -1,17 +1,23 @@
 /**
- * Live streams throughput: trades per second through `stream.trades` and book updates per second
- * through `stream.book`, against bare `ws` + `JSON.parse` reading the same frames, in the same run.
+ * Live streams throughput, two ways, each against a baseline measured in the same run:
  *
- * The frames are the simulator's ground-truth trades written in each exchange's wire format (and, for
- * books, a random walk of level changes with Kraken checksums), replayed by a server in a worker thread
- * as fast as the socket takes them, so the client is the bottleneck. REST (symbol lookup) is the REST
- * simulator. Each variant runs ROUNDS times, alternating; the median is reported.
+ * 1. **The simulator's own WebSocket stream** (Binance, Coinbase, Kraken dialects) with its clock running
+ *    at SPEED× real time, the simulator in a child process so its CPU is not the client's. Each round a
+ *    fresh connection reads N trades (or book updates) through bare `ws` + `JSON.parse`, then through
+ *    `stream.trades` / `stream.book`, alternating. Reported: items per wall second (the simulator
+ *    produces more than a client takes, so this is the client's pace) and the client process's CPU per
+ *    item (user + system), from which the capacity of one core follows.
+ * 2. **Replay at socket speed**: pre-rendered frames (ground-truth trades in wire format; books with
+ *    one-level changes) pushed by a worker thread as fast as the socket takes them.
  *
- * Run: `npm run bench -- stream` (TRADES=100000 UPDATES=50000 ROUNDS=3 to change the load).
+ * Run: `npm run bench -- stream` (SIM_TRADES=60000 SIM_BOOK=400 SPEED=3000 BOOK_SPEED=20 TRADES=100000 UPDATES=50000
+ * ROUNDS=3 to change the load).
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
 import { krakenBookChecksum } from '../src/adapters/kraken/checksum.js';
@@ -19,6 +25,207 @@ import { OrderBook } from '../src/adapters/order-book.js';
 import { startSimulator } from '../src/sim/index.js';
 import { isStreamEvent, streamBook, streamTrades } from '../src/stream/index.js';
 import { binanceAggTrade, coinbaseMatch, krakenTrades } from '../test/helpers/stream-wire.js';
+
+type Ex = 'binance' | 'coinbase' | 'kraken';
+const SIM_START = 1_767_225_600_000_000_000n;
+
+async function main(): Promise<void> {
+  const simRows = await simSection();
+  const replayRows = await replaySection();
+  console.log(
+    `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}; ROUNDS=${ROUNDS} (median)\n`,
+  );
+  console.log(
+    `### Against the simulator's WebSocket stream (SPEED=${SPEED}x (Coinbase ${SPEED * 3}x), BOOK_SPEED=${BOOK_SPEED}x, SIM_TRADES=${SIM_TRADES}, SIM_BOOK=${SIM_BOOK} updates)\n`,
+  );
+  console.log(
+    '| what | exchange | bare ws + JSON.parse (items/s) | tickwire (items/s) | bare CPU µs/item | tickwire CPU µs/item | CPU bare / tickwire |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|');
+  for (const r of simRows) console.log(r);
+  console.log(`\n### Replay at socket speed (TRADES=${TRADES}, UPDATES=${UPDATES})\n`);
+  console.log(
+    '| what | exchange | bare ws + JSON.parse (msg/s) | tickwire stream (items/s) | stream / bare |',
+  );
+  console.log('|---|---|---:|---:|---:|');
+  for (const r of replayRows) console.log(r);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 1. The simulator's WebSocket stream
+
+const SIM_TRADES = Number(process.env.SIM_TRADES ?? 60_000);
+const SIM_BOOK = Number(process.env.SIM_BOOK ?? 400);
+const SPEED = Number(process.env.SPEED ?? 3000);
+/** Book messages grow with the span they cover (Binance diffs list every level touched): a slower clock. */
+const BOOK_SPEED = Number(process.env.BOOK_SPEED ?? 20);
+
+type SimChild = { url: string; wsUrl: string; child: ChildProcess };
+
+async function simChild(exchange: Ex, speed: number, batchMs: number): Promise<SimChild> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      fileURLToPath(import.meta.url),
+      '--sim-child',
+      exchange,
+      String(speed),
+      String(batchMs),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  let buf = '';
+  for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    buf += chunk.toString();
+    if (buf.includes('\n')) break;
+  }
+  const { url, wsUrl } = JSON.parse(buf) as { url: string; wsUrl: string };
+  return { url, wsUrl, child };
+}
+
+async function stopChild(c: SimChild): Promise<void> {
+  c.child.stdin?.end();
+  await once(c.child, 'exit');
+}
+
+/** Wall ms and client CPU µs for the n items `run` counts. */
+type Measure = { ms: number; cpuUs: number };
+
+async function measure(run: (started: () => void) => Promise<void>): Promise<Measure> {
+  let t0 = 0;
+  let c0: NodeJS.CpuUsage = process.cpuUsage();
+  await run(() => {
+    t0 = performance.now();
+    c0 = process.cpuUsage();
+  });
+  const c = process.cpuUsage(c0);
+  return { ms: performance.now() - t0, cpuUs: c.user + c.system };
+}
+
+/** A parsed message, as loosely as a bare client reads it. */
+type Msg = {
+  data?: { e?: string; length?: number } & unknown[];
+  e?: string;
+  type?: string;
+  channel?: string;
+};
+
+/** How a bare client subscribes and counts trades (or book updates) in a parsed message. */
+const BARE: Record<
+  Ex,
+  { path: string; sub?: (book: boolean) => unknown; count: (m: Msg, book: boolean) => number }
+> = {
+  binance: {
+    path: '/stream?streams=',
+    count: (m, book) => (book ? (m.data?.e === 'depthUpdate' ? 1 : 0) : m.data?.e === 'aggTrade' ? 1 : 0),
+  },
+  coinbase: {
+    path: '/',
+    sub: (book) => ({
+      type: 'subscribe',
+      product_ids: ['BTC-USD'],
+      channels: book ? ['level2_batch', 'heartbeat'] : ['matches', 'heartbeat'],
+    }),
+    count: (m, book) =>
+      book ? (m.type === 'l2update' || m.type === 'snapshot' ? 1 : 0) : m.type === 'match' ? 1 : 0,
+  },
+  kraken: {
+    path: '/v2',
+    sub: (book) => ({
+      method: 'subscribe',
+      params: book
+        ? { channel: 'book', symbol: ['BTC/USD'], depth: 10 }
+        : { channel: 'trade', symbol: ['BTC/USD'], snapshot: false },
+    }),
+    count: (m, book) =>
+      book
+        ? m.channel === 'book'
+          ? 1
+          : 0
+        : m.channel === 'trade' && m.type === 'update'
+          ? (m.data?.length ?? 0)
+          : 0,
+  },
+};
+
+function bareSim(exchange: Ex, wsUrl: string, book: boolean, n: number): Promise<Measure> {
+  const spec = BARE[exchange];
+  const path =
+    exchange === 'binance' ? `${spec.path}${book ? 'btcusdt@depth@100ms' : 'btcusdt@aggTrade'}` : spec.path;
+  return measure(
+    (started) =>
+      new Promise<void>((resolve, reject) => {
+        const ws = new WebSocket(wsUrl + path, { perMessageDeflate: false });
+        let count = 0;
+        ws.on('open', () => {
+          if (spec.sub) ws.send(JSON.stringify(spec.sub(book)));
+        });
+        ws.on('error', reject);
+        ws.on('message', (data) => {
+          const k = spec.count(JSON.parse(String(data)), book);
+          if (k === 0) return;
+          if (count === 0) started();
+          count += k;
+          if (count >= n) {
+            ws.terminate();
+            resolve();
+          }
+        });
+      }),
+  );
+}
+
+const SYMBOL: Record<Ex, string> = { binance: 'BTC/USDT', coinbase: 'BTC/USD', kraken: 'BTC/USD' };
+
+function tickwireSim(exchange: Ex, c: SimChild, book: boolean, n: number): Promise<Measure> {
+  const common = { exchange, baseUrl: c.url, wsUrl: c.wsUrl, websocket: { pingIntervalMs: 0 } };
+  return measure(async (started) => {
+    let count = 0;
+    if (book) {
+      for await (const x of streamBook({ ...common, symbol: SYMBOL[exchange], depth: 10 })) {
+        if (x.kind !== 'update' && x.kind !== 'snapshot') continue;
+        if (count++ === 0) started();
+        if (count >= n) break;
+      }
+    } else {
+      for await (const x of streamTrades({ ...common, symbols: SYMBOL[exchange] })) {
+        if (isStreamEvent(x)) continue;
+        if (count++ === 0) started();
+        if (count >= n) break;
+      }
+    }
+  });
+}
+
+async function simSection(): Promise<string[]> {
+  const rows: string[] = [];
+  for (const book of [false, true]) {
+    for (const exchange of ['binance', 'coinbase', 'kraken'] as const) {
+      // Coinbase has fewer trades per second: a higher speed gives it a comparable stream.
+      const speed = book ? BOOK_SPEED : exchange === 'coinbase' ? SPEED * 3 : SPEED;
+      const c = await simChild(exchange, speed, book ? 10 : 20);
+      const n = book ? SIM_BOOK : SIM_TRADES;
+      const b: Measure[] = [];
+      const s: Measure[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        b.push(await bareSim(exchange, c.wsUrl, book, n));
+        s.push(await tickwireSim(exchange, c, book, n));
+      }
+      await stopChild(c);
+      const ms = (xs: Measure[]) => median(xs.map((x) => x.ms));
+      const cpu = (xs: Measure[]) => median(xs.map((x) => x.cpuUs)) / n;
+      rows.push(
+        `| ${book ? 'book updates' : 'trades'} | ${exchange}${book && exchange === 'kraken' ? ' (CRC32 verified)' : ''} | ${rate(n, ms(b))} | ${rate(n, ms(s))} | ${cpu(b).toFixed(1)} | ${cpu(s).toFixed(1)} | ${(cpu(b) / cpu(s)).toFixed(2)} |`,
+      );
+    }
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 2. Replay at socket speed
 
 const TRADES = Number(process.env.TRADES ?? 100_000);
 const UPDATES = Number(process.env.UPDATES ?? 50_000);
@@ -87,138 +294,150 @@ async function timeIt<T>(it: AsyncGenerator<T>, counts: (x: T) => boolean, n: nu
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000).toLocaleString('en-US');
-const rows: string[] = [];
-
-for (const exchange of ['binance', 'coinbase', 'kraken'] as const) {
-  const sim = await startSimulator({ exchange, rateLimits: 'off' });
-  const native = { binance: 'BTCUSDT', coinbase: 'BTC-USD', kraken: 'XBTUSD' }[exchange];
-  let span = 600n;
-  let truth = sim.truth.trades(native, NOW - span * S, NOW);
-  while (truth.length < TRADES) {
-    span *= 4n;
-    truth = sim.truth.trades(native, NOW - span * S, NOW);
-  }
-  truth = truth.slice(0, TRADES);
-  const frames =
-    exchange === 'binance'
-      ? truth.map((t) => binanceAggTrade('BTCUSDT', t))
-      : exchange === 'coinbase'
-        ? truth.map((t) => coinbaseMatch('BTC-USD', t))
-        : truth.map((t) => krakenTrades('BTC/USD', [t]));
-  const srv = await server(frames);
-  const path =
-    exchange === 'binance' ? '/stream?streams=btcusdt@aggTrade' : exchange === 'kraken' ? '/v2' : '/';
-  const b: number[] = [];
-  const s: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    b.push(await bare(srv.url, path, TRADES));
-    s.push(
-      await timeIt(
-        streamTrades({
-          exchange,
-          symbols: native,
-          baseUrl: sim.url,
-          wsUrl: srv.url,
-          websocket: { pingIntervalMs: 0 },
-        }),
-        (x) => !isStreamEvent(x),
-        TRADES,
-      ),
+async function replaySection(): Promise<string[]> {
+  const rows: string[] = [];
+  for (const exchange of ['binance', 'coinbase', 'kraken'] as const) {
+    const sim = await startSimulator({ exchange, rateLimits: 'off' });
+    const native = { binance: 'BTCUSDT', coinbase: 'BTC-USD', kraken: 'XBTUSD' }[exchange];
+    let span = 600n;
+    let truth = sim.truth.trades(native, NOW - span * S, NOW);
+    while (truth.length < TRADES) {
+      span *= 4n;
+      truth = sim.truth.trades(native, NOW - span * S, NOW);
+    }
+    truth = truth.slice(0, TRADES);
+    const frames =
+      exchange === 'binance'
+        ? truth.map((t) => binanceAggTrade('BTCUSDT', t))
+        : exchange === 'coinbase'
+          ? truth.map((t) => coinbaseMatch('BTC-USD', t))
+          : truth.map((t) => krakenTrades('BTC/USD', [t]));
+    const srv = await server(frames);
+    const path =
+      exchange === 'binance' ? '/stream?streams=btcusdt@aggTrade' : exchange === 'kraken' ? '/v2' : '/';
+    const b: number[] = [];
+    const s: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      b.push(await bare(srv.url, path, TRADES));
+      s.push(
+        await timeIt(
+          streamTrades({
+            exchange,
+            symbols: native,
+            baseUrl: sim.url,
+            wsUrl: srv.url,
+            websocket: { pingIntervalMs: 0 },
+          }),
+          (x) => !isStreamEvent(x),
+          TRADES,
+        ),
+      );
+    }
+    rows.push(
+      `| trades | ${exchange} | ${rate(TRADES, median(b))} | ${rate(TRADES, median(s))} | ${(median(b) / median(s)).toFixed(2)} |`,
     );
+    await srv.close();
+    await sim.close();
   }
-  rows.push(
-    `| trades | ${exchange} | ${rate(TRADES, median(b))} | ${rate(TRADES, median(s))} | ${(median(b) / median(s)).toFixed(2)} |`,
-  );
-  await srv.close();
-  await sim.close();
+
+  /** Kraken book frames: a snapshot of 10 levels a side, then UPDATES one-level changes with checksums. */
+  function krakenBookFrames(n: number): string[] {
+    const book = new OrderBook();
+    const fmt = (x: number, d: number) => x.toFixed(d);
+    const lv = (side: 'bid' | 'ask', p: number, q: number) => {
+      const pt = fmt(p, 1);
+      const qt = fmt(q, 8);
+      book.apply({ side, price: Number(pt), amount: Number(qt), priceText: pt, amountText: qt });
+      return `{"price":${pt},"qty":${qt}}`;
+    };
+    const sum = () => krakenBookChecksum(book.askSide.stored(10), book.bidSide.stored(10));
+    const bids = Array.from({ length: 10 }, (_, i) => lv('bid', 50_000 - i * 0.5, 1 + i / 10));
+    const asks = Array.from({ length: 10 }, (_, i) => lv('ask', 50_000.5 + i * 0.5, 1 + i / 10));
+    const out = [
+      `{"channel":"book","type":"snapshot","data":[{"symbol":"BTC/USD","bids":[${bids}],"asks":[${asks}],"checksum":${sum()}}]}`,
+    ];
+    let seed = 7;
+    const rnd = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let i = 0; i < n; i++) {
+      const side = rnd() < 0.5 ? 'bid' : 'ask';
+      const k = Math.floor(rnd() * 10);
+      const p = side === 'bid' ? 50_000 - k * 0.5 : 50_000.5 + k * 0.5;
+      const l = lv(side, p, Math.round(rnd() * 1e8) / 1e8 + 0.1);
+      out.push(
+        `{"channel":"book","type":"update","data":[{"symbol":"BTC/USD","bids":[${side === 'bid' ? l : ''}],"asks":[${side === 'ask' ? l : ''}],"checksum":${sum()},"timestamp":"2026-01-01T00:00:00.000001Z"}]}`,
+      );
+    }
+    return out;
+  }
+
+  function coinbaseBookFrames(n: number): string[] {
+    const out = [
+      JSON.stringify({
+        type: 'snapshot',
+        product_id: 'BTC-USD',
+        bids: Array.from({ length: 500 }, (_, i) => [(50_000 - i * 0.01).toFixed(2), '1.00000000']),
+        asks: Array.from({ length: 500 }, (_, i) => [(50_000.01 + i * 0.01).toFixed(2), '1.00000000']),
+      }),
+    ];
+    for (let i = 0; i < n; i++) {
+      const bid = i % 2 === 0;
+      const p = bid ? 50_000 - (i % 50) * 0.01 : 50_000.01 + (i % 50) * 0.01;
+      out.push(
+        `{"type":"l2update","product_id":"BTC-USD","time":"2026-01-01T00:00:00.123456Z","changes":[["${bid ? 'buy' : 'sell'}","${p.toFixed(2)}","${((i % 7) / 3).toFixed(8)}"]]}`,
+      );
+    }
+    return out;
+  }
+
+  for (const exchange of ['coinbase', 'kraken'] as const) {
+    const sim = await startSimulator({ exchange, rateLimits: 'off' });
+    const frames = exchange === 'kraken' ? krakenBookFrames(UPDATES) : coinbaseBookFrames(UPDATES);
+    const srv = await server(frames);
+    const path = exchange === 'kraken' ? '/v2' : '/';
+    const b: number[] = [];
+    const s: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      b.push(await bare(srv.url, path, UPDATES + 1));
+      s.push(
+        await timeIt(
+          streamBook({
+            exchange,
+            symbol: exchange === 'kraken' ? 'BTC/USD' : 'BTC-USD',
+            baseUrl: sim.url,
+            wsUrl: srv.url,
+            depth: 10,
+            websocket: { pingIntervalMs: 0 },
+          }),
+          (x) => x.kind === 'update' || x.kind === 'snapshot',
+          UPDATES + 1,
+        ),
+      );
+    }
+    rows.push(
+      `| book updates | ${exchange}${exchange === 'kraken' ? ' (CRC32 verified each)' : ''} | ${rate(UPDATES, median(b))} | ${rate(UPDATES, median(s))} | ${(median(b) / median(s)).toFixed(2)} |`,
+    );
+    await srv.close();
+    await sim.close();
+  }
+
+  return rows;
 }
 
-/** Kraken book frames: a snapshot of 10 levels a side, then UPDATES one-level changes with checksums. */
-function krakenBookFrames(n: number): string[] {
-  const book = new OrderBook();
-  const fmt = (x: number, d: number) => x.toFixed(d);
-  const lv = (side: 'bid' | 'ask', p: number, q: number) => {
-    const pt = fmt(p, 1);
-    const qt = fmt(q, 8);
-    book.apply({ side, price: Number(pt), amount: Number(qt), priceText: pt, amountText: qt });
-    return `{"price":${pt},"qty":${qt}}`;
-  };
-  const sum = () => krakenBookChecksum(book.askSide.stored(10), book.bidSide.stored(10));
-  const bids = Array.from({ length: 10 }, (_, i) => lv('bid', 50_000 - i * 0.5, 1 + i / 10));
-  const asks = Array.from({ length: 10 }, (_, i) => lv('ask', 50_000.5 + i * 0.5, 1 + i / 10));
-  const out = [
-    `{"channel":"book","type":"snapshot","data":[{"symbol":"BTC/USD","bids":[${bids}],"asks":[${asks}],"checksum":${sum()}}]}`,
-  ];
-  let seed = 7;
-  const rnd = () => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
-  for (let i = 0; i < n; i++) {
-    const side = rnd() < 0.5 ? 'bid' : 'ask';
-    const k = Math.floor(rnd() * 10);
-    const p = side === 'bid' ? 50_000 - k * 0.5 : 50_000.5 + k * 0.5;
-    const l = lv(side, p, Math.round(rnd() * 1e8) / 1e8 + 0.1);
-    out.push(
-      `{"channel":"book","type":"update","data":[{"symbol":"BTC/USD","bids":[${side === 'bid' ? l : ''}],"asks":[${side === 'ask' ? l : ''}],"checksum":${sum()},"timestamp":"2026-01-01T00:00:00.000001Z"}]}`,
-    );
-  }
-  return out;
+if (process.argv[2] === '--sim-child') {
+  // The simulator, alone in this process: prints its URLs, runs until stdin closes.
+  const sim = await startSimulator({
+    exchange: process.argv[3] as Ex,
+    rateLimits: 'off',
+    clock: { startNs: SIM_START, speed: Number(process.argv[4]) },
+    markets: { historyStart: SIM_START - 86_400_000_000_000n },
+    ws: { batchMs: Number(process.argv[5]) },
+  });
+  process.stdout.write(`${JSON.stringify({ url: sim.url, wsUrl: sim.wsUrl })}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => void sim.close().then(() => process.exit(0)));
+} else {
+  await main();
 }
-
-function coinbaseBookFrames(n: number): string[] {
-  const out = [
-    JSON.stringify({
-      type: 'snapshot',
-      product_id: 'BTC-USD',
-      bids: Array.from({ length: 500 }, (_, i) => [(50_000 - i * 0.01).toFixed(2), '1.00000000']),
-      asks: Array.from({ length: 500 }, (_, i) => [(50_000.01 + i * 0.01).toFixed(2), '1.00000000']),
-    }),
-  ];
-  for (let i = 0; i < n; i++) {
-    const bid = i % 2 === 0;
-    const p = bid ? 50_000 - (i % 50) * 0.01 : 50_000.01 + (i % 50) * 0.01;
-    out.push(
-      `{"type":"l2update","product_id":"BTC-USD","time":"2026-01-01T00:00:00.123456Z","changes":[["${bid ? 'buy' : 'sell'}","${p.toFixed(2)}","${((i % 7) / 3).toFixed(8)}"]]}`,
-    );
-  }
-  return out;
-}
-
-for (const exchange of ['coinbase', 'kraken'] as const) {
-  const sim = await startSimulator({ exchange, rateLimits: 'off' });
-  const frames = exchange === 'kraken' ? krakenBookFrames(UPDATES) : coinbaseBookFrames(UPDATES);
-  const srv = await server(frames);
-  const path = exchange === 'kraken' ? '/v2' : '/';
-  const b: number[] = [];
-  const s: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    b.push(await bare(srv.url, path, UPDATES + 1));
-    s.push(
-      await timeIt(
-        streamBook({
-          exchange,
-          symbol: exchange === 'kraken' ? 'BTC/USD' : 'BTC-USD',
-          baseUrl: sim.url,
-          wsUrl: srv.url,
-          depth: 10,
-          websocket: { pingIntervalMs: 0 },
-        }),
-        (x) => x.kind === 'update' || x.kind === 'snapshot',
-        UPDATES + 1,
-      ),
-    );
-  }
-  rows.push(
-    `| book updates | ${exchange}${exchange === 'kraken' ? ' (CRC32 verified each)' : ''} | ${rate(UPDATES, median(b))} | ${rate(UPDATES, median(s))} | ${(median(b) / median(s)).toFixed(2)} |`,
-  );
-  await srv.close();
-  await sim.close();
-}
-
-console.log(
-  `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}; TRADES=${TRADES} UPDATES=${UPDATES} ROUNDS=${ROUNDS} (median)\n`,
-);
-console.log('| what | exchange | bare ws + JSON.parse (msg/s) | tickwire stream (items/s) | stream / bare |');
-console.log('|---|---|---:|---:|---:|');
-for (const r of rows) console.log(r);

@@ -89,6 +89,8 @@ type Driver = {
   catchUp?(): AsyncGenerator<SyncOutcome, void, undefined>;
   /** Kraken: resubscribe after a checksum mismatch. */
   afterResync?(): void;
+  /** Binance: the book's update id now. */
+  updateId?(): number;
   release(): Promise<void>;
 };
 
@@ -147,7 +149,14 @@ export async function* streamBook(
     const toItem = (o: SyncOutcome, m?: LiveBookMessage): BookStreamItem | undefined => {
       switch (o.type) {
         case 'snapshot':
-          return { kind: 'snapshot', exchange, symbol: market.symbol, book: view, tsNs: at(m) };
+          return {
+            kind: 'snapshot',
+            exchange,
+            symbol: market.symbol,
+            book: view,
+            tsNs: at(m),
+            ...(d.updateId ? { updateId: d.updateId() } : {}),
+          };
         case 'update':
           return {
             kind: 'update',
@@ -156,6 +165,7 @@ export async function* streamBook(
             changes: o.changes,
             book: view,
             tsNs: at(m),
+            ...(d.updateId ? { updateId: d.updateId() } : {}),
           };
         case 'resync':
           d.afterResync?.();
@@ -240,6 +250,7 @@ function makeDriver(
       return {
         feed: new BinanceFeed(url, [binanceDepthStream(market.id)], ws),
         sync,
+        updateId: () => sync.updateId,
         async *catchUp() {
           let failures = 0;
           while (sync.needsSnapshot) {

@@ -90,8 +90,10 @@ export type BookSnapshotEvent = {
   readonly exchange: ExchangeId;
   readonly symbol: string;
   readonly book: BookView;
-  /** When the snapshot was received, epoch ns. */
+  /** The snapshot's time, epoch ns: the exchange's when it sends one (Coinbase), else when it was received. */
   readonly tsNs: bigint;
+  /** Binance: the book's update id (the snapshot's `lastUpdateId`, or the last buffered `u` applied over it). Absent elsewhere. */
+  readonly updateId?: number;
 };
 
 /** `changes` (absolute sizes, 0 removes) were applied, in order; `book` shows the result. */
@@ -103,6 +105,8 @@ export type BookUpdateEvent = {
   readonly book: BookView;
   /** Exchange event time when sent, else receive time, epoch ns. */
   readonly tsNs: bigint;
+  /** Binance: the book's update id after this event (its `u`). Absent elsewhere. */
+  readonly updateId?: number;
 };
 
 /** The local book was found out of sync and cleared; a `snapshot` event follows once it is rebuilt. */

@@ -70,7 +70,12 @@ export function parseCoinbaseWsFrame(raw: string): LiveRecord[] {
       const changes: BookChange[] = [];
       pairs(o['bids'], 'bid', 'snapshot.bids', changes);
       pairs(o['asks'], 'ask', 'snapshot.asks', changes);
-      return [{ kind: 'book-snapshot', market: text(o['product_id'], 'snapshot.product_id'), changes }];
+      const snap = {
+        kind: 'book-snapshot' as const,
+        market: text(o['product_id'], 'snapshot.product_id'),
+        changes,
+      };
+      return [o['time'] === undefined ? snap : { ...snap, tsNs: isoNs(o['time'], 'snapshot.time') }];
     }
     case 'l2update': {
       const rows = array(o['changes'], 'l2update.changes');
