@@ -17,7 +17,12 @@ export type ResyncReason =
   /** The connection was lost and reopened: whatever changed meanwhile is unknown. */
   | 'reconnect'
   /** The exchange sent a fresh snapshot unasked (e.g. after a resubscribe by the server). */
-  | 'snapshot';
+  | 'snapshot'
+  /**
+   * Binance: the price moved so far that the levels shown now reach past the deepest level of the REST
+   * snapshot; levels there that have not changed since are unknown, so a deeper view is fetched.
+   */
+  | 'depth-exhausted';
 
 /** What one message did to the book. */
 export type SyncOutcome =

@@ -56,6 +56,11 @@ export class BookSide {
     return this.#prices.length;
   }
 
+  /** The price of the `i`-th best level (0 = best), if there is one. */
+  priceAt(i: number): number | undefined {
+    return this.#prices[i];
+  }
+
   /** The best level, or `undefined` when the side is empty. */
   best(): StoredLevel | undefined {
     const p = this.#prices[0];

@@ -42,14 +42,15 @@ export type BookStreamOptions = LiveOptions & {
   symbol: string;
   /**
    * Levels per side the book views show by default. Kraken subscribes at the smallest allowed depth at
-   * least this large (10, 25, 100, 500, 1000); Binance's REST snapshot asks for `max(depth, 100)` levels.
+   * least this large (10, 25, 100, 500, 1000); Binance's REST snapshot asks for `snapshotDepth` levels.
    * @default 10
    */
   depth?: number;
   /**
-   * Binance: levels per side of the REST snapshot (1..5000). Levels deeper than it stay unknown until
-   * they change.
-   * @default max(depth, 100)
+   * Binance: levels per side of the REST snapshot (1..5000; weight 5 up to 100, 25 to 500, 50 to 1000,
+   * 250 above). Levels deeper than it stay unknown until they change, so when the price moves far enough
+   * that the `depth` levels shown reach past it, the book resyncs (reason `depth-exhausted`).
+   * @default max(depth, 1000)
    */
   snapshotDepth?: number;
   /** Binance: snapshot fetches in a row that may fail to line up with the diff stream before giving up. @default 10 */
@@ -118,7 +119,7 @@ export async function* streamBook(
   if (options.exchange === 'kraken' && depth > 1000) {
     throw new ValidationError('options.depth', depth, 'at most 1000 on Kraken');
   }
-  const snapshotDepth = options.snapshotDepth ?? Math.max(depth, 100);
+  const snapshotDepth = options.snapshotDepth ?? Math.max(depth, 1000);
   if (!Number.isInteger(snapshotDepth) || snapshotDepth < 1 || snapshotDepth > 5000) {
     throw new ValidationError('options.snapshotDepth', snapshotDepth, 'an integer in [1, 5000]');
   }
@@ -241,7 +242,7 @@ function makeDriver(
 ): Driver {
   switch (exchange) {
     case 'binance': {
-      const sync = new BinanceBookSync();
+      const sync = new BinanceBookSync(undefined, { depth, snapshotLimit: snapshotDepth });
       const c = connect('binance', BINANCE_BASE_URL, BINANCE_RATE, {
         ...options.adapterOptions,
         ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),

@@ -73,7 +73,9 @@ describe.concurrent('stream.book over the simulator: the local book is the true 
             asks: ev.book.asks(DEPTH).map((l): Level => [l.price, l.amount]),
           };
           if (JSON.stringify(mine) !== JSON.stringify({ bids: truth.bids, asks: truth.asks })) {
-            mismatches.push(`${ev.kind} at ${String(ev.updateId ?? ev.tsNs)}`);
+            mismatches.push(
+              `${ev.kind} at ${String(ev.updateId ?? ev.tsNs)}: mine ${JSON.stringify(mine)} truth ${JSON.stringify({ bids: truth.bids, asks: truth.asks })} resyncs ${JSON.stringify(resyncs)} phase ${phase}`,
+            );
           }
           if (!rebuilt || (phase > 0 && resyncs.length < phase)) continue;
           if (++checked[phase]! < CHECKS) continue;

@@ -20,17 +20,41 @@ export type SnapshotOutcome =
   /** A buffered event does not follow the snapshot: start again from step 1. */
   | { readonly type: 'resync'; readonly reason: 'sequence-gap'; readonly detail: string };
 
-/** Binance spot local-book synchroniser (pure). */
+/** How deep {@link BinanceBookSync} shows and fetches the book. */
+export type BinanceBookDepth = {
+  /** Levels per side the consumer looks at. */
+  depth: number;
+  /** The `limit` of each REST snapshot: levels per side the snapshot holds at most. */
+  snapshotLimit: number;
+};
+
+/**
+ * Binance spot local-book synchroniser (pure).
+ *
+ * The REST snapshot holds at most `snapshotLimit` levels per side; levels deeper than its deepest one are
+ * unknown until they change (Binance's own caveat). When `depth` is given and the price moves so far that
+ * the top `depth` levels of a side reach past that boundary, the book is no longer trustworthy there: the
+ * synchroniser asks for a new snapshot (`resync`, reason `depth-exhausted`) instead of showing a book
+ * with holes.
+ */
 export class BinanceBookSync implements BookSync {
   readonly book = new OrderBook();
   readonly #maxBuffered: number;
+  readonly #depth: BinanceBookDepth | undefined;
   #buffer: LiveBookMessage[] = [];
   #id = -1;
   #synced = false;
+  /** Deepest bid / ask price the snapshot vouched for (±Infinity when it held the whole side). */
+  #bidBound = Number.NEGATIVE_INFINITY;
+  #askBound = Number.POSITIVE_INFINITY;
 
-  /** @param maxBuffered events buffered while waiting for the snapshot; beyond it the oldest restart the wait. */
-  constructor(maxBuffered = 100_000) {
+  /**
+   * @param maxBuffered events buffered while waiting for the snapshot; beyond it the oldest restart the wait.
+   * @param depth the depth shown and fetched; without it the snapshot's boundary is not watched.
+   */
+  constructor(maxBuffered = 100_000, depth?: BinanceBookDepth) {
     this.#maxBuffered = maxBuffered;
+    this.#depth = depth;
   }
 
   get synced(): boolean {
@@ -72,7 +96,27 @@ export class BinanceBookSync implements BookSync {
     }
     for (const c of m.changes) this.book.apply(c);
     this.#id = u;
+    const exhausted = this.#exhausted();
+    if (exhausted) {
+      this.#clear();
+      return { type: 'resync', reason: 'depth-exhausted', detail: exhausted };
+    }
     return { type: 'update', changes: m.changes };
+  }
+
+  /** Why the top `depth` levels are no longer all known, or `undefined` when they are. */
+  #exhausted(): string | undefined {
+    if (!this.#depth) return undefined;
+    const i = this.#depth.depth - 1;
+    const bid = this.book.bidSide.priceAt(i);
+    const ask = this.book.askSide.priceAt(i);
+    const bidsShort = bid === undefined ? this.#bidBound !== Number.NEGATIVE_INFINITY : bid < this.#bidBound;
+    const asksShort = ask === undefined ? this.#askBound !== Number.POSITIVE_INFINITY : ask > this.#askBound;
+    if (!bidsShort && !asksShort) return undefined;
+    const side = bidsShort
+      ? `bids (snapshot reached down to ${this.#bidBound})`
+      : `asks (snapshot reached up to ${this.#askBound})`;
+    return `the top ${this.#depth.depth} ${side} now reach past the REST snapshot's ${this.#depth.snapshotLimit} levels`;
   }
 
   /** Loads the REST snapshot (`lastId` = `lastUpdateId`) over the buffered events. */
@@ -85,6 +129,7 @@ export class BinanceBookSync implements BookSync {
     }
     this.book.clear();
     for (const c of snapshot.changes) this.book.apply(c);
+    this.#setBounds();
     this.#id = last;
     this.#synced = true;
     const buffered = this.#buffer;
@@ -102,6 +147,21 @@ export class BinanceBookSync implements BookSync {
 
   reset(): void {
     this.#clear();
+  }
+
+  /** A side the snapshot returned in full (fewer levels than asked) has no unknown depth. */
+  #setBounds(): void {
+    const limit = this.#depth?.snapshotLimit ?? Number.POSITIVE_INFINITY;
+    const bids = this.book.bidSide;
+    const asks = this.book.askSide;
+    this.#bidBound =
+      bids.size >= limit
+        ? (bids.priceAt(bids.size - 1) ?? Number.NEGATIVE_INFINITY)
+        : Number.NEGATIVE_INFINITY;
+    this.#askBound =
+      asks.size >= limit
+        ? (asks.priceAt(asks.size - 1) ?? Number.POSITIVE_INFINITY)
+        : Number.POSITIVE_INFINITY;
   }
 
   #clear(): void {

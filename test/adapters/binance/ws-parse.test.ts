@@ -120,6 +120,38 @@ describe('BinanceBookSync', () => {
     expect(s.onMessage(upd(110, 116))).toEqual({ type: 'none' });
   });
 
+  it('resyncs (depth-exhausted) when the levels shown reach past the snapshot, not before', () => {
+    // Snapshot limited to 3 bids (9, 8, 7): nothing below 7 is known. Shown depth: 2.
+    const s = new BinanceBookSync(undefined, { depth: 2, snapshotLimit: 3 });
+    s.onMessage(upd(11, 11));
+    expect(
+      s.onSnapshot(
+        snap(11, [
+          [9, 1],
+          [8, 1],
+          [7, 1],
+        ]),
+      ),
+    ).toEqual({ type: 'snapshot' });
+    // Removing 9 leaves 8, 7 on top: still inside the snapshot.
+    expect(s.onMessage(upd(12, 12, [9, 0]))).toMatchObject({ type: 'update' });
+    // A level deeper than the snapshot's boundary changes: known now, but the top 2 are still 8, 7.
+    expect(s.onMessage(upd(13, 13, [5, 2]))).toMatchObject({ type: 'update' });
+    // Removing 8: the top 2 would be 7 and 5, but 6 (say) is unknown: resync instead of a book with holes.
+    expect(s.onMessage(upd(14, 14, [8, 0]))).toMatchObject({ type: 'resync', reason: 'depth-exhausted' });
+    expect(s.synced).toBe(false);
+    // A snapshot that returned fewer levels than asked holds the whole side: no boundary to cross.
+    const whole = new BinanceBookSync(undefined, { depth: 2, snapshotLimit: 100 });
+    whole.onMessage(upd(11, 11));
+    whole.onSnapshot(
+      snap(11, [
+        [9, 1],
+        [8, 1],
+      ]),
+    );
+    expect(whole.onMessage(upd(12, 12, [9, 0]))).toMatchObject({ type: 'update' });
+  });
+
   it('asks for another snapshot when it is older than the first buffered U', () => {
     const s = new BinanceBookSync();
     s.onMessage(upd(200, 205));
