@@ -7,9 +7,10 @@
  */
 import { ProtocolError } from '../../core/errors.js';
 import { msToNs } from '../../core/time.js';
+import { readLevelPairs } from '../book-levels.js';
 import type { LiveBookMessage, LiveRecord } from '../live.js';
-import type { BookChange, BookSideName } from '../order-book.js';
-import { array, decimal, integer, object, text } from '../values.js';
+import type { BookChange } from '../order-book.js';
+import { decimal, integer, object, text } from '../values.js';
 
 /** Parses one Binance WebSocket frame (raw or combined stream) into live records (none for acks). */
 export function parseBinanceWsFrame(raw: string): LiveRecord[] {
@@ -57,26 +58,10 @@ function tradeRecord(d: Record<string, unknown>, idField: 'a' | 't'): LiveRecord
   };
 }
 
-function levels(value: unknown, side: BookSideName, field: string, out: BookChange[]): void {
-  const rows = array(value, field);
-  for (let i = 0; i < rows.length; i++) {
-    const row = array(rows[i], `${field}[${i}]`);
-    const p = text(row[0], `${field}[${i}][0]`);
-    const q = text(row[1], `${field}[${i}][1]`);
-    out.push({
-      side,
-      price: decimal(p, `${field}[${i}][0]`),
-      amount: decimal(q, `${field}[${i}][1]`),
-      priceText: p,
-      amountText: q,
-    });
-  }
-}
-
 function depthUpdate(d: Record<string, unknown>): LiveBookMessage {
   const changes: BookChange[] = [];
-  levels(d['b'], 'bid', 'depthUpdate.b', changes);
-  levels(d['a'], 'ask', 'depthUpdate.a', changes);
+  readLevelPairs(d['b'], 'bid', 'depthUpdate.b', changes);
+  readLevelPairs(d['a'], 'ask', 'depthUpdate.a', changes);
   return {
     kind: 'book-update',
     market: text(d['s'], 'depthUpdate.s'),
@@ -91,7 +76,7 @@ function depthUpdate(d: Record<string, unknown>): LiveBookMessage {
 export function parseBinanceDepthSnapshot(body: unknown, market: string): LiveBookMessage {
   const o = object(body, 'depth');
   const changes: BookChange[] = [];
-  levels(o['bids'], 'bid', 'depth.bids', changes);
-  levels(o['asks'], 'ask', 'depth.asks', changes);
+  readLevelPairs(o['bids'], 'bid', 'depth.bids', changes);
+  readLevelPairs(o['asks'], 'ask', 'depth.asks', changes);
   return { kind: 'book-snapshot', market, changes, lastId: integer(o['lastUpdateId'], 'depth.lastUpdateId') };
 }

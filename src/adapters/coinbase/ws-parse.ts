@@ -7,8 +7,9 @@
  */
 import { ProtocolError } from '../../core/errors.js';
 import { parseIsoNs } from '../../core/time.js';
+import { readLevelPairs } from '../book-levels.js';
 import type { LiveRecord } from '../live.js';
-import type { BookChange, BookSideName } from '../order-book.js';
+import type { BookChange } from '../order-book.js';
 import { array, decimal, integer, object, text } from '../values.js';
 
 function isoNs(value: unknown, field: string): bigint {
@@ -68,8 +69,8 @@ export function parseCoinbaseWsFrame(raw: string): LiveRecord[] {
     }
     case 'snapshot': {
       const changes: BookChange[] = [];
-      pairs(o['bids'], 'bid', 'snapshot.bids', changes);
-      pairs(o['asks'], 'ask', 'snapshot.asks', changes);
+      readLevelPairs(o['bids'], 'bid', 'snapshot.bids', changes);
+      readLevelPairs(o['asks'], 'ask', 'snapshot.asks', changes);
       const snap = {
         kind: 'book-snapshot' as const,
         market: text(o['product_id'], 'snapshot.product_id'),
@@ -116,21 +117,5 @@ export function parseCoinbaseWsFrame(raw: string): LiveRecord[] {
     default:
       // subscriptions, ticker, status...: clients must ignore types they do not know.
       return [];
-  }
-}
-
-function pairs(value: unknown, side: BookSideName, field: string, out: BookChange[]): void {
-  const rows = array(value, field);
-  for (let i = 0; i < rows.length; i++) {
-    const row = array(rows[i], `${field}[${i}]`);
-    const p = text(row[0], `${field}[${i}][0]`);
-    const q = text(row[1], `${field}[${i}][1]`);
-    out.push({
-      side,
-      price: decimal(p, `${field}[${i}][0]`),
-      amount: decimal(q, `${field}[${i}][1]`),
-      priceText: p,
-      amountText: q,
-    });
   }
 }

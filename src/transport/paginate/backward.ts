@@ -36,8 +36,7 @@ import {
   assertOptionalSignal,
   assertOptions,
 } from './args.js';
-import { sameCursor } from './cursor.js';
-import { fetchCursorPage, incomplete, pageFailure, type WalkState } from './cursor-page.js';
+import { fetchCursorPage, guardCursor, pageFailure, type WalkState } from './cursor-page.js';
 import { RecentKeys, timeKey } from './dedupe.js';
 import { toPaginator } from './paginator.js';
 import { DEFAULT_MAX_PAGES } from './trades.js';
@@ -160,12 +159,7 @@ async function* runBackward<T extends { tsNs: bigint }, C>(
         requests: pages,
       });
       if (next === null || pastStart) return;
-      if (sameCursor(next, cursor)) {
-        throw incomplete(`The backward cursor repeated after ${pages} pages (${String(next)})`, state());
-      }
-      if (pages >= maxPages) {
-        throw incomplete(`maxPages (${maxPages}) reached with the backward cursor still live`, state());
-      }
+      guardCursor('backward', next, cursor, pages, maxPages, state);
       cursor = next;
     }
   } finally {

@@ -7,6 +7,7 @@
 import { IncompleteRangeError, isTickwireError, type NsRange, ProtocolError } from '../../core/errors.js';
 import { abortErrorFrom } from '../sleep.js';
 import { callAsync, raceAbort } from './abortable.js';
+import { sameCursor } from './cursor.js';
 
 /** Fetches one cursor page, abortable through `signal`; checks the `[items, cursor]` shape. */
 export async function fetchCursorPage<T, C>(
@@ -59,4 +60,27 @@ export function incomplete(reason: string, state: WalkState, cause?: unknown): I
     },
     cause === undefined ? undefined : { cause },
   );
+}
+
+/**
+ * The guards every cursor walk runs before following `next`: a cursor that comes back unchanged would loop
+ * forever, and `maxPages` bounds a cursor that never ends. Either throws an {@link IncompleteRangeError}
+ * naming the range covered so far.
+ *
+ * @param label the walk, for the message (`"trades"`, `"backward"`)
+ */
+export function guardCursor(
+  label: string,
+  next: unknown,
+  cursor: unknown,
+  pages: number,
+  maxPages: number,
+  state: () => WalkState,
+): void {
+  if (sameCursor(next, cursor)) {
+    throw incomplete(`The ${label} cursor repeated after ${pages} pages (${String(next)})`, state());
+  }
+  if (pages >= maxPages) {
+    throw incomplete(`maxPages (${maxPages}) reached with the ${label} cursor still live`, state());
+  }
 }

@@ -41,8 +41,7 @@ import {
   assertOptionalSignal,
   assertOptions,
 } from './args.js';
-import { sameCursor } from './cursor.js';
-import { fetchCursorPage, incomplete, pageFailure, type WalkState } from './cursor-page.js';
+import { fetchCursorPage, guardCursor, pageFailure, type WalkState } from './cursor-page.js';
 import { RecentKeys } from './dedupe.js';
 import { toPaginator } from './paginator.js';
 import type { FetchExtras, Paginator, ProgressFn } from './types.js';
@@ -164,12 +163,7 @@ async function* runTrades<C>(
         requests: pages,
       });
       if (next === null || pastEnd) return;
-      if (sameCursor(next, cursor)) {
-        throw incomplete(`The trades cursor repeated after ${pages} pages (${String(next)})`, state());
-      }
-      if (pages >= maxPages) {
-        throw incomplete(`maxPages (${maxPages}) reached with the trades cursor still live`, state());
-      }
+      guardCursor('trades', next, cursor, pages, maxPages, state);
       cursor = next;
     }
   } finally {
