@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { KindId, RecordOfKind } from '../core/kinds.js';
 import type { Capability, OHLCBar, Trade } from '../core/records.js';
 import type { RetryInfo } from '../transport/http/types.js';
 import type { Limiter, RateSpec } from '../transport/rate-limit/types.js';
@@ -127,9 +128,80 @@ export interface ExchangeAdapter {
    * time only (Kraken).
    */
   tradeIdCursor?(fromId: number, toId: number): TradeCursor;
+  /**
+   * Every history kind this adapter serves over REST, with how it is paged. Spot adapters serve `ohlc`
+   * and `trades`; derivatives adapters add `funding`, `open-interest`, `mark-ohlc`... The download API,
+   * `sync` and the CLI take any kind listed here.
+   */
+  readonly sources: KindSources;
   /** Releases the HTTP client lease (and the private limiter, if any). Idempotent. */
   close(): Promise<void>;
 }
+
+/** What a page fetcher of a {@link KindSource} is told besides the range. */
+export type KindFetchContext = PageOptions & {
+  /** The span (candles, open-interest period) in seconds, for kinds that have one. */
+  span?: number;
+};
+
+/** What every {@link KindSource} declares. */
+export type KindSourceBase = {
+  /** Page size, direction, spans offered (seconds) and request cost. */
+  capability: Capability;
+  /**
+   * How far back the exchange keeps this kind, in ns before its current time (Binance open-interest
+   * history: 30 days; OKX trades: 3 months). Older parts of a range are reported as missing with
+   * `historyReason`, never silently left out. `undefined`: the whole history is served.
+   */
+  historyNs?: bigint;
+  /** Why older data is not served, for reports (e.g. "Binance keeps only the last 30 days of open interest"). */
+  historyReason?: string;
+};
+
+/**
+ * A kind paged by time windows (candles, funding, open interest): `fetchPage` returns the records with
+ * `tsNs` in `[startNs, endNs]` (both inclusive), ascending, at most `limit`; a full page is continued from
+ * after its newest record. The download cuts the range into windows of `span × maxPerRequest` (spanned
+ * kinds) or `windowS` (others). Newest-first endpoints reverse each window inside `fetchPage`.
+ */
+export type WindowSource<R> = KindSourceBase & {
+  /** Paged by time windows. */
+  paging: 'window';
+  /** Window length in seconds for kinds without a span (funding: `maxPerRequest ×` the shortest interval). */
+  windowS?: number;
+  /** One page of the window. */
+  fetchPage(
+    marketId: string,
+    startNs: bigint,
+    endNs: bigint,
+    limit: number,
+    context: KindFetchContext,
+  ): Promise<R[]>;
+};
+
+/**
+ * A kind paged by an opaque cursor inside a time window (trades, OKX history by id): the contract of
+ * {@link ExchangeAdapter.fetchTradesPage}.
+ */
+export type CursorSource<R> = KindSourceBase & {
+  /** Paged by a cursor. */
+  paging: 'cursor';
+  /** One page and the cursor of the next (`null` when the window is drained). */
+  fetchPage(
+    marketId: string,
+    startNs: bigint,
+    endNs: bigint,
+    limit: number,
+    cursor: TradeCursor,
+    context: KindFetchContext,
+  ): Promise<[R[], TradeCursor]>;
+};
+
+/** How one history kind is fetched from one exchange. */
+export type KindSource<R> = WindowSource<R> | CursorSource<R>;
+
+/** The history kinds an adapter serves, by kind id. */
+export type KindSources = { readonly [K in KindId]?: KindSource<RecordOfKind<K>> };
 
 /** Builds an adapter. */
 export type AdapterFactory = (options?: AdapterOptions) => ExchangeAdapter;

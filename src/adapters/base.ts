@@ -6,7 +6,7 @@
  */
 import type { Capability, OHLCBar, Trade } from '../core/records.js';
 import type { RateSpec } from '../transport/rate-limit/types.js';
-import type { ExchangeAdapter, ExchangeId, PageOptions, TradeCursor } from './adapter.js';
+import type { ExchangeAdapter, ExchangeId, KindSources, PageOptions, TradeCursor } from './adapter.js';
 import { type Market, MarketIndex } from './symbols.js';
 
 /** Query parameters; `undefined` values are left out. */
@@ -48,6 +48,7 @@ export abstract class BaseAdapter implements ExchangeAdapter {
   /** The transport every call goes through. */
   protected readonly http: RestTransport;
   #markets: Promise<MarketIndex> | undefined;
+  #sources: KindSources | undefined;
   #release: Release | undefined;
 
   constructor(baseUrl: string, http: RestTransport, rates: RateSpec, release?: Release) {
@@ -55,6 +56,34 @@ export abstract class BaseAdapter implements ExchangeAdapter {
     this.http = http;
     this.rates = rates;
     this.#release = release;
+  }
+
+  /**
+   * `ohlc` and `trades` from {@link fetchOhlcPage} and {@link fetchTradesPage}, plus
+   * {@link extraSources}. Built once, on first use.
+   */
+  get sources(): KindSources {
+    if (!this.#sources) {
+      this.#sources = {
+        ohlc: {
+          paging: 'window',
+          capability: this.ohlcCapability,
+          fetchPage: (id, s, e, limit, ctx) => this.fetchOhlcPage(id, ctx.span ?? 0, s, e, limit, ctx),
+        },
+        trades: {
+          paging: 'cursor',
+          capability: this.tradesCapability,
+          fetchPage: (id, s, e, limit, cursor, ctx) => this.fetchTradesPage(id, s, e, limit, cursor, ctx),
+        },
+        ...this.extraSources(),
+      };
+    }
+    return this.#sources;
+  }
+
+  /** The history kinds beyond candles and trades (derivatives adapters override it). @default {} */
+  protected extraSources(): KindSources {
+    return {};
   }
 
   /** Fetches and parses the exchange's market list (called once; the result is cached). */

@@ -5,6 +5,7 @@
  * @module
  */
 import { UnknownSymbolError } from '../core/errors.js';
+import type { InstrumentType } from '../core/records.js';
 
 /** One tradable pair of an exchange. */
 export type Market = {
@@ -20,6 +21,15 @@ export type Market = {
   aliases: readonly string[];
   /** False when the exchange lists the market but does not trade it (halted, delisted). */
   active: boolean;
+  /** Spot, perpetual swap or dated future. @default 'spot' */
+  type?: InstrumentType;
+  /** Settlement asset of a derivative (`USDT` in `BTC/USDT:USDT`). */
+  settle?: string;
+  /**
+   * Base units per contract, for exchanges that count sizes in contracts (OKX `ctVal × ctMult`); the
+   * adapter converts at its edge. @default 1
+   */
+  contractSize?: number;
 };
 
 /** Upper-cases and removes the separators `/ - _ :` and spaces: `btc-usd` → `BTCUSD`. */

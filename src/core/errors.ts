@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'ERR_UNKNOWN_SYMBOL',
   'ERR_UNSUPPORTED_SPAN',
   'ERR_UNSUPPORTED_RANGE',
+  'ERR_UNSUPPORTED_KIND',
   'ERR_EXCHANGE',
   'ERR_LIMITER_UNAVAILABLE',
 ] as const;
@@ -304,6 +305,27 @@ export class UnsupportedRangeError extends TickwireError {
   constructor(message: string, range: NsRange) {
     super('ERR_UNSUPPORTED_RANGE', message);
     this.range = range;
+  }
+}
+
+/** A data kind the exchange does not serve (over REST, or at all). */
+export class UnsupportedKindError extends TickwireError {
+  override readonly name = 'UnsupportedKindError' as const;
+  /** The exchange id. */
+  readonly exchange: string;
+  /** The kind asked for. */
+  readonly kind: string;
+  /** The kinds this exchange serves. */
+  readonly supported: readonly string[];
+
+  constructor(exchange: string, kind: string, supported: readonly string[], hint?: string) {
+    super(
+      'ERR_UNSUPPORTED_KIND',
+      `${exchange} does not serve ${kind}${hint ? ` (${hint})` : ''}; it serves: ${supported.join(', ')}.`,
+    );
+    this.exchange = exchange;
+    this.kind = kind;
+    this.supported = supported;
   }
 }
 

@@ -25,11 +25,42 @@ export {
   TimeoutError,
   UnknownExchangeError,
   UnknownSymbolError,
+  UnsupportedKindError,
   UnsupportedRangeError,
   UnsupportedSpanError,
   ValidationError,
 } from './errors.js';
-export type { Capability, OHLCBar, PageDirection, Trade, TradeSide } from './records.js';
+export {
+  archiveKindName,
+  type BookRow,
+  type Column,
+  type ColumnType,
+  type ColumnValue,
+  isKindId,
+  KIND_IDS,
+  KINDS,
+  type KindAvailability,
+  type KindDef,
+  type KindId,
+  type KindRecords,
+  kindDef,
+  parseArchiveKindName,
+  type RecordOfKind,
+} from './kinds.js';
+export type {
+  Capability,
+  FundingRate,
+  InstrumentType,
+  Liquidation,
+  LiquidationSide,
+  MarkPrice,
+  OHLCBar,
+  OpenInterest,
+  PageDirection,
+  PriceBar,
+  Trade,
+  TradeSide,
+} from './records.js';
 export {
   alignDown,
   alignUp,

@@ -8,10 +8,12 @@ import type { AdapterOptions, ExchangeAdapter } from '../adapters/adapter.js';
 import { createAdapter } from '../adapters/registry.js';
 import {
   type NsRange,
+  UnsupportedKindError,
   UnsupportedRangeError,
   UnsupportedSpanError,
   ValidationError,
 } from '../core/errors.js';
+import { KIND_IDS, type KindId } from '../core/kinds.js';
 import type { OHLCBar, Trade } from '../core/records.js';
 import { alignDown, formatIsoNs, formatSpan, spanToNs } from '../core/time.js';
 import {
@@ -47,9 +49,11 @@ export type Download<T> = AsyncIterable<T> &
 /** How far ahead of the exchange's clock an `end` may lie before it counts as "in the future", in ns. */
 const FUTURE_TOLERANCE_NS = 60_000_000_000n;
 
-type State = { report: DownloadReport; range: NsRange };
+/** The mutable state of one running download (internal to the download layer). */
+export type State = { report: DownloadReport; range: NsRange };
 
-function adapterFor(options: DownloadOptions): { adapter: ExchangeAdapter; owned: boolean } {
+/** The adapter a download uses: the caller's, or a new one it owns and closes. */
+export function adapterFor(options: DownloadOptions): { adapter: ExchangeAdapter; owned: boolean } {
   if (options.adapter) return { adapter: options.adapter, owned: false };
   const adapterOptions: AdapterOptions = {};
   if (options.baseUrl !== undefined) adapterOptions.baseUrl = options.baseUrl;
@@ -60,7 +64,8 @@ function adapterFor(options: DownloadOptions): { adapter: ExchangeAdapter; owned
   return { adapter: createAdapter(options.exchange, adapterOptions), owned: true };
 }
 
-function makeDownload<T>(
+/** Wraps a download body into a {@link Download} whose report settles when the iteration ends. */
+export function makeDownload<T>(
   kind: DownloadReport['kind'],
   resolved: Resolved & { span?: number },
   body: (state: State) => AsyncGenerator<T, void, undefined>,
@@ -127,6 +132,10 @@ function makeDownload<T>(
   };
 }
 
+function servedKindIds(adapter: ExchangeAdapter): KindId[] {
+  return KIND_IDS.filter((k) => adapter.sources[k] !== undefined);
+}
+
 function covers(delivered: readonly NsRange[], requested: NsRange): boolean {
   const [only] = delivered;
   return (
@@ -137,7 +146,8 @@ function covers(delivered: readonly NsRange[], requested: NsRange): boolean {
   );
 }
 
-function progress(
+/** Forwards paginator progress to `options.onProgress` and counts pages in the report. */
+export function progress(
   options: DownloadOptions,
   state: State,
   done: number,
@@ -155,14 +165,14 @@ function progress(
 }
 
 /** Records a failure: what the error says was covered and missing, plus the untouched tail. */
-function recordFailure(state: State, error: unknown, from: bigint, to: bigint): void {
+export function recordFailure(state: State, error: unknown, from: bigint, to: bigint): void {
   const { covered, missing } = missingFrom(error, { startNs: from, endNs: to });
   for (const c of covered) addRange(state.report.delivered, c);
   state.report.missing.push(...missing);
 }
 
 /** Refuses a range that starts at or after the exchange's clock, or ends well after it. */
-function futureCheck(resolved: Resolved, options: DownloadOptions, nowNs: bigint): void {
+export function futureCheck(resolved: Resolved, options: DownloadOptions, nowNs: bigint): void {
   if (resolved.startNs >= nowNs) {
     throw new ValidationError(
       'options.start',
@@ -302,11 +312,16 @@ async function* runTrades(
     const nowNs = await adapter.serverTimeNs({ signal });
     futureCheck(resolved, options, nowNs);
     const servedEnd = minNs(resolved.endNs, nowNs);
-    const cap = adapter.tradesCapability;
+    const source = adapter.sources.trades;
+    if (source === undefined || source.paging !== 'cursor') {
+      throw new UnsupportedKindError(adapter.id, 'trades', servedKindIds(adapter));
+    }
+    const cap = source.capability;
     yield* paginateSliced<Trade>(
       (slice, extras) =>
         paginateTrades<string>(
-          (s, e, limit, cursor, fx) => adapter.fetchTradesPage(market.id, s, e, limit, cursor, fx),
+          (s, e, limit, cursor, fx) =>
+            source.fetchPage(market.id, s, e, limit, cursor, fx?.signal ? { signal: fx.signal } : {}),
           cap,
           slice.startNs,
           slice.endNs - 1n,

@@ -5,6 +5,7 @@
  */
 import type { AdapterHttpOptions, ExchangeAdapter } from '../adapters/adapter.js';
 import { ValidationError } from '../core/errors.js';
+import { type KindId, kindDef } from '../core/kinds.js';
 import { parseSpan, type TimeInput, toNs } from '../core/time.js';
 import { assertPositiveInt, assertSignal } from '../core/validate.js';
 import type { Limiter, RateSpec } from '../transport/rate-limit/types.js';
@@ -151,4 +152,47 @@ export function resolveTrades(options: DownloadTradesOptions): Resolved & { conc
   const concurrency = options.concurrency ?? DEFAULT_TRADES_CONCURRENCY;
   assertPositiveInt('options.concurrency', concurrency);
   return { ...common, concurrency };
+}
+
+/**
+ * Options of `download.records`: any history kind. `span` is required for spanned kinds (candles:
+ * `ohlc`, `mark-ohlc`, `index-ohlc`, `premium-ohlc`; `open-interest`'s sampling period) and refused for
+ * the others.
+ */
+export type DownloadKindOptions<K extends KindId = KindId> = DownloadOptions & {
+  /** The data kind: one of `KIND_IDS` that the exchange serves over REST. */
+  kind: K;
+  /** Span or period: `'1m'`, `'5m'`, `'1h'`, ... or seconds (spanned kinds only). @default undefined */
+  span?: string | number;
+  /**
+   * Windows (window-paged kinds) or cursor walks (cursor-paged kinds) at once.
+   * @default 8 for windows, 4 for cursor walks
+   */
+  concurrency?: number;
+  /** As {@link DownloadOhlcOptions.ohlcFromTrades} (kind `ohlc` only). @default false */
+  ohlcFromTrades?: boolean;
+};
+
+/** Validates the options of `download.records` for a kind other than `ohlc` and `trades`. */
+export function resolveKind(
+  options: DownloadKindOptions,
+): Resolved & { span: number | undefined; concurrency: number } {
+  const common = resolveCommon(options);
+  const def = kindDef(options.kind, 'options.kind');
+  let span: number | undefined;
+  if (def.span === 'required') {
+    if (options.span === undefined) {
+      throw new ValidationError(
+        'options.span',
+        options.span,
+        `a span such as "1h" (kind ${def.id} needs one)`,
+      );
+    }
+    span = parseSpan(options.span, 'options.span');
+  } else if (options.span !== undefined) {
+    throw new ValidationError('options.span', options.span, `no span (kind ${def.id} has none)`);
+  }
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  assertPositiveInt('options.concurrency', concurrency);
+  return { ...common, span, concurrency };
 }

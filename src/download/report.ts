@@ -4,7 +4,9 @@
  *
  * @module
  */
+
 import { formatRange, IncompleteRangeError, type NsRange, type TickwireError } from '../core/errors.js';
+import type { KindId } from '../core/kinds.js';
 
 /** A range that was not delivered, and why. */
 export type MissingRange = {
@@ -18,13 +20,13 @@ export type MissingRange = {
 
 /** What a finished (or failed) download delivered. */
 export type DownloadReport = {
-  /** `'ohlc'` or `'trades'`. */
-  kind: 'ohlc' | 'trades';
+  /** The data kind (`'ohlc'`, `'trades'`, `'funding'`, ...). */
+  kind: KindId;
   /** The exchange id. */
   exchange: string;
   /** The unified symbol (`BTC/USDT`), or the symbol as given when it never resolved. */
   symbol: string;
-  /** The bar span in seconds (candles only). */
+  /** The span in seconds (candles, open-interest period). */
   span?: number;
   /** The range asked for, half-open. */
   requested: NsRange;

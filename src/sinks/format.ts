@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { type Column, KIND_IDS, KINDS, type KindId, type RecordOfKind } from '../core/kinds.js';
 import type { OHLCBar, Trade } from '../core/records.js';
 import { formatIsoNs } from '../core/time.js';
 
@@ -13,17 +14,16 @@ export const SINK_FORMATS = ['csv', 'jsonl'] as const;
 /** One of {@link SINK_FORMATS}. */
 export type SinkFormat = (typeof SINK_FORMATS)[number];
 
-/** The kinds of record a sink writes. */
-export type RecordKind = 'ohlc' | 'trades';
+/** The kinds of record a sink writes: every registered kind (`KIND_IDS`). */
+export type RecordKind = KindId;
 
 /** Maps a record kind to its record type. */
-export type RecordOf<K extends RecordKind> = K extends 'ohlc' ? OHLCBar : Trade;
+export type RecordOf<K extends RecordKind> = RecordOfKind<K>;
 
-/** CSV header columns per record kind, in file order. */
-export const CSV_COLUMNS = {
-  ohlc: ['tsNs', 'time', 'open', 'high', 'low', 'close', 'volume'],
-  trades: ['tsNs', 'time', 'id', 'price', 'amount', 'side'],
-} as const satisfies Record<RecordKind, readonly string[]>;
+/** CSV header columns per record kind, in file order (from the kinds registry). */
+export const CSV_COLUMNS: { readonly [K in KindId]: readonly string[] } = Object.fromEntries(
+  KIND_IDS.map((k) => [k, KINDS[k].columns.map((c) => c.name)]),
+) as unknown as { readonly [K in KindId]: readonly string[] };
 
 /** The CSV header line (with its newline) for `kind`. */
 export function csvHeader(kind: RecordKind): string {
@@ -32,6 +32,7 @@ export function csvHeader(kind: RecordKind): string {
 
 /** Formats one record as a CSV line (with its newline). */
 export function csvLine<K extends RecordKind>(kind: K, record: RecordOf<K>): string {
+  if (kind !== 'ohlc' && kind !== 'trades') return genericCsvLine(KINDS[kind].columns, record);
   if (kind === 'ohlc') {
     const b = record as OHLCBar;
     return `${b.tsNs},${formatIsoNs(b.tsNs)},${b.open},${b.high},${b.low},${b.close},${b.volume}\n`;
@@ -42,6 +43,7 @@ export function csvLine<K extends RecordKind>(kind: K, record: RecordOf<K>): str
 
 /** Formats one record as a JSONL line (with its newline), `tsNs` as a digit string. */
 export function jsonLine<K extends RecordKind>(kind: K, record: RecordOf<K>): string {
+  if (kind !== 'ohlc' && kind !== 'trades') return genericJsonLine(KINDS[kind].columns, record);
   if (kind === 'ohlc') {
     const b = record as OHLCBar;
     return `{"tsNs":"${b.tsNs}","time":"${formatIsoNs(b.tsNs)}","open":${b.open},"high":${b.high},"low":${b.low},"close":${b.close},"volume":${b.volume}}\n`;
@@ -63,7 +65,8 @@ export function parseLineKey(kind: RecordKind, format: SinkFormat, line: string)
     const fields = line.split(',');
     if (fields.length < CSV_COLUMNS[kind].length) return undefined;
     const tsNs = BigInt(fields[0]!);
-    return kind === 'trades' ? { tsNs, id: unquoteCsv(fields[2]!) } : { tsNs };
+    const idAt = CSV_COLUMNS[kind].indexOf('id');
+    return idAt >= 0 ? { tsNs, id: unquoteCsv(fields[idAt]!) } : { tsNs };
   }
   try {
     const obj: unknown = JSON.parse(line);
@@ -71,7 +74,9 @@ export function parseLineKey(kind: RecordKind, format: SinkFormat, line: string)
     const rec = obj as { tsNs?: unknown; id?: unknown };
     if (typeof rec.tsNs !== 'string' || !/^-?\d+$/.test(rec.tsNs)) return undefined;
     const tsNs = BigInt(rec.tsNs);
-    if (kind === 'trades') return typeof rec.id === 'string' ? { tsNs, id: rec.id } : undefined;
+    if (CSV_COLUMNS[kind].includes('id')) {
+      return typeof rec.id === 'string' ? { tsNs, id: rec.id } : undefined;
+    }
     return { tsNs };
   } catch {
     return undefined;
@@ -84,4 +89,42 @@ function csvField(value: string): string {
 
 function unquoteCsv(value: string): string {
   return value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1).replace(/""/g, '"') : value;
+}
+
+type AnyColumn = Column<never>;
+
+function cell(c: AnyColumn, record: unknown): bigint | number | string | boolean | undefined {
+  return (c.get as (r: unknown) => bigint | number | string | boolean | undefined)(record);
+}
+
+/** A CSV line from a kind's columns: ns as digits, `timestamp` as ISO, absent optional values empty. */
+function genericCsvLine(columns: readonly AnyColumn[] | readonly Column<never>[], record: unknown): string {
+  let line = '';
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i] as AnyColumn;
+    const v = cell(c, record);
+    if (i > 0) line += ',';
+    if (v === undefined) continue;
+    if (c.type === 'timestamp') line += formatIsoNs(v as bigint);
+    else if (c.type === 'string') line += csvField(v as string);
+    else line += String(v);
+  }
+  return `${line}\n`;
+}
+
+/** A JSONL line from a kind's columns: int64 and ns as digit strings, absent optional values `null`. */
+function genericJsonLine(columns: readonly AnyColumn[] | readonly Column<never>[], record: unknown): string {
+  const parts: string[] = [];
+  for (const col of columns) {
+    const c = col as AnyColumn;
+    const v = cell(c, record);
+    let text: string;
+    if (v === undefined) text = 'null';
+    else if (c.type === 'timestamp') text = `"${formatIsoNs(v as bigint)}"`;
+    else if (c.type === 'int64') text = `"${v}"`;
+    else if (c.type === 'string' || c.type === 'enum') text = JSON.stringify(v);
+    else text = String(v);
+    parts.push(`${JSON.stringify(c.name)}:${text}`);
+  }
+  return `{${parts.join(',')}}\n`;
 }

@@ -10,6 +10,7 @@ import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { ValidationError } from '../core/errors.js';
+import { isKindId, KIND_IDS } from '../core/kinds.js';
 import {
   csvHeader,
   csvLine,
@@ -22,7 +23,7 @@ import {
 
 /** Options of a {@link RecordWriter}. */
 export type RecordWriterOptions<K extends RecordKind> = {
-  /** What is written: candles or trades. */
+  /** What is written: any registered kind (`ohlc`, `trades`, `funding`, ...). */
   kind: K;
   /** File format. */
   format: SinkFormat;
@@ -54,8 +55,8 @@ export class RecordWriter<K extends RecordKind> {
     if (!SINK_FORMATS.includes(options.format)) {
       throw new ValidationError('format', options.format, `one of ${SINK_FORMATS.join(', ')}`);
     }
-    if (options.kind !== 'ohlc' && options.kind !== 'trades') {
-      throw new ValidationError('kind', options.kind, '"ohlc" or "trades"');
+    if (!isKindId(options.kind)) {
+      throw new ValidationError('kind', options.kind, `one of ${KIND_IDS.join(', ')}`);
     }
     this.#out = out;
     this.#kind = options.kind;
