@@ -10,6 +10,7 @@ import { bookOf } from './market/book.js';
 import type { MarketModel } from './market/model.js';
 import { US_PER_MINUTE } from './market/symbol-market.js';
 import type { SimExchange } from './market/symbols.js';
+import { createDerivativesTruth, type DerivativesTruth } from './truth-derivatives.js';
 
 /** The true order book at one update: price levels `[price, qty]`, bids descending, asks ascending. */
 export type TrueBook = {
@@ -45,6 +46,12 @@ export type GroundTruth = {
    * 1000 price steps from the touch). Never later than now.
    */
   book(symbol: string, at: bigint | { updateId: number }, depth?: number): TrueBook;
+  /**
+   * Funding, open interest, mark/index/premium candles, liquidations and the live mark state of every
+   * symbol, from the derivatives model over the same trades (meaningful for the perpetuals of the
+   * derivatives dialects).
+   */
+  derivatives: DerivativesTruth;
 };
 
 /** Trade time quantum per exchange, in µs. */
@@ -78,6 +85,7 @@ export function createGroundTruth(model: MarketModel): GroundTruth {
     return s;
   };
   return {
+    derivatives: createDerivativesTruth(lookup, model.nowUs),
     symbols: () => model.symbols.map((s) => s.spec.id),
     trades(symbol, startNs, endNs) {
       const s = lookup(symbol);

@@ -39,6 +39,10 @@ export type SymbolSpec = {
   meanSize: number;
   /** Illiquid: most hours see no trade at all, active hours see a trade every few minutes. */
   illiquid: boolean;
+  /** Spot or perpetual swap (derivatives dialects). @default 'spot' */
+  type?: 'spot' | 'perpetual';
+  /** Base units per contract for exchanges that count in contracts (OKX `ctVal`). @default 1 */
+  contractSize?: number;
 };
 
 type Row = Omit<SymbolSpec, 'key' | 'aliases' | 'wsname'> & { aliases?: string[]; wsname?: string };
