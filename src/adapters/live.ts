@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Trade } from '../core/records.js';
+import type { Liquidation, MarkPrice, Trade } from '../core/records.js';
 import type { BookChange } from './order-book.js';
 
 /** A live trade. `seq` is the trade id as a number (ids rise by one per trade on all three exchanges). */
@@ -52,5 +52,23 @@ export type LiveError = {
   readonly message: string;
 };
 
+/** A mark-price update (Binance `markPriceUpdate`, OKX `mark-price`/`funding-rate`, Bybit `tickers`). */
+export type LiveMark = {
+  readonly kind: 'mark';
+  readonly market: string;
+  /**
+   * The update. Exchanges that send partial updates (Bybit ticker deltas, OKX's separate mark and funding
+   * channels) are merged by the parser or feed into a full state before it is yielded.
+   */
+  readonly mark: MarkPrice;
+};
+
+/** A liquidation from the public feed, `side` already the liquidated position's side. */
+export type LiveLiquidation = {
+  readonly kind: 'liquidation';
+  readonly market: string;
+  readonly liquidation: Liquidation;
+};
+
 /** Everything a live parser yields. */
-export type LiveRecord = LiveTrade | LiveTradeMark | LiveBookMessage | LiveError;
+export type LiveRecord = LiveTrade | LiveTradeMark | LiveBookMessage | LiveError | LiveMark | LiveLiquidation;

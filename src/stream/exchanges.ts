@@ -20,6 +20,17 @@ export type LiveSpec = {
   wireName(market: Market): string;
   /** A feed of live trades for `markets`. */
   tradeFeed(url: string, markets: readonly Market[], options: WebSocketOptions): WebSocketBase<LiveRecord>;
+  /**
+   * A feed of mark-price updates (`LiveMark` records) for `markets`; absent on spot exchanges. `url` is the
+   * WebSocket base (as `wsUrl`); the feed picks the exchange's path for the channel itself.
+   */
+  markFeed?(url: string, markets: readonly Market[], options: WebSocketOptions): WebSocketBase<LiveRecord>;
+  /** A feed of liquidations (`LiveLiquidation` records) for `markets`; absent on spot exchanges. */
+  liquidationFeed?(
+    url: string,
+    markets: readonly Market[],
+    options: WebSocketOptions,
+  ): WebSocketBase<LiveRecord>;
 };
 
 /** Kraken v2 names markets `BTC/USD` (unified codes, never `XBT`): the unified symbol. */
