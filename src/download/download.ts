@@ -151,6 +151,7 @@ function progress(
     items: state.report.items,
     pages: info.requests,
     ...(info.coveredUntilNs === undefined ? {} : { coveredUntilNs: info.coveredUntilNs }),
+    ...(info.fetchedNs === undefined ? {} : { fetchedNs: info.fetchedNs }),
   });
 }
 
