@@ -10,6 +10,10 @@
  * - Kraken: `book` snapshot then updates, each checked with the CRC32 checksum over the top 10 levels at
  *   the exact wire precision; a mismatch resubscribes (`resync`, reason `checksum-mismatch`).
  *
+ * Every failed sync attempt (all but `reconnect`, which the reconnect backoff paces) waits the shared
+ * resync backoff (`resync-backoff.ts`) before the book is asked for again, and one failure more than
+ * `resync.maxRetries` in a row ends the stream with `BookResyncExhaustedError`.
+ *
  * @module
  */
 import type { ExchangeAdapter, ExchangeId } from '../adapters/adapter.js';
