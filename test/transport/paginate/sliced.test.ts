@@ -90,9 +90,12 @@ describe('paginateSliced', () => {
   it('reports fetchedNs: ahead of coveredUntilNs while slices run, never falling, the whole range at the end', async () => {
     const trades = tradesAt(Array.from({ length: 400 }, (_, i) => BigInt(i * 10)));
     const end = 4000n;
-    // The first slice's pages are slow, the others fast: later slices finish before it is merged.
+    // Every sixth fetch is slow, so slices finish out of order and wait to be merged.
     let calls = 0;
-    const { walk } = walkOver(trades, Array.from({ length: 50 }, (_, i) => (i % 6 === 0 ? 4 : 0)));
+    const { walk } = walkOver(
+      trades,
+      Array.from({ length: 50 }, (_, i) => (i % 6 === 0 ? 4 : 0)),
+    );
     const seen: { fetched: bigint; covered: bigint }[] = [];
     await drain(
       paginateSliced(walk, 0n, end, {
