@@ -1,14 +1,19 @@
 /**
  * The package as a user gets it: build, `npm pack`, unpack into a `node_modules`, import by name. Catches a
- * broken `exports` map, a missing file in `files`, or a public name dropped from a barrel.
+ * broken `exports` map, a missing file in `files`, or a public name dropped from a barrel. Then the
+ * tarball is installed with npm into a fresh project outside the repository and a consumer file is
+ * type-checked with `strict` and `skipLibCheck: false`: the published declarations must need nothing the
+ * package does not depend on (e.g. no `@types/ws`, a dev dependency).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 let work: string;
+let tarballPath: string;
 
 beforeAll(() => {
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'pipe' });
@@ -18,6 +23,7 @@ beforeAll(() => {
   execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, stdio: 'pipe' });
   const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
   if (!tarball) throw new Error('npm pack produced no tarball');
+  tarballPath = join(work, tarball);
   const dest = join(work, 'node_modules', 'tickwire');
   mkdirSync(dest, { recursive: true });
   execFileSync('tar', ['-xzf', join(work, tarball), '-C', dest, '--strip-components=1']);
@@ -72,4 +78,110 @@ describe('the packed package', () => {
       expect(names, name).toContain(name);
     }
   });
+
+  it('type-checks a consumer with strict and skipLibCheck: false after an npm install of the tarball', () => {
+    // Outside the repository, so nothing resolves from the repo's node_modules (where @types/ws lives).
+    const project = mkdtempSync(join(tmpdir(), 'tickwire-consumer-'));
+    try {
+      writeFileSync(
+        join(project, 'package.json'),
+        JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }),
+      );
+      // The package's own dependencies come from the npm registry (or the local cache); the compiler and
+      // Node's types from this repository's node_modules, as local paths.
+      execFileSync(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          '--loglevel=error',
+          tarballPath,
+          join(root, 'node_modules', 'typescript'),
+          join(root, 'node_modules', '@types', 'node'),
+        ],
+        { cwd: project, stdio: 'pipe' },
+      );
+      expect(existsSync(join(project, 'node_modules', '@types', 'ws'))).toBe(false);
+      writeFileSync(
+        join(project, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            strict: true,
+            skipLibCheck: false,
+            noEmit: true,
+            module: 'nodenext',
+            moduleResolution: 'nodenext',
+            target: 'es2022',
+            types: ['node'],
+          },
+          files: ['consumer.ts'],
+        }),
+      );
+      writeFileSync(join(project, 'consumer.ts'), CONSUMER);
+      let output = '';
+      try {
+        execFileSync(
+          process.execPath,
+          [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'],
+          {
+            cwd: project,
+            encoding: 'utf8',
+            stdio: 'pipe',
+          },
+        );
+      } catch (error) {
+        const e = error as { stdout?: string; stderr?: string };
+        output = `${e.stdout ?? ''}${e.stderr ?? ''}` || String(error);
+      }
+      expect(output).toBe('');
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
+
+/** A small consumer: the main entry points, a book stream's events, and a feed subclass with its hooks. */
+const CONSUMER = `
+import {
+  type BookStreamItem,
+  type FeedSocket,
+  BookResyncExhaustedError,
+  download,
+  isTickwireError,
+  startSimulator,
+  stream,
+  WebSocketBase,
+} from 'tickwire';
+
+class Echo extends WebSocketBase<string> {
+  protected override onConnect(ws: FeedSocket): void {
+    ws.send('{"op":"subscribe"}');
+  }
+  protected override parseMessage(raw: string | Buffer): string[] {
+    return [typeof raw === 'string' ? raw : raw.toString('utf8')];
+  }
+}
+
+export async function follow(): Promise<number> {
+  const sim = await startSimulator({ exchange: 'kraken' });
+  let n = 0;
+  try {
+    for await (const ev of stream.book({ exchange: 'kraken', symbol: 'BTC/USD', wsUrl: sim.wsUrl })) {
+      const item: BookStreamItem = ev;
+      if (item.kind === 'update') n += item.book.bids(1).length;
+      if (n > 10) break;
+    }
+  } catch (error) {
+    if (error instanceof BookResyncExhaustedError) return -error.attempts;
+    if (isTickwireError(error, 'ERR_RESYNC_EXHAUSTED')) return -1;
+    throw error;
+  } finally {
+    await sim.close();
+  }
+  void download;
+  void new Echo('ws://127.0.0.1:1');
+  return n;
+}
+`;

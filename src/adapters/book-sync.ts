@@ -22,7 +22,12 @@ export type ResyncReason =
    * Binance: the price moved so far that the levels shown now reach past the deepest level of the REST
    * snapshot; levels there that have not changed since are unknown, so a deeper view is fetched.
    */
-  | 'depth-exhausted';
+  | 'depth-exhausted'
+  /**
+   * Binance: the REST snapshot is older than the first buffered diff event (its `lastUpdateId` is below
+   * that event's `U`), so it cannot be lined up with the stream and another one is fetched.
+   */
+  | 'stale-snapshot';
 
 /** What one message did to the book. */
 export type SyncOutcome =

@@ -5,6 +5,7 @@
  */
 import { CommanderError } from 'commander';
 import {
+  BookResyncExhaustedError,
   TickwireError,
   UnknownExchangeError,
   UnsupportedSpanError,
@@ -21,6 +22,11 @@ export const EXIT = {
   USAGE: 2,
   /** The request cannot be served (unknown symbol, range the exchange does not keep, unreadable file, ...). */
   FAILED: 3,
+  /**
+   * `book`: the live book is not valid: it never became valid (every sync attempt failed, or the run ended
+   * before the first snapshot), or it broke and could not be resynced (`ERR_RESYNC_EXHAUSTED`).
+   */
+  BOOK_INVALID: 4,
   /** Stopped by SIGINT (Ctrl-C): what was written is valid; rerun to resume. */
   SIGINT: 130,
   /** Stopped by SIGTERM: as for SIGINT. */
@@ -66,6 +72,7 @@ export function exitCodeFor(error: unknown): ExitCode {
       ? EXIT.OK
       : EXIT.USAGE;
   }
+  if (error instanceof BookResyncExhaustedError) return EXIT.BOOK_INVALID;
   return isUsageError(error) ? EXIT.USAGE : EXIT.FAILED;
 }
 

@@ -14,7 +14,7 @@ import type { WebSocketOptions } from '../transport/websocket/index.js';
 import { formatFor, parseCountArg, parseFormatArg, parsePositiveArg } from './args.js';
 import { type CliContext, globalsOf } from './context.js';
 import { addExchangeOptions, connectExchange, type ExchangeFlags, SIM_DEFAULT_NOW_NS } from './exchange.js';
-import { EXIT, exitForSignal } from './exit.js';
+import { EXIT, type ExitCode, exitForSignal } from './exit.js';
 import { LineOutput } from './live-output.js';
 import { trapInterrupts } from './signals.js';
 
@@ -208,7 +208,7 @@ export type LiveRun = {
 /**
  * Runs `body` with everything set up and torn down: the connection, the output (opened lazily, closed with
  * every complete line flushed), Ctrl-C handling and `--duration`. Sets `ctx.exitCode`: 130/143 when
- * interrupted, 1 when `body` reports missing data, else 0.
+ * interrupted, else the `exitCode` `body` returns, else 1 when `body` reports missing data, else 0.
  */
 export async function runLive(
   ctx: CliContext,
@@ -216,7 +216,7 @@ export async function runLive(
   exchange: ExchangeId,
   flags: LiveFlags,
   label: string,
-  body: (run: LiveRun) => Promise<{ incomplete: boolean; summary: string }>,
+  body: (run: LiveRun) => Promise<{ incomplete: boolean; summary: string; exitCode?: ExitCode }>,
 ): Promise<void> {
   const { io } = ctx;
   const { quiet = false } = globalsOf(cmd);
@@ -271,9 +271,7 @@ export async function runLive(
     ctx.exitCode =
       trap.received !== undefined
         ? exitForSignal(trap.received)
-        : result.incomplete
-          ? EXIT.INCOMPLETE
-          : EXIT.OK;
+        : (result.exitCode ?? (result.incomplete ? EXIT.INCOMPLETE : EXIT.OK));
   } finally {
     if (timer) clearTimeout(timer);
     trap.dispose();

@@ -1,10 +1,16 @@
 /**
  * Progress on stderr for humans: a bar with rate, ETA and live counts of retries and rate-limit waits when
- * stderr is a terminal; plain periodic lines (no control characters) when it is not; nothing when quiet.
+ * stderr is a terminal, fitted to the terminal's width (`progress-line.ts`); plain periodic lines (no
+ * control characters) when it is not; nothing when quiet. The ETA comes from a smoothed rate over the
+ * covered range (`eta.ts`), so concurrent slices finishing together do not make it jump.
  *
  * @module
  */
 import cliProgress from 'cli-progress';
+import { EtaSmoother } from './eta.js';
+import { formatDuration, type ProgressFields, renderProgressLine } from './progress-line.js';
+
+export { formatDuration } from './progress-line.js';
 
 /** A snapshot of a task's progress. */
 export type ProgressState = {
@@ -20,6 +26,11 @@ export type ProgressState = {
   retries: number;
   /** Times the client waited because the exchange said to slow down (429, 418, Kraken's throttle). */
   rateLimitWaits: number;
+  /**
+   * Units fetched, when ahead of `done` (concurrent slices fetch ranges that are written later): the
+   * ETA follows it, since it grows evenly where `done` jumps. @default done
+   */
+  etaDone?: number;
 };
 
 /** How progress is shown. */
@@ -39,6 +50,8 @@ export type ProgressOptions = {
   intervalMs?: number;
   /** Clock in ms (tests). @default Date.now */
   now?: () => number;
+  /** Time constant of the ETA's smoothed rate, ms. @default 20_000 */
+  etaTauMs?: number;
 };
 
 /** Shows one task's progress. Call {@link ProgressReporter.update} often; it throttles itself. */
@@ -49,6 +62,7 @@ export class ProgressReporter {
   readonly #intervalMs: number;
   readonly #now: () => number;
   readonly #started: number;
+  readonly #eta: EtaSmoother;
   #bar: cliProgress.SingleBar | undefined;
   #lastLine: number;
   #stopped = false;
@@ -63,6 +77,7 @@ export class ProgressReporter {
     this.#now = options.now ?? Date.now;
     this.#started = this.#now();
     this.#lastLine = this.#started;
+    this.#eta = new EtaSmoother(options.etaTauMs === undefined ? {} : { tauMs: options.etaTauMs });
   }
 
   /** The mode this reporter draws in. */
@@ -78,6 +93,10 @@ export class ProgressReporter {
   /** Merges `patch` into the state and redraws (bar) or prints a line when one is due (lines). */
   update(patch: Partial<ProgressState>): void {
     this.#state = { ...this.#state, ...patch };
+    if (this.#state.total > 0) {
+      const covered = Math.max(this.#state.done, this.#state.etaDone ?? 0);
+      this.#eta.sample(this.#now(), covered / this.#state.total, this.#started);
+    }
     if (this.#mode === 'quiet' || this.#stopped) return;
     if (this.#mode === 'bar') {
       this.#drawBar();
@@ -116,17 +135,38 @@ export class ProgressReporter {
 
   /** The state as one plain line: percentage, rows, rate, requests, retries, rate-limit waits, ETA. */
   line(): string {
-    const s = this.#state;
-    const secs = Math.max(0.001, (this.#now() - this.#started) / 1000);
-    const pct = s.total > 0 ? `${Math.min(100, Math.floor((100 * s.done) / s.total))}%, ` : '';
-    const eta =
-      s.total > 0 && s.done > 0 && s.done < s.total
-        ? `, ETA ${formatDuration((secs * (s.total - s.done)) / s.done)}`
-        : '';
+    const f = this.fields();
+    const pct = f.fraction === undefined ? '' : `${Math.min(100, Math.floor(100 * f.fraction))}%, `;
+    const eta = f.etaSeconds === undefined ? '' : `, ETA ${formatDuration(f.etaSeconds)}`;
     return (
-      `${this.#label}: ${pct}${s.rows} rows, ${Math.round(s.rows / secs)} rows/s, ${s.requests} requests, ` +
-      `${s.retries} retries, ${s.rateLimitWaits} rate-limit waits${eta}`
+      `${f.label}: ${pct}${f.rows} rows, ${Math.round(f.rate)} rows/s, ${f.requests} requests, ` +
+      `${f.retries} retries, ${f.rateLimitWaits} rate-limit waits${eta}`
     );
+  }
+
+  /** The numbers a line shows now (ETA from the smoothed rate). */
+  fields(): ProgressFields {
+    const s = this.#state;
+    const now = this.#now();
+    const secs = Math.max(0.001, (now - this.#started) / 1000);
+    const known = s.total > 0;
+    const covered = Math.max(s.done, s.etaDone ?? 0);
+    const running = known && covered > 0 && s.done < s.total;
+    return {
+      label: this.#label,
+      fraction: known ? Math.min(1, s.done / s.total) : undefined,
+      rows: s.rows,
+      rate: s.rows / secs,
+      requests: s.requests,
+      retries: s.retries,
+      rateLimitWaits: s.rateLimitWaits,
+      etaSeconds: running ? this.#eta.etaSeconds(now) : undefined,
+    };
+  }
+
+  /** The bar's line for a terminal `width` columns wide (one column is kept free: no wrap). */
+  barLine(width: number): string {
+    return renderProgressLine(this.fields(), width - 1);
   }
 
   #clearBar(): void {
@@ -138,39 +178,23 @@ export class ProgressReporter {
   #drawBar(): void {
     const total = this.#state.total > 0 ? this.#state.total : Math.max(1, this.#state.done + 1);
     if (!this.#bar) {
+      const stream = this.#stream as NodeJS.WritableStream & { columns?: number };
       this.#bar = new cliProgress.SingleBar(
         {
-          stream: this.#stream as NodeJS.WritableStream,
-          format: `${this.#label} [{bar}] {percentage}% | {rows} rows | {rate} rows/s | ETA {eta_formatted} | {requests} req | {retries} retries | {waits} rate-limit waits`,
+          stream,
+          // The whole line is ours, fitted to the width now (the terminal may have been resized).
+          format: () => this.barLine(stream.columns || 80),
           hideCursor: true,
           clearOnComplete: true,
+          linewrap: false,
           fps: 10,
         },
         cliProgress.Presets.shades_classic,
       );
-      this.#bar.start(total, Math.min(this.#state.done, total), this.#payload());
+      this.#bar.start(total, Math.min(this.#state.done, total));
       return;
     }
     this.#bar.setTotal(total);
-    this.#bar.update(Math.min(this.#state.done, total), this.#payload());
+    this.#bar.update(Math.min(this.#state.done, total));
   }
-
-  #payload(): Record<string, string | number> {
-    const secs = Math.max(0.001, (this.#now() - this.#started) / 1000);
-    return {
-      rows: this.#state.rows,
-      rate: Math.round(this.#state.rows / secs),
-      requests: this.#state.requests,
-      retries: this.#state.retries,
-      waits: this.#state.rateLimitWaits,
-    };
-  }
-}
-
-/** Formats seconds as `42s`, `3m05s` or `1h02m`. */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }

@@ -113,9 +113,15 @@ export async function runDownloadJob(job: DownloadJob, ctx: JobContext): Promise
       ...ctx.conn.http,
       onRetry: (info: { rateLimited: boolean }) => progress.countRetry(info.rateLimited),
     },
-    onProgress: (p: { done: number; total: number; pages: number }) => {
+    onProgress: (p: { done: number; total: number; pages: number; fetchedNs?: bigint }) => {
+      // Trades: concurrent slices fetch ahead of what is written; the ETA follows what was fetched.
+      const spanNs = job.range.endNs - startNs;
+      const eta =
+        job.kind === 'trades' && p.fetchedNs !== undefined && spanNs > 0n
+          ? { etaDone: Number((p.fetchedNs * 1000n) / spanNs) }
+          : {};
       progress.update(
-        p.total > 0 ? { done: p.done, total: p.total, requests: p.pages } : { requests: p.pages },
+        p.total > 0 ? { done: p.done, total: p.total, requests: p.pages } : { requests: p.pages, ...eta },
       );
     },
   };

@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'ERR_UNSUPPORTED_KIND',
   'ERR_EXCHANGE',
   'ERR_LIMITER_UNAVAILABLE',
+  'ERR_RESYNC_EXHAUSTED',
 ] as const;
 
 /** A stable error code: one of {@link ERROR_CODES}. */
@@ -235,6 +236,47 @@ export class ReconnectExhaustedError extends TickwireError {
       options,
     );
     this.attempts = attempts;
+  }
+}
+
+/**
+ * A live order book could not be (re)built: `attempts` sync attempts in a row failed, the last for
+ * `reason`, each after a backoff wait, without the book staying valid for the stable period in between.
+ * The stream ends with it instead of resubscribing forever (a flood that ends in a rate-limit ban).
+ */
+export class BookResyncExhaustedError extends TickwireError {
+  override readonly name = 'BookResyncExhaustedError' as const;
+  /** The exchange id, e.g. `kraken`. */
+  readonly exchange: string;
+  /** The unified symbol, e.g. `BTC/USD`. */
+  readonly symbol: string;
+  /** Why the last attempt failed (a `ResyncReason`, e.g. `checksum-mismatch`, `sequence-gap`, `stale-snapshot`). */
+  readonly reason: string;
+  /** Failed attempts in a row. */
+  readonly attempts: number;
+  /** What exactly broke on the last attempt (ids, checksums). */
+  readonly detail: string;
+  /** True when the book never became valid since the stream started. */
+  readonly neverValid: boolean;
+
+  constructor(fields: {
+    exchange: string;
+    symbol: string;
+    reason: string;
+    attempts: number;
+    detail: string;
+    neverValid: boolean;
+  }) {
+    super(
+      'ERR_RESYNC_EXHAUSTED',
+      `The ${fields.exchange} ${fields.symbol} order book ${fields.neverValid ? 'never became valid' : 'could not be resynced'}: ${fields.attempts} sync attempts in a row failed (last: ${fields.reason}: ${fields.detail}). Check the connection or proxy (a re-serialized number breaks checksums), or raise resync.maxAttempts.`,
+    );
+    this.exchange = fields.exchange;
+    this.symbol = fields.symbol;
+    this.reason = fields.reason;
+    this.attempts = fields.attempts;
+    this.detail = fields.detail;
+    this.neverValid = fields.neverValid;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 export {
   AbortError,
+  BookResyncExhaustedError,
   ClosedError,
   ERROR_CODES,
   type ErrorCode,

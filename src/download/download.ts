@@ -161,6 +161,7 @@ export function progress(
     items: state.report.items,
     pages: info.requests,
     ...(info.coveredUntilNs === undefined ? {} : { coveredUntilNs: info.coveredUntilNs }),
+    ...(info.fetchedNs === undefined ? {} : { fetchedNs: info.fetchedNs }),
   });
 }
 

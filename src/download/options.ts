@@ -22,6 +22,11 @@ export type DownloadProgress = {
   pages: number;
   /** Everything before this time has been delivered (epoch ns), when known. */
   coveredUntilNs?: bigint;
+  /**
+   * Trades with concurrent slices: ns of the range fetched so far over all slices (ahead of what has
+   * been delivered in order); grows evenly, so a rate or an ETA should use it.
+   */
+  fetchedNs?: bigint;
 };
 
 /** Options shared by {@link DownloadOhlcOptions} and {@link DownloadTradesOptions}. */

@@ -16,9 +16,10 @@ import { MarketModel } from './market/model.js';
 import type { SimExchange } from './market/symbols.js';
 import { resolveOptions, type SimulatorOptions } from './options.js';
 import { createGroundTruth, type GroundTruth } from './truth.js';
+import type { SimWs } from './ws/api.js';
 import { createBinanceWs } from './ws/binance.js';
 import { createCoinbaseWs } from './ws/coinbase.js';
-import { attachWsHub, type SimWs, WsHub } from './ws/hub.js';
+import { attachWsHub, WsHub } from './ws/hub.js';
 import { createKrakenWs } from './ws/kraken.js';
 import type { WsDialect } from './ws/types.js';
 

@@ -10,31 +10,25 @@
  * - Kraken: `book` snapshot then updates, each checked with the CRC32 checksum over the top 10 levels at
  *   the exact wire precision; a mismatch resubscribes (`resync`, reason `checksum-mismatch`).
  *
+ * Every failed sync attempt (all but `reconnect`, which the reconnect backoff paces) waits the shared
+ * resync backoff (`resync-backoff.ts`) before the book is asked for again, and one failure more than
+ * `resync.maxRetries` in a row ends the stream with `BookResyncExhaustedError`.
+ *
  * @module
  */
 import type { ExchangeAdapter, ExchangeId } from '../adapters/adapter.js';
-import { BinanceBookSync, binanceDepthWeight } from '../adapters/binance/book.js';
-import { BINANCE_RATE } from '../adapters/binance/capabilities.js';
-import { BINANCE_BASE_URL } from '../adapters/binance/rest.js';
-import { BinanceFeed, binanceDepthStream } from '../adapters/binance/ws.js';
-import { parseBinanceDepthSnapshot } from '../adapters/binance/ws-parse.js';
-import type { BookSync, SyncOutcome } from '../adapters/book-sync.js';
-import { CoinbaseBookSync } from '../adapters/coinbase/book.js';
-import { CoinbaseFeed } from '../adapters/coinbase/ws.js';
-import { connect } from '../adapters/connect.js';
-import { KRAKEN_BOOK_DEPTHS, KrakenBookSync } from '../adapters/kraken/book.js';
-import { KrakenFeed } from '../adapters/kraken/ws.js';
-import type { LiveBookMessage, LiveRecord } from '../adapters/live.js';
+import type { SyncOutcome } from '../adapters/book-sync.js';
+import type { LiveBookMessage } from '../adapters/live.js';
 import type { BookLevel, BookView, OrderBook } from '../adapters/order-book.js';
 import { createAdapter } from '../adapters/registry.js';
-import type { Market } from '../adapters/symbols.js';
-import { ExchangeError, ProtocolError, ValidationError } from '../core/errors.js';
+import { ExchangeError, ValidationError } from '../core/errors.js';
 import { nowNs } from '../core/time.js';
-import { sleep } from '../transport/sleep.js';
-import { isFeedEvent, type WebSocketBase, type WebSocketOptions } from '../transport/websocket/index.js';
+import { isFeedEvent, type WebSocketOptions } from '../transport/websocket/index.js';
+import { type BookDriver, makeDriver } from './book-drivers.js';
 import type { BookStreamItem } from './events.js';
 import { LIVE } from './exchanges.js';
 import { checkLiveOptions, type LiveOptions } from './options.js';
+import { ResyncBackoff, type ResyncOptions, resolveResyncPolicy } from './resync-backoff.js';
 
 /** Options of {@link streamBook}. */
 export type BookStreamOptions = LiveOptions & {
@@ -53,7 +47,19 @@ export type BookStreamOptions = LiveOptions & {
    * @default max(depth, 1000)
    */
   snapshotDepth?: number;
-  /** Binance: snapshot fetches in a row that may fail to line up with the diff stream before giving up. @default 10 */
+  /**
+   * Pacing of resyncs (a bad checksum, a skipped id, a snapshot behind the stream, depth exhausted): each
+   * failed sync attempt waits the reconnect backoff (its fields default to `websocket`'s) before a new
+   * snapshot is asked for; the count starts again once the book stayed valid for `stableAfterMs`; one
+   * failure more than `maxRetries` in a row ends the stream with `BookResyncExhaustedError`.
+   * @default {} (the `websocket` backoff, `maxRetries` 10)
+   */
+  resync?: ResyncOptions;
+  /**
+   * @deprecated Use `resync.maxRetries` (= this − 1), which bounds every kind of resync, not only
+   * Binance snapshots that do not line up. Ignored when `resync.maxRetries` is set.
+   * @default 11
+   */
   maxSnapshotAttempts?: number;
 };
 
@@ -81,19 +87,6 @@ class DepthView implements BookView {
     return this.#book.depth;
   }
 }
-
-/** What differs per exchange: the feed, the synchroniser, and how to get back in sync. */
-type Driver = {
-  readonly feed: WebSocketBase<LiveRecord>;
-  readonly sync: BookSync;
-  /** Binance: fetch snapshots until the book is in sync; yields the outcomes. */
-  catchUp?(): AsyncGenerator<SyncOutcome, void, undefined>;
-  /** Kraken: resubscribe after a checksum mismatch. */
-  afterResync?(): void;
-  /** Binance: the book's update id now. */
-  updateId?(): number;
-  release(): Promise<void>;
-};
 
 /**
  * The local book of `symbol` on `exchange`, with `snapshot`, `update` and `resync` events plus the
@@ -123,10 +116,16 @@ export async function* streamBook(
   if (!Number.isInteger(snapshotDepth) || snapshotDepth < 1 || snapshotDepth > 5000) {
     throw new ValidationError('options.snapshotDepth', snapshotDepth, 'an integer in [1, 5000]');
   }
-  const maxAttempts = options.maxSnapshotAttempts ?? 10;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+  const maxAttempts = options.maxSnapshotAttempts;
+  if (maxAttempts !== undefined && (!Number.isInteger(maxAttempts) || maxAttempts < 1)) {
     throw new ValidationError('options.maxSnapshotAttempts', maxAttempts, 'a positive integer');
   }
+  const policy = resolveResyncPolicy(
+    maxAttempts !== undefined && options.resync?.maxRetries === undefined
+      ? { ...options.resync, maxRetries: maxAttempts - 1 }
+      : options.resync,
+    options.websocket,
+  );
   const exchange: ExchangeId = options.exchange;
   const signal = options.signal;
   const spec = LIVE[exchange];
@@ -137,14 +136,15 @@ export async function* streamBook(
       ...options.adapterOptions,
       ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
     });
-  let driver: Driver | undefined;
+  let driver: BookDriver | undefined;
   try {
     const market = await adapter.resolveSymbol(options.symbol, signal ? { signal } : {});
     const wire = spec.wireName(market);
     const ws: WebSocketOptions = { ...options.websocket, ...(signal ? { signal } : {}) };
     const url = options.wsUrl ?? spec.wsUrl;
-    driver = makeDriver(exchange, url, market, wire, depth, snapshotDepth, maxAttempts, ws, options);
+    driver = makeDriver({ exchange, url, market, wire, depth, snapshotDepth, ws, options });
     const d = driver;
+    const backoff = new ResyncBackoff({ exchange, symbol: market.symbol }, policy);
     const view = new DepthView(d.sync.book, depth);
     const at = (m?: LiveBookMessage): bigint => m?.tsNs ?? nowNs();
     const toItem = (o: SyncOutcome, m?: LiveBookMessage): BookStreamItem | undefined => {
@@ -169,7 +169,6 @@ export async function* streamBook(
             ...(d.updateId ? { updateId: d.updateId() } : {}),
           };
         case 'resync':
-          d.afterResync?.();
           return {
             kind: 'resync',
             exchange,
@@ -182,6 +181,20 @@ export async function* streamBook(
           return undefined;
       }
     };
+    /** The item of one outcome; after a resync, the backoff wait (or the typed end) before the book is asked for again. */
+    async function* handle(
+      o: SyncOutcome,
+      m?: LiveBookMessage,
+    ): AsyncGenerator<BookStreamItem, void, undefined> {
+      if (o.type === 'snapshot') backoff.valid();
+      const x = toItem(o, m);
+      if (x) yield x;
+      if (o.type === 'resync') {
+        d.pause?.();
+        await backoff.failed(o.reason, o.detail, signal);
+        d.resume?.();
+      }
+    }
     const it = d.feed.stream();
     try {
       for await (const item of it) {
@@ -189,6 +202,8 @@ export async function* streamBook(
           yield item;
           if (item.kind === 'reconnected') {
             d.sync.reset();
+            // Paced by the reconnect backoff already; not a failed sync attempt.
+            backoff.invalidate();
             yield {
               kind: 'resync',
               exchange,
@@ -208,13 +223,9 @@ export async function* streamBook(
           );
         }
         if ((item.kind !== 'book-snapshot' && item.kind !== 'book-update') || item.market !== wire) continue;
-        const out = toItem(d.sync.onMessage(item), item);
-        if (out) yield out;
+        yield* handle(d.sync.onMessage(item), item);
         if (d.catchUp) {
-          for await (const o of d.catchUp()) {
-            const x = toItem(o);
-            if (x) yield x;
-          }
+          for await (const o of d.catchUp()) yield* handle(o);
         }
       }
     } finally {
@@ -226,76 +237,5 @@ export async function* streamBook(
   } finally {
     await driver?.release();
     if (owned) await adapter.close();
-  }
-}
-
-function makeDriver(
-  exchange: ExchangeId,
-  url: string,
-  market: Market,
-  wire: string,
-  depth: number,
-  snapshotDepth: number,
-  maxAttempts: number,
-  ws: WebSocketOptions,
-  options: BookStreamOptions,
-): Driver {
-  switch (exchange) {
-    case 'binance': {
-      const sync = new BinanceBookSync(undefined, { depth, snapshotLimit: snapshotDepth });
-      const c = connect('binance', BINANCE_BASE_URL, BINANCE_RATE, {
-        ...options.adapterOptions,
-        ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
-      });
-      const signal = options.signal;
-      return {
-        feed: new BinanceFeed(url, [binanceDepthStream(market.id)], ws),
-        sync,
-        updateId: () => sync.updateId,
-        async *catchUp() {
-          let failures = 0;
-          while (sync.needsSnapshot) {
-            const body = await c.transport.get<unknown>(
-              `${c.baseUrl.replace(/\/+$/, '')}/api/v3/depth`,
-              { symbol: market.id, limit: snapshotDepth },
-              { cost: binanceDepthWeight(snapshotDepth), ...(signal ? { signal } : {}) },
-            );
-            const r = sync.onSnapshot(parseBinanceDepthSnapshot(body, wire));
-            if (r.type === 'snapshot') {
-              yield r;
-              return;
-            }
-            if (++failures >= maxAttempts) {
-              throw new ProtocolError(
-                `Binance depth snapshots did not line up with the diff stream ${failures} times in a row (${r.detail}); the book cannot be synced`,
-              );
-            }
-            if (r.type === 'resync') yield r;
-            else await sleep(Math.min(1000, 50 * failures), signal);
-          }
-        },
-        release: async () => {
-          await c.release();
-        },
-      };
-    }
-    case 'coinbase':
-      return {
-        feed: new CoinbaseFeed(url, [market.id], ['level2_batch', 'heartbeat'], ws),
-        sync: new CoinbaseBookSync(),
-        release: async () => {},
-      };
-    case 'kraken': {
-      const subDepth = KRAKEN_BOOK_DEPTHS.find((d) => d >= depth) ?? 1000;
-      const feed = new KrakenFeed(url, { channel: 'book', symbols: [wire], depth: subDepth }, ws);
-      return {
-        feed,
-        sync: new KrakenBookSync(subDepth),
-        afterResync: () => {
-          feed.resubscribe([wire]);
-        },
-        release: async () => {},
-      };
-    }
   }
 }

@@ -2,7 +2,8 @@
  * Live streams: trades that lose nothing (gap repair over REST) and order books kept verified by each
  * exchange's rules (Binance update ids, Kraken checksums, Coinbase resubscription).
  *
- * Private: the per-exchange wiring, the REST backfill helper, option checks.
+ * Private: the per-exchange wiring, the REST backfill helper, option checks, and the resync backoff
+ * (`resync-backoff.ts`, which every venue's book driver uses; only its options type is public).
  *
  * @module
  */
@@ -24,6 +25,7 @@ export {
   type TradeStreamItem,
 } from './events.js';
 export type { LiveOptions } from './options.js';
+export type { ResyncOptions } from './resync-backoff.js';
 export { streamTrades, type TradeStreamOptions } from './trades.js';
 
 import { streamBook } from './book.js';

@@ -61,7 +61,7 @@ describe('ProgressReporter', () => {
     p.stop();
     expect(out.text()).toContain('\x1b');
     expect(out.text()).toMatch(
-      /kraken trades \[.*\] \d+% \| 1234 rows .*\| 4 req \| 1 retries \| 1 rate-limit waits/,
+      /kraken trades \[.*\] \d+% \| 1234 rows .*\| 4 requests \| 1 retries \| 1 rate-limit waits/,
     );
   });
 

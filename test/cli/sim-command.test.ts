@@ -25,7 +25,8 @@ describe('tickwire sim as a separate process, used through --base-url', () => {
       'errorRate=0.05',
     ]);
     try {
-      await waitFor(() => sim.stdout.includes('\n'));
+      // stdout and stderr are separate pipes: either line may arrive first.
+      await waitFor(() => sim.stdout.includes('\n') && sim.stderr.includes('tickwire sim:'));
       const url = sim.stdout.trim();
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(sim.stderr).toContain('tickwire sim: kraken on');

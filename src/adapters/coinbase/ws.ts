@@ -6,8 +6,7 @@
  *
  * @module
  */
-import type WebSocket from 'ws';
-import { WebSocketBase, type WebSocketOptions } from '../../transport/websocket/index.js';
+import { type FeedSocket, WebSocketBase, type WebSocketOptions } from '../../transport/websocket/index.js';
 import type { LiveRecord } from '../live.js';
 import { parseCoinbaseWsFrame } from './ws-parse.js';
 
@@ -36,7 +35,7 @@ export class CoinbaseFeed extends WebSocketBase<LiveRecord> {
     this.#subscribe = JSON.stringify({ type: 'subscribe', product_ids: productIds, channels });
   }
 
-  protected override onConnect(ws: WebSocket): void {
+  protected override onConnect(ws: FeedSocket): void {
     ws.send(this.#subscribe);
   }
 

@@ -7,8 +7,7 @@
  *
  * @module
  */
-import type WebSocket from 'ws';
-import { WebSocketBase, type WebSocketOptions } from '../../transport/websocket/index.js';
+import { type FeedSocket, WebSocketBase, type WebSocketOptions } from '../../transport/websocket/index.js';
 import type { LiveRecord } from '../live.js';
 import { parseKrakenWsFrame } from './ws-parse.js';
 
@@ -23,8 +22,10 @@ export type KrakenSubscription =
 /** A Kraken v2 connection yielding {@link LiveRecord}s. */
 export class KrakenFeed extends WebSocketBase<LiveRecord> {
   readonly #sub: KrakenSubscription;
-  #ws: WebSocket | undefined;
+  #ws: FeedSocket | undefined;
   #reqId = 0;
+  /** Whether the current connection has the subscription (set on connect, cleared by `unsubscribe`). */
+  #subscribed = false;
 
   /** @param baseUrl `wss://ws.kraken.com` or a simulator's `ws://127.0.0.1:PORT` (`/v2` is appended) */
   constructor(baseUrl: string, subscription: KrakenSubscription, options?: WebSocketOptions) {
@@ -40,21 +41,26 @@ export class KrakenFeed extends WebSocketBase<LiveRecord> {
       : { channel: 'trade', symbol: symbols, snapshot: true };
   }
 
-  protected override onConnect(ws: WebSocket): void {
+  protected override onConnect(ws: FeedSocket): void {
     this.#ws = ws;
+    this.#subscribed = true;
     ws.send(
       JSON.stringify({ method: 'subscribe', params: this.#params(this.#sub.symbols), req_id: ++this.#reqId }),
     );
   }
 
-  /**
-   * Unsubscribes and subscribes `symbols` again on the current connection, so a fresh snapshot follows
-   * (the way to resync a book after a checksum mismatch). False when there is no open connection (the
-   * next connect subscribes anyway).
-   */
-  resubscribe(symbols: readonly string[]): boolean {
+  #open(): FeedSocket | undefined {
     const ws = this.#ws;
-    if (ws === undefined || ws.readyState !== ws.OPEN) return false;
+    return ws !== undefined && ws.readyState === ws.OPEN ? ws : undefined;
+  }
+
+  /**
+   * Unsubscribes `symbols` on the current connection (a book that broke stops flowing while the resync
+   * backoff waits). False when there is no open, subscribed connection.
+   */
+  unsubscribe(symbols: readonly string[]): boolean {
+    const ws = this.#open();
+    if (ws === undefined || !this.#subscribed) return false;
     const params = this.#params(symbols);
     ws.send(
       JSON.stringify({
@@ -63,11 +69,35 @@ export class KrakenFeed extends WebSocketBase<LiveRecord> {
         req_id: ++this.#reqId,
       }),
     );
-    ws.send(JSON.stringify({ method: 'subscribe', params, req_id: ++this.#reqId }));
+    this.#subscribed = false;
     return true;
   }
 
-  protected override sendHeartbeat(ws: WebSocket): void {
+  /**
+   * Subscribes `symbols` again on the current connection, so a fresh snapshot follows. False (and nothing
+   * sent) when there is no open connection or it is subscribed already: a reconnect during the backoff
+   * wait subscribed on its own, and a second subscribe would be an error answer.
+   */
+  subscribe(symbols: readonly string[]): boolean {
+    const ws = this.#open();
+    if (ws === undefined || this.#subscribed) return false;
+    ws.send(JSON.stringify({ method: 'subscribe', params: this.#params(symbols), req_id: ++this.#reqId }));
+    this.#subscribed = true;
+    return true;
+  }
+
+  /**
+   * Unsubscribes and subscribes `symbols` again on the current connection, so a fresh snapshot follows
+   * (the way to resync a book after a checksum mismatch). False when there is no open connection (the
+   * next connect subscribes anyway).
+   */
+  resubscribe(symbols: readonly string[]): boolean {
+    if (this.#open() === undefined) return false;
+    this.unsubscribe(symbols);
+    return this.subscribe(symbols);
+  }
+
+  protected override sendHeartbeat(ws: FeedSocket): void {
     ws.send(JSON.stringify({ method: 'ping', req_id: ++this.#reqId }));
   }
 

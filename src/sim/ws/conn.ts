@@ -5,26 +5,17 @@
  * @module
  */
 import type { WebSocket } from 'ws';
+import type { WsStats } from './api.js';
 import type { WsFaultKind } from './types.js';
+
+export type { WsStats } from './api.js';
 
 /** Seeded fault draws per data message, shared by all connections of one simulator. */
 export type FaultDraw = (kind: WsFaultKind) => boolean;
 
-/** Counters of the WebSocket side. */
-export type WsStats = {
-  /** Connections accepted. */
-  connections: number;
-  /** Text messages sent. */
-  messagesSent: number;
-  /** Text messages received. */
-  messagesReceived: number;
-  /** Faults applied, by kind. */
-  faults: Record<WsFaultKind, number>;
-};
-
 /** A connection as dialects see it. */
 export class SimConn {
-  readonly ws: WebSocket;
+  readonly #ws: WebSocket;
   /** Real ms (performance clock) when it opened. */
   readonly openedAt: number;
   /** Real ms of the last message sent. */
@@ -45,7 +36,7 @@ export class SimConn {
   readonly #now: () => number;
 
   constructor(ws: WebSocket, draw: FaultDraw, stats: WsStats, now: () => number) {
-    this.ws = ws;
+    this.#ws = ws;
     this.#draw = draw;
     this.#stats = stats;
     this.#now = now;
@@ -84,27 +75,27 @@ export class SimConn {
   /** Sends one text message (dropped silently when stalled or closed). */
   send(text: string): void {
     if (!this.live) return;
-    this.ws.send(text);
+    this.#ws.send(text);
     this.lastSentAt = this.#now();
     this.#stats.messagesSent++;
   }
 
   /** Sends a protocol ping frame (not when stalled). */
   ping(): void {
-    if (this.live) this.ws.ping();
+    if (this.live) this.#ws.ping();
   }
 
   /** Closes with a close frame. */
   close(code = 1000, reason = ''): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.ws.close(code, reason);
+    this.#ws.close(code, reason);
   }
 
   /** Destroys the socket without a close frame (the `drop` fault). */
   terminate(): void {
     this.#closed = true;
-    this.ws.terminate();
+    this.#ws.terminate();
   }
 
   /** Goes silent without closing (the `stall` fault). */

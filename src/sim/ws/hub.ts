@@ -14,7 +14,8 @@ import type { SimClock } from '../clock.js';
 import { bookOf } from '../market/book.js';
 import type { MarketModel } from '../market/model.js';
 import { mulberry32 } from '../market/rng.js';
-import { SimConn, type WsStats } from './conn.js';
+import type { SimWs, WsStats } from './api.js';
+import { SimConn } from './conn.js';
 import type { ResolvedWsOptions } from './options.js';
 import {
   Frame,
@@ -25,19 +26,7 @@ import {
   type WsSession,
 } from './types.js';
 
-/** The imperative test API of the WebSocket side (`sim.ws`). */
-export type SimWs = {
-  /**
-   * Injects a fault into every open connection (`target: 'current'`) or the next one to open
-   * (`'next'`). `drop` and `stall` strike at once on current connections and at the first data message
-   * of a next one. Returns the number of connections affected now.
-   */
-  inject(fault: WsInjection): number;
-  /** Open connections. */
-  connections(): number;
-  /** A snapshot of the WebSocket counters. */
-  stats(): WsStats;
-};
+export type { SimWs } from './api.js';
 
 /** The WebSocket hub of one simulator. */
 export class WsHub implements SimWs {

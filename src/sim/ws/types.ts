@@ -10,25 +10,7 @@ import type { SimTrade, SymbolMarket } from '../market/symbol-market.js';
 import type { SimConn } from './conn.js';
 import type { ResolvedWsOptions } from './options.js';
 
-/** Kinds of WebSocket fault. */
-export const WS_FAULT_KINDS = ['drop', 'stall', 'skip-update-id', 'drop-messages', 'bad-checksum'] as const;
-
-/**
- * One kind of WebSocket fault: `drop` terminates the connection (no close frame); `stall` keeps TCP open
- * but stops sending and answering pings; `skip-update-id` leaves out one Binance depth event;
- * `drop-messages` leaves out Coinbase `match`/`l2update` messages; `bad-checksum` corrupts the
- * `checksum` of a Kraken book update.
- */
-export type WsFaultKind = (typeof WS_FAULT_KINDS)[number];
-
-/** A fault to inject through `sim.ws.inject`. */
-export type WsInjection = {
-  kind: WsFaultKind;
-  /** Apply to every open connection now, or to the next connection that opens. @default 'current' */
-  target?: 'current' | 'next';
-  /** How many messages `skip-update-id`, `drop-messages` and `bad-checksum` affect. @default 1 */
-  count?: number;
-};
+export { WS_FAULT_KINDS, type WsFaultKind, type WsInjection } from './fault-kinds.js';
 
 /**
  * Live data between two emissions: trades with `fromUs <= us < toUs`, book ticks in

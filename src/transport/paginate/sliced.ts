@@ -220,11 +220,22 @@ async function* runSliced<T extends { tsNs: bigint }>(
     w?.();
   };
 
+  /** Ns of the range fetched so far over all slices: merged ones, finished ones waiting, running ones. */
+  const fetched = (): bigint => {
+    let ns = doneNs;
+    for (const s of active) {
+      if (s.done) ns += s.range.endNs - s.range.startNs;
+      else if (s.reachedNs > s.range.startNs) ns += s.reachedNs - s.range.startNs;
+    }
+    return ns;
+  };
+
   const report = (): void =>
     plan.onProgress?.(requests, -1, {
       itemsSoFar,
       coveredUntilNs: coveredUntil > startNs ? coveredUntil : undefined,
       requests,
+      fetchedNs: fetched(),
     });
 
   const density = (): number | undefined => {

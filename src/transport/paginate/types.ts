@@ -16,6 +16,12 @@ export type ProgressInfo = {
   coveredUntilNs?: bigint;
   /** Page requests made so far (`fetchPage` calls, continuations included). */
   requests: number;
+  /**
+   * Sliced walks only: ns of the range fetched so far, summed over every slice (merged, finished and
+   * waiting for an earlier one, or still running). Grows evenly while `coveredUntilNs` jumps as slices
+   * are merged in order: the measure for a rate or an ETA.
+   */
+  fetchedNs?: bigint;
   /** Forward paginators only: the current window in seconds (smaller than at the start after a cap shrink). */
   windowS?: number;
   /** Forward paginators only: the page cap the source was seen to enforce, when it is below the declared one. */

@@ -15,14 +15,15 @@ import { BoundedQueue } from './bounded-queue.js';
 import { type DisconnectCause, type FeedEvent, feedEvent } from './events.js';
 import { Heartbeat } from './heartbeat.js';
 import type { ResolvedWebSocketOptions } from './options.js';
+import type { FeedSocket } from './socket.js';
 
 /** What the queue holds: raw frames (text decoded to string, binary as Buffer) and events, in arrival order. */
 export type Entry = string | Buffer | FeedEvent;
 
 /** The subclass hooks a session calls. */
 export type SessionHooks = {
-  readonly onConnect: (ws: WebSocket) => void | Promise<void>;
-  readonly sendHeartbeat: (ws: WebSocket) => void;
+  readonly onConnect: (ws: FeedSocket) => void | Promise<void>;
+  readonly sendHeartbeat: (ws: FeedSocket) => void;
 };
 
 /** How one connection attempt ended. */

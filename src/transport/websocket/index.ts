@@ -22,4 +22,5 @@ export {
   WEBSOCKET_DEFAULTS,
   type WebSocketOptions,
 } from './options.js';
+export type { FeedSocket } from './socket.js';
 export { WebSocketBase } from './websocket-base.js';

@@ -5,12 +5,12 @@
  *
  * @module
  */
-import type WebSocket from 'ws';
 import { redactUrl, ValidationError } from '../../core/errors.js';
 import type { FeedEvent } from './events.js';
 import { FeedIterator, type FeedStream, type FrameContext } from './feed-iterator.js';
 import { FeedSession, type SessionHooks } from './feed-session.js';
 import { type ResolvedWebSocketOptions, resolveWebSocketOptions, type WebSocketOptions } from './options.js';
+import type { FeedSocket } from './socket.js';
 
 /**
  * Base of a live WebSocket feed on `ws` 8.
@@ -29,7 +29,7 @@ import { type ResolvedWebSocketOptions, resolveWebSocketOptions, type WebSocketO
  *
  * @example
  * class Trades extends WebSocketBase<Trade> {
- *   protected override onConnect(ws: WebSocket) { ws.send(JSON.stringify({ op: 'subscribe', channel: 'trades' })); }
+ *   protected override onConnect(ws: FeedSocket) { ws.send(JSON.stringify({ op: 'subscribe', channel: 'trades' })); }
  *   protected override *parseMessage(raw: string | Buffer) { const m = JSON.parse(String(raw)); if (m.trade) yield toTrade(m); }
  * }
  * for await (const item of new Trades('wss://example.com/ws').stream()) {
@@ -73,7 +73,7 @@ export abstract class WebSocketBase<T> {
    * Frames that arrive while a returned promise is pending are buffered, not lost. If it throws while
    * the socket is open, the stream ends with that error (a bug would otherwise loop forever).
    */
-  protected onConnect(_ws: WebSocket): void | Promise<void> {}
+  protected onConnect(_ws: FeedSocket): void | Promise<void> {}
 
   /**
    * Turns one frame (text as `string`, binary as `Buffer`) into zero or more records. Return an array
@@ -87,7 +87,7 @@ export abstract class WebSocketBase<T> {
    * for exchanges that want an application-level ping (e.g. `ws.send('{"op":"ping"}')`). Any frame the
    * server sends back counts as life.
    */
-  protected sendHeartbeat(ws: WebSocket): void {
+  protected sendHeartbeat(ws: FeedSocket): void {
     ws.ping();
   }
 

@@ -87,6 +87,38 @@ describe('paginateSliced', () => {
     );
   });
 
+  it('reports fetchedNs: ahead of coveredUntilNs while slices run, never falling, the whole range at the end', async () => {
+    const trades = tradesAt(Array.from({ length: 400 }, (_, i) => BigInt(i * 10)));
+    const end = 4000n;
+    // Every sixth fetch is slow, so slices finish out of order and wait to be merged.
+    let calls = 0;
+    const { walk } = walkOver(
+      trades,
+      Array.from({ length: 50 }, (_, i) => (i % 6 === 0 ? 4 : 0)),
+    );
+    const seen: { fetched: bigint; covered: bigint }[] = [];
+    await drain(
+      paginateSliced(walk, 0n, end, {
+        concurrency: 4,
+        sliceItems: 40,
+        initialSliceS: 400 * NS,
+        minSliceS: NS,
+        onProgress: (_d, _t, info) => {
+          calls++;
+          if (info.fetchedNs !== undefined) {
+            seen.push({ fetched: info.fetchedNs, covered: info.coveredUntilNs ?? 0n });
+          }
+        },
+      }),
+    );
+    expect(calls).toBeGreaterThan(5);
+    expect(seen.length).toBe(calls);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.fetched >= seen[i - 1]!.fetched).toBe(true);
+    for (const x of seen) expect(x.fetched >= x.covered).toBe(true);
+    expect(seen.some((x) => x.fetched > x.covered)).toBe(true);
+    expect(seen.at(-1)!.fetched).toBe(end);
+  });
+
   it('drops what a walk yields outside its slice: a trade at a boundary comes once, from the later slice', async () => {
     // Every slice's walk yields the whole source; only members of the slice may pass.
     const trades = tradesAt([0n, 5n, 5n, 5n, 10n, 10n, 15n]);

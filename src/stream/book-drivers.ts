@@ -1,0 +1,121 @@
+/**
+ * What differs per exchange behind `stream.book`: the feed, the synchroniser, and how to get back in
+ * sync after a failure. The waiting between attempts is not here: every driver's failures go through
+ * the one resync backoff in `book.ts` (`resync-backoff.ts`), so no venue can loop without pause.
+ *
+ * A new venue adds a case that returns a {@link BookDriver}: a feed, a `BookSync`, and, if getting back
+ * in sync needs an action, `pause` (stop the flow while the backoff waits) and `resume` (ask for a new
+ * snapshot), or `catchUp` for a REST snapshot procedure.
+ *
+ * @module
+ */
+import type { ExchangeId } from '../adapters/adapter.js';
+import { BinanceBookSync, binanceDepthWeight } from '../adapters/binance/book.js';
+import { BINANCE_RATE } from '../adapters/binance/capabilities.js';
+import { BINANCE_BASE_URL } from '../adapters/binance/rest.js';
+import { BinanceFeed, binanceDepthStream } from '../adapters/binance/ws.js';
+import { parseBinanceDepthSnapshot } from '../adapters/binance/ws-parse.js';
+import type { BookSync, SyncOutcome } from '../adapters/book-sync.js';
+import { CoinbaseBookSync } from '../adapters/coinbase/book.js';
+import { CoinbaseFeed } from '../adapters/coinbase/ws.js';
+import { connect } from '../adapters/connect.js';
+import { KRAKEN_BOOK_DEPTHS, KrakenBookSync } from '../adapters/kraken/book.js';
+import { KrakenFeed } from '../adapters/kraken/ws.js';
+import type { LiveRecord } from '../adapters/live.js';
+import type { Market } from '../adapters/symbols.js';
+import type { WebSocketBase, WebSocketOptions } from '../transport/websocket/index.js';
+import type { BookStreamOptions } from './book.js';
+
+/** One exchange's way of keeping a book. */
+export type BookDriver = {
+  readonly feed: WebSocketBase<LiveRecord>;
+  readonly sync: BookSync;
+  /**
+   * Binance: fetch REST snapshots while the book needs one; yields each outcome (`snapshot`, or a
+   * `resync` when a snapshot could not be lined up). The caller waits the resync backoff after each
+   * `resync` before pulling the next outcome, i.e. before the next fetch.
+   */
+  catchUp?(): AsyncGenerator<SyncOutcome, void, undefined>;
+  /** Right after a resync, before the backoff wait: stop the broken flow (Kraken: unsubscribe). */
+  pause?(): void;
+  /** After the backoff wait: ask for a new snapshot (Kraken: subscribe again). */
+  resume?(): void;
+  /** Binance: the book's update id now. */
+  updateId?(): number;
+  release(): Promise<void>;
+};
+
+/** What a driver is built from. */
+export type DriverInput = {
+  readonly exchange: ExchangeId;
+  readonly url: string;
+  readonly market: Market;
+  readonly wire: string;
+  readonly depth: number;
+  readonly snapshotDepth: number;
+  readonly ws: WebSocketOptions;
+  readonly options: BookStreamOptions;
+};
+
+/** The driver of `input.exchange`. */
+export function makeDriver(input: DriverInput): BookDriver {
+  const { exchange, url, market, wire, depth, snapshotDepth, ws, options } = input;
+  switch (exchange) {
+    case 'binance': {
+      const sync = new BinanceBookSync(undefined, { depth, snapshotLimit: snapshotDepth });
+      const c = connect('binance', BINANCE_BASE_URL, BINANCE_RATE, {
+        ...options.adapterOptions,
+        ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+      });
+      const signal = options.signal;
+      return {
+        feed: new BinanceFeed(url, [binanceDepthStream(market.id)], ws),
+        sync,
+        updateId: () => sync.updateId,
+        async *catchUp() {
+          while (sync.needsSnapshot) {
+            const body = await c.transport.get<unknown>(
+              `${c.baseUrl.replace(/\/+$/, '')}/api/v3/depth`,
+              { symbol: market.id, limit: snapshotDepth },
+              { cost: binanceDepthWeight(snapshotDepth), ...(signal ? { signal } : {}) },
+            );
+            const r = sync.onSnapshot(parseBinanceDepthSnapshot(body, wire));
+            if (r.type === 'snapshot') {
+              yield r;
+              return;
+            }
+            // Either way another snapshot is needed; the caller's backoff paces the fetches.
+            yield r.type === 'refetch'
+              ? { type: 'resync', reason: 'stale-snapshot', detail: r.detail }
+              : { type: 'resync', reason: r.reason, detail: r.detail };
+          }
+        },
+        release: async () => {
+          await c.release();
+        },
+      };
+    }
+    case 'coinbase':
+      // No sequence or checksum: the only resync is a reconnect, paced by the reconnect backoff.
+      return {
+        feed: new CoinbaseFeed(url, [market.id], ['level2_batch', 'heartbeat'], ws),
+        sync: new CoinbaseBookSync(),
+        release: async () => {},
+      };
+    case 'kraken': {
+      const subDepth = KRAKEN_BOOK_DEPTHS.find((d) => d >= depth) ?? 1000;
+      const feed = new KrakenFeed(url, { channel: 'book', symbols: [wire], depth: subDepth }, ws);
+      return {
+        feed,
+        sync: new KrakenBookSync(subDepth),
+        pause: () => {
+          feed.unsubscribe([wire]);
+        },
+        resume: () => {
+          feed.subscribe([wire]);
+        },
+        release: async () => {},
+      };
+    }
+  }
+}
