@@ -6,6 +6,7 @@
 export {
   AbortError,
   ClosedError,
+  type CommittedRecord,
   ERROR_CODES,
   type ErrorCode,
   ExchangeError,
@@ -16,6 +17,7 @@ export {
   LimiterUnavailableError,
   NetworkError,
   type NsRange,
+  PostgresSinkError,
   ProtocolError,
   RateLimitedError,
   ReconnectExhaustedError,
