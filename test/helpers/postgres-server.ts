@@ -3,10 +3,11 @@
  * directory, on a free loopback port, with its unix socket in that directory. Never the system service.
  *
  * PostgreSQL refuses to run as root, so when the tests run as root the server's files belong to the
- * `postgres` system user and its processes run as that user (Node's `spawn` `uid`/`gid`). Durability is off
- * (`fsync`, `synchronous_commit`, `full_page_writes`): a crash of the *server* may lose data here, which is
- * fine for tests and makes startup and loads fast; a killed *client* (the case the tests check) is
- * unaffected.
+ * `postgres` system user and its processes run as that user (Node's `spawn` `uid`/`gid`). `fsync` and
+ * `full_page_writes` are off (a crash of the *machine* could corrupt this throwaway cluster; startup and
+ * loads are fast). `synchronous_commit` stays on: a commit is in the WAL (the OS's cache) before the client
+ * hears of it, so a server stopped with SIGQUIT (immediate shutdown, as a crash) keeps every commit it
+ * acknowledged — which is what the outage tests check.
  *
  * Host connections (TCP) need a password (scram-sha-256), so the tests see real authentication and can
  * check that the password never reaches a message; the unix socket trusts the local user (for `psql` in the
@@ -117,7 +118,6 @@ export class PostgresTestServer {
       port: String(this.port),
       unix_socket_directories: this.dir,
       fsync: 'off',
-      synchronous_commit: 'off',
       full_page_writes: 'off',
       max_connections: '40',
       shared_buffers: '64MB',
