@@ -57,6 +57,8 @@ export async function openDatabaseOutput<K extends KindId>(
       ...(job.spanS === undefined ? {} : { spanS: job.spanS }),
       ...(target.schema === undefined ? {} : { schema: target.schema }),
       ...(range ? { resumeWithin: range } : {}),
+      // A download commits full batches only (and the rest at the end): a killed run leaves whole batches.
+      flushIntervalMs: 0,
     });
     let ended = false;
     const sink = opened.sink as { committedRows?: number } & typeof opened.sink;
