@@ -79,8 +79,11 @@ async function checkTable(client: pg.Client, schema: string, kind: KindId): Prom
       GROUP BY i.indexrelid`,
     [qualifiedTable(schema, kind)],
   );
+  // The kind's key, or the key plus `ts_ns` (a TimescaleDB hypertable needs its time column in every
+  // unique index): either identifies a record, so `ON CONFLICT DO NOTHING` skips what is already there.
   const want = [...pgKeyColumns(kind)].sort().join(',');
-  if (!keys.rows.some((r) => [...r.cols].sort().join(',') === want)) {
+  const withTime = [...new Set([...pgKeyColumns(kind), 'ts_ns'])].sort().join(',');
+  if (!keys.rows.some((r) => [want, withTime].includes([...r.cols].sort().join(',')))) {
     problems.push(`no primary key or unique index on (${pgKeyColumns(kind).join(', ')})`);
   }
   if (problems.length > 0) {
