@@ -45,6 +45,22 @@ describe('tickwire trades --sink postgres: kills and outages', () => {
     expect(partial.length).toBeLessThan(expected.length);
     expect(partial).toEqual(expected.slice(0, partial.length));
 
+    // Ctrl-C: the download stops, what was downloaded is committed, the missing range is printed.
+    const second = startCli([...args, '--sink', url]);
+    await waitFor(async () => (await count(server, 'trades', 'killed')) > partial.length, 20_000);
+    second.child.kill('SIGINT');
+    const interrupted = await second.done;
+    expect(interrupted.code).toBe(130);
+    expect(interrupted.stderr).toMatch(/resumed after 2025-12-31T23/);
+    expect(interrupted.stderr).toMatch(
+      /interrupted by SIGINT; missing \[2025-12-31T23:\d\d:\d\d\.\d+Z, 2026-01-01T00:00:00\.000Z\)/,
+    );
+    const afterInterrupt = await tableRows(server, 'trades', { database: 'killed' });
+    expect(afterInterrupt).toEqual(expected.slice(0, afterInterrupt.length));
+    const rowsLine = /(\d+) rows → postgres/.exec(interrupted.stderr);
+    // The ids already stored at the resume time are skipped, so every row reported is a new one.
+    expect(Number(rowsLine?.[1])).toBe(afterInterrupt.length - partial.length);
+
     const rerun = await runCliProcess([...args, '--sink', url]);
     expect(rerun.code).toBe(0);
     expect(rerun.stderr).toMatch(/resumed after/);
