@@ -20,8 +20,8 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatIsoNs } from '../src/core/time.js';
-import { PostgresSink } from '../src/sinks/postgres/index.js';
 import { startSimulator } from '../src/sim/index.js';
+import { PostgresSink } from '../src/sinks/postgres/index.js';
 import { PostgresTestServer } from '../test/helpers/postgres-server.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,7 +32,11 @@ const REPEAT = 3;
 
 type Timed = { seconds: number; stderr: string; maxRssMb?: number };
 
-function run(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<Timed> {
+function run(
+  cmd: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; stdin?: string } = {},
+): Promise<Timed> {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
     const child = spawn(cmd, args, {
@@ -63,7 +67,18 @@ try {
   const from = formatIsoNs(SIM_NOW - BigInt(HOURS) * HOUR);
   const to = formatIsoNs(SIM_NOW);
   const rows = sim.truth.trades('BTCUSDT', SIM_NOW - BigInt(HOURS) * HOUR, SIM_NOW).length;
-  const cli = ['--import', 'tsx', 'src/cli/main.ts', 'trades', 'binance', 'BTCUSDT', '--from', from, '--to', to];
+  const cli = [
+    '--import',
+    'tsx',
+    'src/cli/main.ts',
+    'trades',
+    'binance',
+    'BTCUSDT',
+    '--from',
+    from,
+    '--to',
+    to,
+  ];
   const common = [...cli, '--base-url', sim.url, '--rate-scale', '1000', '--quiet'];
   const csv = join(dir, 'trades.csv');
   const env = { TICKWIRE_REPORT_MAXRSS: '1' };
@@ -75,14 +90,38 @@ try {
   const csvMb = (await stat(csv)).size / 2 ** 20;
 
   const psql = (sql: string, stdin?: string): Promise<Timed> =>
-    run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', server.dir, '-p', String(server.port), '-U', 'tickwire', '-d', 'postgres', '-c', sql], {
-      ...(stdin ? { stdin } : {}),
-    });
+    run(
+      'psql',
+      [
+        '-X',
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-h',
+        server.dir,
+        '-p',
+        String(server.port),
+        '-U',
+        'tickwire',
+        '-d',
+        'postgres',
+        '-c',
+        sql,
+      ],
+      {
+        ...(stdin ? { stdin } : {}),
+      },
+    );
   const truth = sim.truth.trades('BTCUSDT', SIM_NOW - BigInt(HOURS) * HOUR, SIM_NOW);
   /** The sink alone: the same trades from memory, in this process (no download, no CLI). */
   const loadOnly = async (): Promise<number> => {
     const started = performance.now();
-    const sink = await PostgresSink.open({ url: server.url(), kind: 'trades', exchange: 'binance', symbol: 'BTC/USDT' });
+    const sink = await PostgresSink.open({
+      url: server.url(),
+      kind: 'trades',
+      exchange: 'binance',
+      symbol: 'BTC/USDT',
+    });
     for (const t of truth) {
       const w = sink.write(t);
       if (w) await w;
@@ -102,7 +141,9 @@ try {
     const r = await run(process.execPath, [...common, '--sink', server.url()], { env });
     sinkRuns.push(r.seconds);
     if (r.maxRssMb) sinkRss.push(r.maxRssMb);
-    const [{ n }] = (await server.query<{ n: string }>('SELECT count(*) AS n FROM trades')) as [{ n: string }];
+    const [{ n }] = (await server.query<{ n: string }>('SELECT count(*) AS n FROM trades')) as [
+      { n: string },
+    ];
     if (Number(n) !== rows) throw new Error(`sink stored ${n} rows, expected ${rows}`);
 
     await server.query('DROP TABLE trades');
@@ -118,7 +159,12 @@ try {
     await server.query('CREATE INDEX ON copy_same (exchange, symbol, ts_ns)');
     await server.query('CHECKPOINT');
     sameTable.push(
-      (await psql('COPY copy_same (ts_ns, time, id, price, amount, side) FROM STDIN (FORMAT csv, HEADER)', csv)).seconds,
+      (
+        await psql(
+          'COPY copy_same (ts_ns, time, id, price, amount, side) FROM STDIN (FORMAT csv, HEADER)',
+          csv,
+        )
+      ).seconds,
     );
     await server.query(
       'CREATE TABLE copy_bare (ts_ns bigint, time timestamptz, id text, price numeric, amount numeric, side text)',
@@ -131,8 +177,12 @@ try {
   const sameRate = rate(median(sameTable));
   const bareRate = rate(median(keyless));
   const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-  const [version] = (await server.query<{ v: string }>("SELECT current_setting('server_version') AS v")) as [{ v: string }];
-  console.log(`Machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}, PostgreSQL ${version.v}`);
+  const [version] = (await server.query<{ v: string }>("SELECT current_setting('server_version') AS v")) as [
+    { v: string },
+  ];
+  console.log(
+    `Machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}, PostgreSQL ${version.v}`,
+  );
   console.log(
     `${fmt(rows)} Binance trades (${HOURS} h of the simulator, ${csvMb.toFixed(0)} MiB of CSV); medians of ${REPEAT} runs; ` +
       'server with fsync=off (test harness), same server for every run.\n',
@@ -143,7 +193,7 @@ try {
     console.log(`| ${what} | ${s.toFixed(2)} s | ${fmt(rate(s))} | ${(rate(s) / sameRate).toFixed(2)} |`);
   line('`tickwire trades --sink postgres://…` (download + load)', median(sinkRuns));
   line('`PostgresSink` alone, fed from memory (load only, reference)', median(loadRuns));
-  line('`psql` COPY of the CSV into a table like the sink\'s (same key and index)', median(sameTable));
+  line("`psql` COPY of the CSV into a table like the sink's (same key and index)", median(sameTable));
   line('`psql` COPY of the CSV into a table without key or index', median(keyless));
   line('`tickwire trades --out trades.csv` (download only, reference)', median(fileRuns));
   if (sinkRss.length) console.log(`\nPeak RSS of the CLI with --sink: ${median(sinkRss).toFixed(0)} MiB.`);

@@ -61,12 +61,12 @@ export async function openDatabaseOutput<K extends KindId>(
       flushIntervalMs: 0,
     });
     let ended = false;
-    const sink = opened.sink as { committedRows?: number } & typeof opened.sink;
+    const sink = opened.sink;
     const output: JobOutput<RecordOfKind<K>> = {
       plan: { resume: opened.resume },
       get rows() {
         // Once ended, count what is in the table, not what was handed over.
-        return ended && sink.committedRows !== undefined ? sink.committedRows : sink.rows;
+        return ended ? opened.committedRows() : sink.rows;
       },
       write: (record) => sink.write(record),
       async end() {

@@ -48,6 +48,8 @@ export type OpenedSink<K extends KindId> = {
   resume: ResumePoint | undefined;
   /** Where the data goes, safe to print: `postgres://user@host:5432/db public.trades`. */
   label: string;
+  /** Records committed so far (after a successful `end()`: every record written). */
+  committedRows(): number;
   /** After `end()`: how the rows went, e.g. `1200 new, 300 already present`. */
   summary(): string;
 };
@@ -91,6 +93,7 @@ export async function openSink<K extends KindId>(options: OpenSinkOptions<K>): P
     sink,
     resume,
     label: `${sink.target} ${sink.table}`,
+    committedRows: () => sink.committedRows,
     summary: () => `${sink.insertedRows} new, ${sink.duplicateRows} already present`,
   };
 }

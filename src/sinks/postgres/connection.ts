@@ -49,6 +49,9 @@ export async function connectPostgres(
     connectionString: url,
     application_name: options.applicationName ?? 'tickwire',
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    // A server that vanishes without closing the connection (a cut network) is noticed by TCP keepalive.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   });
   const state: { lost: Error | undefined } = { lost: undefined };
   // Without a listener an idle connection cut by the server would crash the process.
