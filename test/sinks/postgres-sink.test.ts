@@ -336,7 +336,10 @@ describe('PostgresSink: backpressure and failures', () => {
     for (let i = 0; i < 10 * batchRows && !blockedOn; i++) {
       const w = sink.write(trade(i));
       accepted++;
-      if (w) blockedOn = w;
+      // A promise that settles at once is the sink letting I/O run; one that does not is backpressure.
+      if (w && !(await Promise.race([w.then(() => true), new Promise((r) => setTimeout(r, 300, false))]))) {
+        blockedOn = w;
+      }
     }
     expect(blockedOn).toBeDefined();
     // The first batch is in flight (stuck on the lock), the second is full: the producer must wait.

@@ -75,6 +75,12 @@ export type PostgresSinkOptions<K extends KindId> = {
 };
 
 const DEFAULT_BATCH_ROWS = 20_000;
+/** Rows between two event-loop turns while a batch loads (a power of two, minus one). */
+const YIELD_MASK = 1023;
+
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 const DEFAULT_FLUSH_MS = 1_000;
 
 /** Writes one kind's records for one exchange and symbol into PostgreSQL; a {@link RecordSink}. */
@@ -213,6 +219,10 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
     this.#bufLast = record;
     this.#rows++;
     if (this.#bufRows >= this.#batchRows) return this.#ship();
+    // While a batch is loading, let the event loop turn now and then: a producer that never waits on I/O
+    // (records already buffered, resolved through microtasks) would otherwise starve the batch's socket,
+    // and the database would sit idle until the next batch is full.
+    if (this.#inflight !== undefined && (this.#bufRows & YIELD_MASK) === 0) return yieldToIo();
     if (this.#timer === undefined && this.#flushMs > 0) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
