@@ -10,6 +10,7 @@
  * @module
  */
 import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import { ValidationError } from '../core/errors.js';
 import { checkSchemaName } from '../sinks/postgres/ddl.js';
 import { checkPostgresUrl, redactPostgresUrl } from '../sinks/postgres/url.js';
@@ -20,10 +21,19 @@ export type SinkFlags = {
   sink?: string;
   pg?: string;
   schema?: string;
+  batchRows?: number;
   out?: string;
 };
 
-/** Adds `--sink`, `--pg` and `--schema` to `cmd`. */
+function parseBatchRows(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
+    throw new InvalidArgumentError('Expected a whole number of rows from 1 to 1000000.');
+  }
+  return n;
+}
+
+/** Adds `--sink`, `--pg`, `--schema` and `--batch-rows` to `cmd`. */
 export function addSinkOptions(cmd: Command): Command {
   return cmd
     .option(
@@ -31,7 +41,8 @@ export function addSinkOptions(cmd: Command): Command {
       'write into PostgreSQL instead of a file: postgres://user@host:5432/db (password: PGPASSWORD or ~/.pgpass)',
     )
     .option('--pg <url>', 'same as --sink')
-    .option('--schema <name>', 'PostgreSQL schema of the tables (created if missing); default: public');
+    .option('--schema <name>', 'PostgreSQL schema of the tables (created if missing); default: public')
+    .option('--batch-rows <n>', 'rows per database transaction with --sink; default: 20000', parseBatchRows);
 }
 
 /**
@@ -59,5 +70,6 @@ export function sinkTargetOf(flags: SinkFlags): JobSinkTarget | undefined {
   return {
     url,
     ...(flags.schema === undefined ? {} : { schema: checkSchemaName(flags.schema, '--schema') }),
+    ...(flags.batchRows === undefined ? {} : { batchRows: flags.batchRows }),
   };
 }

@@ -26,8 +26,8 @@ export type DatabaseOutput<K extends KindId> = {
   adapter: ExchangeAdapter;
 };
 
-/** Where a job writes into a database. */
-export type JobSinkTarget = { url: string; schema?: string };
+/** Where a job writes into a database (`--sink`, `--schema`, `--batch-rows`). */
+export type JobSinkTarget = { url: string; schema?: string; batchRows?: number };
 
 /**
  * Creates the job's adapter (with the connection's settings and `onRetry`), resolves `symbol`, and opens
@@ -56,6 +56,7 @@ export async function openDatabaseOutput<K extends KindId>(
       symbol: market.symbol,
       ...(job.spanS === undefined ? {} : { spanS: job.spanS }),
       ...(target.schema === undefined ? {} : { schema: target.schema }),
+      ...(target.batchRows === undefined ? {} : { batchRows: target.batchRows }),
       ...(range ? { resumeWithin: range } : {}),
       // A download commits full batches only (and the rest at the end): a killed run leaves whole batches.
       flushIntervalMs: 0,

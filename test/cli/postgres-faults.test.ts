@@ -26,11 +26,24 @@ const count = async (db: PostgresTestServer, table: string, database = 'postgres
 describe('tickwire trades --sink postgres: kills and outages', () => {
   it('a load killed with SIGKILL leaves whole batches only; the rerun completes to the ground truth', async () => {
     const url = await server.createDatabase('killed');
-    const from = '2025-12-31T23:00';
+    const from = '2025-12-31T23:30';
     const to = '2026-01-01T00:00';
-    const args = ['trades', 'binance', 'BTC/USDT', '--sim', '--rate-scale', '50', '--from', from, '--to', to];
-    const child = startCli([...args, '--sink', url]);
-    await waitFor(async () => (await count(server, 'trades', 'killed').catch(() => 0)) > 0, 20_000);
+    const args = [
+      'trades',
+      'binance',
+      'BTC/USDT',
+      '--sim',
+      '--rate-scale',
+      '50',
+      '--from',
+      from,
+      '--to',
+      to,
+      '--batch-rows',
+      '5000',
+    ];
+    const child = startCli([...args, '--sink', url], { timeoutMs: 100_000 });
+    await waitFor(async () => (await count(server, 'trades', 'killed').catch(() => 0)) > 0, 60_000);
     child.child.kill('SIGKILL');
     expect((await child.done).signal).toBe('SIGKILL');
     const truth = await truthOf('binance');
@@ -39,15 +52,15 @@ describe('tickwire trades --sink postgres: kills and outages', () => {
       symbol: 'BTC/USDT',
     });
     const partial = await tableRows(server, 'trades', { database: 'killed' });
-    // Committed transactions of 20 000 rows each; nothing of the batch the kill interrupted.
-    expect(partial.length % 20_000).toBe(0);
+    // Committed transactions of 5 000 rows each; nothing of the batch the kill interrupted.
+    expect(partial.length % 5_000).toBe(0);
     expect(partial.length).toBeGreaterThan(0);
     expect(partial.length).toBeLessThan(expected.length);
     expect(partial).toEqual(expected.slice(0, partial.length));
 
     // Ctrl-C: the download stops, what was downloaded is committed, the missing range is printed.
-    const second = startCli([...args, '--sink', url]);
-    await waitFor(async () => (await count(server, 'trades', 'killed')) > partial.length, 20_000);
+    const second = startCli([...args, '--sink', url], { timeoutMs: 100_000 });
+    await waitFor(async () => (await count(server, 'trades', 'killed')) > partial.length, 60_000);
     second.child.kill('SIGINT');
     const interrupted = await second.done;
     expect(interrupted.code).toBe(130);
@@ -61,17 +74,17 @@ describe('tickwire trades --sink postgres: kills and outages', () => {
     // The ids already stored at the resume time are skipped, so every row reported is a new one.
     expect(Number(rowsLine?.[1])).toBe(afterInterrupt.length - partial.length);
 
-    const rerun = await runCliProcess([...args, '--sink', url]);
+    const rerun = await runCliProcess([...args, '--sink', url], { timeoutMs: 100_000 });
     expect(rerun.code).toBe(0);
     expect(rerun.stderr).toMatch(/resumed after/);
     expect(await tableRows(server, 'trades', { database: 'killed' })).toEqual(expected);
-  }, 120_000);
+  }, 240_000);
 
   it('a server stopped mid-load: exit 1 naming the last committed record and the missing range; the rerun completes', async () => {
     const own = await PostgresTestServer.start();
     try {
       const url = own.url();
-      const from = '2025-12-31T23:00';
+      const from = '2025-12-31T23:30';
       const to = '2026-01-01T00:00';
       const args = [
         'trades',
@@ -85,8 +98,8 @@ describe('tickwire trades --sink postgres: kills and outages', () => {
         '--to',
         to,
       ];
-      const child = startCli([...args, '--sink', url]);
-      await waitFor(async () => (await count(own, 'trades').catch(() => 0)) > 0, 20_000);
+      const child = startCli([...args, '--sink', url], { timeoutMs: 100_000 });
+      await waitFor(async () => (await count(own, 'trades').catch(() => 0)) > 0, 60_000);
       await own.stop('immediate');
       const result = await child.done;
       expect(result.code).toBe(1);
@@ -110,11 +123,11 @@ describe('tickwire trades --sink postgres: kills and outages', () => {
       const key = /\(key (\d+),/.exec(result.stderr)?.[1];
       expect(partial.at(-1)?.[4]).toBe(key);
 
-      const rerun = await runCliProcess([...args, '--sink', url]);
+      const rerun = await runCliProcess([...args, '--sink', url], { timeoutMs: 100_000 });
       expect(rerun.code).toBe(0);
       expect(await tableRows(own, 'trades')).toEqual(expected);
     } finally {
       await own.close();
     }
-  }, 120_000);
+  }, 240_000);
 });

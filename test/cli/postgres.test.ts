@@ -37,7 +37,7 @@ describe('tickwire ohlc/trades --sink postgres', () => {
     for (const { exchange, symbol, unified } of SPOT) {
       const truth = await truthOf(exchange);
       const trades = ['trades', exchange, symbol, '--sim', '--rate-scale', '50', '--from', from, '--to', to];
-      const first = await runCliProcess([...trades, '--sink', url]);
+      const first = await runCliProcess([...trades, '--sink', url], { timeoutMs: 100_000 });
       expect(first.stderr).toContain('complete.');
       expect(first.code).toBe(0);
       expect(first.stderr).toContain(`postgres://tickwire:***@127.0.0.1:${server.port}/spot public.trades`);
@@ -51,20 +51,23 @@ describe('tickwire ohlc/trades --sink postgres', () => {
 
       if (exchange !== 'binance') {
         // Candles only, for the other venues (the reruns below are the same code path for every exchange).
-        const bars = await runCliProcess([
-          'ohlc',
-          exchange,
-          symbol,
-          '--sim',
-          '--span',
-          '5m',
-          '--from',
-          '2025-12-31T12:00',
-          '--sink',
-          url,
-          '--schema',
-          'market',
-        ]);
+        const bars = await runCliProcess(
+          [
+            'ohlc',
+            exchange,
+            symbol,
+            '--sim',
+            '--span',
+            '5m',
+            '--from',
+            '2025-12-31T12:00',
+            '--sink',
+            url,
+            '--schema',
+            'market',
+          ],
+          { timeoutMs: 100_000 },
+        );
         expect(bars.code).toBe(0);
         const expectedBars = expectedRows(
           'ohlc',
@@ -77,18 +80,20 @@ describe('tickwire ohlc/trades --sink postgres', () => {
         continue;
       }
       // The alias, another spelling of the symbol, and --force: the whole range again, nothing new.
-      const again = await runCliProcess([...trades, '--pg', url, '--force']);
+      const again = await runCliProcess([...trades, '--pg', url, '--force'], { timeoutMs: 100_000 });
       expect(again.code).toBe(0);
       expect(again.stderr).toContain(`0 new, ${expected.length} already present`);
       // A plain rerun resumes at the last trade's time: only the trades at that nanosecond are looked at again.
-      const resumed = await runCliProcess([...trades, '--sink', url]);
+      const resumed = await runCliProcess([...trades, '--sink', url], { timeoutMs: 100_000 });
       expect(resumed.code).toBe(0);
       expect(resumed.stderr).toMatch(/resumed after 2025-12-31T23:3\d/);
       expect(resumed.stderr).toMatch(/ 0 new, /);
       expect(await tableRows(server, 'trades', { database: 'spot', exchange })).toEqual(expected);
 
       const ohlcArgs = ['ohlc', exchange, symbol, '--sim', '--span', '5m', '--from', '2025-12-31T12:00'];
-      const bars = await runCliProcess([...ohlcArgs, '--sink', url, '--schema', 'market']);
+      const bars = await runCliProcess([...ohlcArgs, '--sink', url, '--schema', 'market'], {
+        timeoutMs: 100_000,
+      });
       expect(bars.code).toBe(0);
       const expectedBars = expectedRows(
         'ohlc',
@@ -99,36 +104,43 @@ describe('tickwire ohlc/trades --sink postgres', () => {
       expect(await tableRows(server, 'ohlc', { database: 'spot', schema: 'market', exchange })).toEqual(
         expectedBars,
       );
-      const barsAgain = await runCliProcess([...ohlcArgs, '--sink', url, '--schema', 'market']);
+      const barsAgain = await runCliProcess([...ohlcArgs, '--sink', url, '--schema', 'market'], {
+        timeoutMs: 100_000,
+      });
       expect(barsAgain.code).toBe(0);
       expect(barsAgain.stderr).toContain('already holds everything');
       expect(await count(server, 'market.ohlc', 'spot')).toBe(expectedBars.length);
     }
-  }, 150_000);
+  }, 300_000);
 
   it('usage errors name the flag and never show the password', async () => {
     const base = ['trades', 'binance', 'BTCUSDT', '--sim', '--from', '2025-12-31T23:59'];
-    const withOut = await runCliProcess([...base, '--sink', server.url(), '--out', 'x.csv']);
+    const withOut = await runCliProcess([...base, '--sink', server.url(), '--out', 'x.csv'], {
+      timeoutMs: 100_000,
+    });
     expect(withOut.code).toBe(2);
     expect(withOut.stderr).toContain('Invalid --out');
-    const badUrl = await runCliProcess([...base, '--sink', `mysql://u:${PG_TEST_PASSWORD}@h/db`]);
+    const badUrl = await runCliProcess([...base, '--sink', `mysql://u:${PG_TEST_PASSWORD}@h/db`], {
+      timeoutMs: 100_000,
+    });
     expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toContain('Invalid --sink');
-    const badSchema = await runCliProcess([...base, '--sink', server.url(), '--schema', 'x;drop']);
+    const badSchema = await runCliProcess([...base, '--sink', server.url(), '--schema', 'x;drop'], {
+      timeoutMs: 100_000,
+    });
     expect(badSchema.code).toBe(2);
     expect(badSchema.stderr).toContain('Invalid --schema');
-    const schemaAlone = await runCliProcess([...base, '--schema', 'market']);
+    const schemaAlone = await runCliProcess([...base, '--schema', 'market'], { timeoutMs: 100_000 });
     expect(schemaAlone.code).toBe(2);
-    const denied = await runCliProcess([
-      ...base,
-      '--sink',
-      server.url().replace(PG_TEST_PASSWORD, 'nope-wrong'),
-    ]);
+    const denied = await runCliProcess(
+      [...base, '--sink', server.url().replace(PG_TEST_PASSWORD, 'nope-wrong')],
+      { timeoutMs: 100_000 },
+    );
     expect(denied.code).toBe(3);
     expect(denied.stderr).toMatch(/password authentication failed/);
     for (const r of [withOut, badUrl, badSchema, denied]) {
       expect(r.stderr).not.toContain(PG_TEST_PASSWORD);
       expect(r.stderr).not.toContain('nope-wrong');
     }
-  }, 30_000);
+  }, 120_000);
 });

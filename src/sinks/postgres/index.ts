@@ -4,6 +4,8 @@
  *
  * @module
  */
+
+export { type CreatePostgresTablesOptions, createPostgresTables } from './create-tables.js';
 export {
   checkSchemaName,
   DEFAULT_PG_SCHEMA,
@@ -13,10 +15,6 @@ export {
   pgTableName,
   tableDdl,
 } from './ddl.js';
-export {
-  type CreatePostgresTablesOptions,
-  createPostgresTables,
-  PostgresSink,
-  type PostgresSinkOptions,
-} from './sink.js';
+export type { PostgresSinkOptions } from './options.js';
+export { PostgresSink } from './sink.js';
 export { checkPostgresUrl, isPostgresUrl, redactPostgresUrl } from './url.js';

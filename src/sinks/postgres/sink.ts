@@ -19,69 +19,22 @@
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import {
-  ClosedError,
-  type CommittedRecord,
-  type PostgresSinkError,
-  ValidationError,
-} from '../../core/errors.js';
-import { KINDS, type KindId, kindDef, type RecordOfKind } from '../../core/kinds.js';
+import { ClosedError, type CommittedRecord, type PostgresSinkError } from '../../core/errors.js';
+import { KINDS, type KindId, type RecordOfKind } from '../../core/kinds.js';
 import type { ResumePoint } from '../resume.js';
 import type { RecordSink } from '../sink.js';
 import { connectPostgres, type SinkConnection, sinkError } from './connection.js';
 import { type StagePlan, stagePlan } from './copy-text.js';
-import { checkSchemaName, DEFAULT_PG_SCHEMA, pgTableName } from './ddl.js';
+import { pgTableName } from './ddl.js';
+import { type PostgresSinkOptions, type Resolved, resolveOptions } from './options.js';
 import { ensureTable, readResumePoint, TableMismatch } from './tables.js';
-import { checkPostgresUrl } from './url.js';
 
-/** Options of {@link PostgresSink.open}. */
-export type PostgresSinkOptions<K extends KindId> = {
-  /**
-   * The database: `postgres://user[:password]@host[:port]/database[?sslmode=...]`. Prefer `PGPASSWORD` or
-   * `~/.pgpass` to a password in the URL; either way it never appears in an error or log line.
-   */
-  url: string;
-  /** Which kind of record (decides the table). */
-  kind: K;
-  /** Exchange id stored in every row. */
-  exchange: string;
-  /** Symbol stored in every row: use the unified `BASE/QUOTE` form (`Market.symbol`), as the CLI does. */
-  symbol: string;
-  /** Bar or sampling period in seconds: required for spanned kinds (candles, open interest), refused otherwise. */
-  spanS?: number;
-  /**
-   * Schema of the tables; created with the table when missing.
-   * @default 'public'
-   */
-  schema?: string;
-  /**
-   * Rows per batch (one `COPY` and one transaction). Larger batches load faster; two batches are the most
-   * held in memory.
-   * @default 20_000
-   */
-  batchRows?: number;
-  /**
-   * A batch that is not full is committed after this long without one (a live recorder's rows reach the
-   * table within about this delay). `0` disables the timer: rows are committed when a batch is full and at
-   * `end()`.
-   * @default 1_000
-   */
-  flushIntervalMs?: number;
-  /**
-   * Create the table (and schema) when missing. When false, a missing table is an error.
-   * @default true
-   */
-  createTable?: boolean;
-};
-
-const DEFAULT_BATCH_ROWS = 20_000;
 /** Rows between two event-loop turns while a batch loads (a power of two, minus one). */
 const YIELD_MASK = 1023;
 
 function yieldToIo(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
-const DEFAULT_FLUSH_MS = 1_000;
 
 /** Writes one kind's records for one exchange and symbol into PostgreSQL; a {@link RecordSink}. */
 export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K>> {
@@ -105,10 +58,7 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
   #inserted = 0;
   #lastCommitted: CommittedRecord | undefined;
 
-  private constructor(
-    conn: SinkConnection,
-    options: Required<Omit<PostgresSinkOptions<K>, 'spanS'>> & { spanS?: number },
-  ) {
+  private constructor(conn: SinkConnection, options: Resolved<K>) {
     this.#conn = conn;
     this.#url = options.url;
     this.#kind = options.kind;
@@ -334,91 +284,5 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
     // A connection the server cut may never answer `end()`: do not wait on it for long.
     const ended = this.#conn.client.end().catch(() => {});
     await Promise.race([ended, new Promise((r) => setTimeout(r, 2_000).unref())]);
-  }
-}
-
-type Resolved<K extends KindId> = Required<Omit<PostgresSinkOptions<K>, 'spanS'>> & { spanS?: number };
-
-function resolveOptions<K extends KindId>(options: PostgresSinkOptions<K>): Resolved<K> {
-  if (typeof options !== 'object' || options === null)
-    throw new ValidationError('options', options, 'an object');
-  const def = kindDef(options.kind, 'options.kind');
-  checkPostgresUrl(options.url, 'options.url');
-  const schema = checkSchemaName(options.schema ?? DEFAULT_PG_SCHEMA, 'options.schema');
-  if (typeof options.exchange !== 'string' || options.exchange === '') {
-    throw new ValidationError('options.exchange', options.exchange, 'an exchange id');
-  }
-  if (typeof options.symbol !== 'string' || options.symbol === '') {
-    throw new ValidationError('options.symbol', options.symbol, 'a symbol such as BTC/USDT');
-  }
-  if (def.span === 'required') {
-    if (!Number.isInteger(options.spanS) || (options.spanS as number) <= 0) {
-      throw new ValidationError(
-        'options.spanS',
-        options.spanS,
-        `a span in seconds (kind ${def.id} is sampled at one)`,
-      );
-    }
-  } else if (options.spanS !== undefined) {
-    throw new ValidationError('options.spanS', options.spanS, `no span (kind ${def.id} has none)`);
-  }
-  const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
-  if (!Number.isInteger(batchRows) || batchRows < 1) {
-    throw new ValidationError('options.batchRows', batchRows, 'a positive integer');
-  }
-  const flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_MS;
-  if (!Number.isFinite(flushIntervalMs) || flushIntervalMs < 0) {
-    throw new ValidationError('options.flushIntervalMs', flushIntervalMs, 'a number of ms >= 0');
-  }
-  return {
-    url: options.url,
-    kind: options.kind,
-    exchange: options.exchange,
-    symbol: options.symbol,
-    ...(options.spanS === undefined ? {} : { spanS: options.spanS }),
-    schema,
-    batchRows,
-    flushIntervalMs,
-    createTable: options.createTable ?? true,
-  };
-}
-
-/** Options of {@link createPostgresTables}. */
-export type CreatePostgresTablesOptions = {
-  /** The database URL. */
-  url: string;
-  /** @default 'public' */
-  schema?: string;
-  /** @default every kind (`KIND_IDS`), live-only kinds included */
-  kinds?: readonly KindId[];
-};
-
-/**
- * Creates the tables of `kinds` (default: all, including the live-only `book`, `liquidations` and `mark`)
- * where missing, and checks the existing ones — for a recorder or a dashboard that wants them up front.
- *
- * @throws PostgresSinkError as {@link PostgresSink.open}
- */
-export async function createPostgresTables(options: CreatePostgresTablesOptions): Promise<void> {
-  checkPostgresUrl(options.url, 'options.url');
-  const schema = checkSchemaName(options.schema ?? DEFAULT_PG_SCHEMA, 'options.schema');
-  const kinds = options.kinds ?? (Object.keys(KINDS) as KindId[]);
-  for (const k of kinds) kindDef(k, 'options.kinds');
-  const conn = await connectPostgres(options.url, `${schema}.*`);
-  try {
-    for (const kind of kinds) {
-      try {
-        await ensureTable(conn.client, schema, kind);
-      } catch (error) {
-        throw sinkError(
-          error,
-          options.url,
-          { target: conn.target, table: `${schema}.${pgTableName(kind)}` },
-          'unusable table',
-        );
-      }
-    }
-  } finally {
-    await conn.client.end().catch(() => {});
   }
 }
