@@ -20,18 +20,20 @@ import { ProgressReporter, progressMode } from './progress.js';
 import { resolveRange } from './range.js';
 import { type DownloadJob, runDownloadJob } from './run-download.js';
 import { trapInterrupts } from './signals.js';
+import { addSinkOptions, type SinkFlags, sinkTargetOf } from './sink-options.js';
 import { describeJob, fatalError, jobLabel } from './summary.js';
 
 /** Flags of `ohlc` and `trades` as commander parses them. */
-export type DownloadFlags = ExchangeFlags & {
-  from: TimeArg;
-  to: TimeArg;
-  out?: string;
-  format?: SinkFormat;
-  resume: boolean;
-  force?: boolean;
-  span?: number;
-};
+export type DownloadFlags = ExchangeFlags &
+  SinkFlags & {
+    from: TimeArg;
+    to: TimeArg;
+    out?: string;
+    format?: SinkFormat;
+    resume: boolean;
+    force?: boolean;
+    span?: number;
+  };
 
 /** Adds `--from`, `--to`, `--out`, `--format`, `--no-resume`/`--force` and the exchange options. */
 export function addDownloadOptions(cmd: Command): Command {
@@ -54,6 +56,7 @@ export function addDownloadOptions(cmd: Command): Command {
     )
     .option('--no-resume', 'overwrite --out instead of continuing after its last row')
     .option('-f, --force', 'same as --no-resume');
+  addSinkOptions(cmd);
   return addExchangeOptions(cmd);
 }
 
@@ -69,6 +72,7 @@ export async function runDownloadCommand(
   const { io } = ctx;
   const { quiet = false } = globalsOf(cmd);
   const out = flags.out === '-' ? undefined : flags.out;
+  const sink = sinkTargetOf(flags);
   const job: DownloadJob = {
     kind,
     exchange,
@@ -78,6 +82,7 @@ export async function runDownloadCommand(
     out,
     format: formatFor(out, flags.format),
     resume: flags.resume !== false && flags.force !== true,
+    ...(sink ? { sink } : {}),
   };
   const say = (line: string): void => {
     io.stderr.write(`${line}\n`);

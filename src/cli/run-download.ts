@@ -6,15 +6,22 @@
  */
 import type { Writable } from 'node:stream';
 import type { ExchangeId } from '../adapters/adapter.js';
+import { isTickwireError, type PostgresSinkError } from '../core/errors.js';
 import type { OHLCBar, Trade } from '../core/records.js';
 import { spanToNs } from '../core/time.js';
 import type { Download } from '../download/index.js';
 import type { DownloadReport } from '../download/report.js';
 import type { SinkFormat } from '../sinks/format.js';
 import type { ExchangeConnection } from './exchange.js';
-import { type OutputSink, openOutput } from './output.js';
+import { openOutput } from './output.js';
 import type { ProgressReporter } from './progress.js';
 import type { CliRange } from './range.js';
+import {
+  type DatabaseOutput,
+  type JobOutput,
+  type JobSinkTarget,
+  openDatabaseOutput,
+} from './sink-output.js';
 
 /** What to download and where to. */
 export type DownloadJob = {
@@ -29,6 +36,8 @@ export type DownloadJob = {
   format: SinkFormat;
   /** Continue an existing file (default) rather than overwrite it. */
   resume: boolean;
+  /** Write into this database (`--sink`) instead of `out`/stdout. */
+  sink?: JobSinkTarget;
 };
 
 /** What the job needs from around it. */
@@ -60,18 +69,49 @@ export type JobResult = {
   requests: number;
   retries: number;
   rateLimitWaits: number;
+  /** Where the rows went, when not `job.out`/stdout (a database, password redacted). */
+  dest?: string;
+  /** A note on the rows, e.g. how many were new to the database. */
+  sinkNote?: string;
 };
 
 /** Runs one job to its end (complete, failed or aborted). Rejects only for output errors before the download. */
 export async function runDownloadJob(job: DownloadJob, ctx: JobContext): Promise<JobResult> {
   const started = Date.now();
-  const sink = await openOutput({
-    kind: job.kind,
-    format: job.format,
-    path: job.out,
-    resume: job.resume,
-    stdout: ctx.stdout,
-  });
+  const { progress } = ctx;
+  const http = {
+    ...ctx.conn.http,
+    onRetry: (info: { rateLimited: boolean }) => progress.countRetry(info.rateLimited),
+  };
+  let db: DatabaseOutput<'ohlc' | 'trades'> | undefined;
+  if (job.sink) {
+    const range = job.resume ? job.range : undefined;
+    db = await openDatabaseOutput(job.sink, job, ctx.conn, http, range, ctx.signal);
+  }
+  const sink: JobOutput<OHLCBar | Trade> =
+    db?.output ??
+    (await openOutput({
+      kind: job.kind,
+      format: job.format,
+      path: job.out,
+      resume: job.resume,
+      stdout: ctx.stdout,
+    }));
+  try {
+    return await runWith(job, ctx, sink, db, http, started);
+  } finally {
+    await db?.adapter.close();
+  }
+}
+
+async function runWith(
+  job: DownloadJob,
+  ctx: JobContext,
+  sink: JobOutput<OHLCBar | Trade>,
+  db: DatabaseOutput<'ohlc' | 'trades'> | undefined,
+  http: DownloadOptionsHttp,
+  started: number,
+): Promise<JobResult> {
   const point = sink.plan.resume;
   const spanNs = job.kind === 'ohlc' ? spanToNs(job.spanS ?? 60) : 0n;
   let startNs = job.range.startNs;
@@ -94,6 +134,7 @@ export async function runDownloadJob(job: DownloadJob, ctx: JobContext): Promise
     requests: 0,
     retries: 0,
     rateLimitWaits: 0,
+    ...(db ? { dest: db.opened.label } : {}),
   };
   if (startNs >= job.range.endNs) {
     await sink.end(false);
@@ -109,10 +150,8 @@ export async function runDownloadJob(job: DownloadJob, ctx: JobContext): Promise
     rateScale: ctx.conn.rateScale,
     ...(ctx.conn.baseUrl === undefined ? {} : { baseUrl: ctx.conn.baseUrl }),
     ...(ctx.conn.limiter === undefined ? {} : { limiter: ctx.conn.limiter }),
-    http: {
-      ...ctx.conn.http,
-      onRetry: (info: { rateLimited: boolean }) => progress.countRetry(info.rateLimited),
-    },
+    ...(db ? { adapter: db.adapter } : {}),
+    http,
     onProgress: (p: { done: number; total: number; pages: number; fetchedNs?: bigint }) => {
       // Trades: concurrent slices fetch ahead of what is written; the ETA follows what was fetched.
       const spanNs = job.range.endNs - startNs;
@@ -132,15 +171,25 @@ export async function runDownloadJob(job: DownloadJob, ctx: JobContext): Promise
   let error: unknown;
   const written: Written = { lastTsNs: undefined };
   try {
-    await pump(dl, sink as OutputSink<'ohlc' | 'trades'>, skipIds, startNs, written, (rows) => {
+    await pump(dl, sink, skipIds, startNs, written, (rows) => {
       const done = Number((((written.lastTsNs ?? startNs) - startNs) * 1000n) / span);
       progress.update(job.kind === 'trades' ? { done, total: 1000, rows } : { rows });
     });
   } catch (e) {
     error = e;
   }
-  await sink.end(error === undefined);
-  const report = await dl.report;
+  try {
+    await sink.end(error === undefined);
+  } catch (e) {
+    if (!db) throw e;
+    error ??= e;
+  }
+  let report = await dl.report;
+  if (db && isTickwireError(error, 'ERR_POSTGRES')) {
+    // What the table holds ends at the last commit, not at the last record handed to the sink.
+    written.lastTsNs = (error as PostgresSinkError).lastCommitted?.tsNs;
+    report = sinkFailureReport(job, report, startNs, written.lastTsNs, error as PostgresSinkError);
+  }
   const finished = error === undefined && progress.state.total > 0 ? { done: progress.state.total } : {};
   progress.update({ rows: sink.rows, requests: report.pages, ...finished });
   const s = progress.state;
@@ -156,6 +205,30 @@ export async function runDownloadJob(job: DownloadJob, ctx: JobContext): Promise
     requests: report.pages,
     retries: s.retries,
     rateLimitWaits: s.rateLimitWaits,
+    ...(db && error === undefined ? { sinkNote: db.opened.summary() } : {}),
+  };
+}
+
+type DownloadOptionsHttp = ExchangeConnection['http'] & { onRetry: (info: { rateLimited: boolean }) => void };
+
+/**
+ * The report of a run whose database sink failed: everything from the last committed record on is
+ * missing (records downloaded after it were not stored).
+ */
+function sinkFailureReport(
+  job: DownloadJob,
+  report: DownloadReport,
+  startNs: bigint,
+  lastTsNs: bigint | undefined,
+  error: PostgresSinkError,
+): DownloadReport {
+  const spanNs = job.kind === 'ohlc' ? spanToNs(job.spanS ?? 60) : 0n;
+  const from = lastTsNs === undefined ? startNs : lastTsNs + spanNs;
+  return {
+    ...report,
+    complete: false,
+    delivered: from > startNs ? [{ startNs, endNs: from }] : [],
+    missing: [{ range: { startNs: from, endNs: job.range.endNs }, reason: error.message, error }],
   };
 }
 
@@ -168,7 +241,7 @@ type Written = { lastTsNs: bigint | undefined };
  */
 async function pump(
   dl: Download<OHLCBar | Trade>,
-  sink: OutputSink<'ohlc' | 'trades'>,
+  sink: JobOutput<OHLCBar | Trade>,
   skipIds: ReadonlySet<string> | undefined,
   skipAtNs: bigint,
   written: Written,

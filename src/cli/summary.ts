@@ -52,7 +52,9 @@ export function fatalError(result: JobResult): unknown {
 export function describeJob(job: DownloadJob, result: JobResult, interruptedBy?: NodeJS.Signals): Outcome {
   const symbol = result.report?.symbol ?? job.symbol;
   const label = jobLabel(job, symbol);
-  const dest = job.out ?? 'stdout';
+  const dest = result.dest ?? job.out ?? 'stdout';
+  // A file or a database: rerunning the same command resumes.
+  const resumable = job.out !== undefined || job.sink !== undefined;
   const stats = `${result.requests} requests, ${result.retries} retries, ${result.rateLimitWaits} rate-limit waits`;
   const took = `${(result.elapsedMs / 1000).toFixed(1)} s`;
   const resumed =
@@ -66,7 +68,8 @@ export function describeJob(job: DownloadJob, result: JobResult, interruptedBy?:
       warnings: [],
     };
   }
-  const head = `${label}: ${result.rows} rows → ${dest} in ${took} (${stats})${resumed}`;
+  const note = result.sinkNote === undefined ? '' : `, ${result.sinkNote}`;
+  const head = `${label}: ${result.rows} rows → ${dest} in ${took} (${stats}${note})${resumed}`;
   const gap = gapNote(job, result);
   if (result.aborted && interruptedBy) {
     const from = nextStart(job, result);
@@ -76,7 +79,7 @@ export function describeJob(job: DownloadJob, result: JobResult, interruptedBy?:
       warnings: [
         `${head}.`,
         `interrupted by ${interruptedBy}; missing ${formatRange({ startNs: from, endNs: job.range.endNs })}.`,
-        job.out ? 'Rerun the same command to resume.' : 'Rerun with --from to fetch the rest.',
+        resumable ? 'Rerun the same command to resume.' : 'Rerun with --from to fetch the rest.',
       ],
     };
   }
@@ -99,7 +102,7 @@ export function describeJob(job: DownloadJob, result: JobResult, interruptedBy?:
       ];
   for (const m of ranges) warnings.push(`missing ${formatRange(m.range)}: ${m.reason}`);
   warnings.push(
-    job.out
+    resumable
       ? 'Rerun the same command to fetch what is missing (it resumes).'
       : 'Rerun for the missing ranges.',
   );

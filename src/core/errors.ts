@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'ERR_EXCHANGE',
   'ERR_LIMITER_UNAVAILABLE',
   'ERR_RESYNC_EXHAUSTED',
+  'ERR_POSTGRES',
 ] as const;
 
 /** A stable error code: one of {@link ERROR_CODES}. */
@@ -392,6 +393,61 @@ export class LimiterUnavailableError extends TickwireError {
 
   constructor(message: string, options?: { cause?: unknown }) {
     super('ERR_LIMITER_UNAVAILABLE', message, options);
+  }
+}
+
+/** The last record a database sink committed: its time and key (the kind's `key()`, e.g. a trade id). */
+export type CommittedRecord = {
+  /** Time of the record, epoch ns. */
+  tsNs: bigint;
+  /** The record's key within its exchange and symbol (trade id; for time-keyed kinds its time). */
+  key: string;
+};
+
+/**
+ * A PostgreSQL sink could not connect, create its table, or commit a batch (the server went away, a
+ * permission or disk error). Everything up to {@link PostgresSinkError.lastCommitted} is in the table;
+ * nothing after it is (the failed batch's transaction was rolled back). Rerunning resumes from the table.
+ */
+export class PostgresSinkError extends TickwireError {
+  override readonly name = 'PostgresSinkError' as const;
+  /** The database URL with its password redacted. */
+  readonly target: string;
+  /** The table (`schema.table`). */
+  readonly table: string;
+  /** The last record committed by this sink, or `undefined` when it committed none. */
+  readonly lastCommitted: CommittedRecord | undefined;
+  /** Rows this sink committed before the failure. */
+  readonly committedRows: number;
+  /** PostgreSQL's SQLSTATE of the failure (`57P01` admin shutdown, `28P01` bad password...), if any. */
+  readonly sqlState: string | undefined;
+
+  constructor(
+    detail: string,
+    fields: {
+      target: string;
+      table: string;
+      lastCommitted?: CommittedRecord;
+      committedRows?: number;
+      sqlState?: string;
+    },
+    options?: { cause?: unknown },
+  ) {
+    const last = fields.lastCommitted;
+    const committed =
+      last === undefined
+        ? 'nothing from this run was committed'
+        : `committed up to ${isoOrRaw(last.tsNs)} (key ${last.key}, ${fields.committedRows ?? 0} rows this run); nothing after it is in the table`;
+    super(
+      'ERR_POSTGRES',
+      `PostgreSQL ${fields.target} (${fields.table}): ${detail}; ${committed}. Rerun to resume.`,
+      options,
+    );
+    this.target = fields.target;
+    this.table = fields.table;
+    this.lastCommitted = last;
+    this.committedRows = fields.committedRows ?? 0;
+    this.sqlState = fields.sqlState;
   }
 }
 

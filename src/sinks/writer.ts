@@ -20,6 +20,7 @@ import {
   SINK_FORMATS,
   type SinkFormat,
 } from './format.js';
+import type { RecordSink } from './sink.js';
 
 /** Options of a {@link RecordWriter}. */
 export type RecordWriterOptions<K extends RecordKind> = {
@@ -39,8 +40,8 @@ export type RecordWriterOptions<K extends RecordKind> = {
   chunkBytes?: number;
 };
 
-/** Writes records of one kind as CSV or JSONL lines to a `Writable`. */
-export class RecordWriter<K extends RecordKind> {
+/** Writes records of one kind as CSV or JSONL lines to a `Writable`; a {@link RecordSink}. */
+export class RecordWriter<K extends RecordKind> implements RecordSink<RecordOf<K>> {
   readonly #out: Writable;
   readonly #kind: K;
   readonly #format: SinkFormat;

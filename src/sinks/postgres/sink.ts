@@ -1,0 +1,288 @@
+/**
+ * `PostgresSink`: records of one kind, exchange and symbol (and span) into their PostgreSQL table, in
+ * batches. Each batch is one transaction: `COPY` into a session-private staging table, then
+ * `INSERT ... SELECT ... ON CONFLICT DO NOTHING` into the kind's table, then `COMMIT`. A batch is either
+ * entirely in the table or not at all; a row already present is skipped, so reruns and overlaps are
+ * harmless.
+ *
+ * Batches are pipelined: while one batch is being loaded the producer fills the next; when that one is
+ * full too, `write()` returns a promise that settles once the database has taken the first. A slow
+ * database therefore slows the producer (the download) instead of growing memory: at most two batches are
+ * held.
+ *
+ * A failure (the server goes away, a constraint or permission error) stops the sink: the batch in flight is
+ * rolled back, the next `write()` throws and `end()` rejects with a `PostgresSinkError` that names the last
+ * committed record. The sink does not retry: a rerun resumes from what the table holds.
+ *
+ * @module
+ */
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import { ClosedError, type CommittedRecord, type PostgresSinkError } from '../../core/errors.js';
+import { KINDS, type KindId, type RecordOfKind } from '../../core/kinds.js';
+import type { ResumePoint } from '../resume.js';
+import type { RecordSink } from '../sink.js';
+import { connectPostgres, type SinkConnection, sinkError } from './connection.js';
+import { type StagePlan, stagePlan } from './copy-text.js';
+import { pgTableName } from './ddl.js';
+import { type PostgresSinkOptions, type Resolved, resolveOptions } from './options.js';
+import { ensureTable, readResumePoint, TableMismatch } from './tables.js';
+
+/** Rows between two event-loop turns while a batch loads (a power of two, minus one). */
+const YIELD_MASK = 1023;
+
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Writes one kind's records for one exchange and symbol into PostgreSQL; a {@link RecordSink}. */
+export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K>> {
+  readonly #conn: SinkConnection;
+  readonly #url: string;
+  readonly #kind: K;
+  readonly #schema: string;
+  readonly #plan: StagePlan<K>;
+  readonly #params: unknown[];
+  readonly #batchRows: number;
+  readonly #flushMs: number;
+  #buf = '';
+  #bufRows = 0;
+  #bufLast: RecordOfKind<K> | undefined;
+  #inflight: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #error: PostgresSinkError | undefined;
+  #ending: Promise<void> | undefined;
+  #rows = 0;
+  #committed = 0;
+  #inserted = 0;
+  #lastCommitted: CommittedRecord | undefined;
+
+  private constructor(conn: SinkConnection, options: Resolved<K>) {
+    this.#conn = conn;
+    this.#url = options.url;
+    this.#kind = options.kind;
+    this.#schema = options.schema;
+    this.#plan = stagePlan(options.schema, options.kind);
+    this.#params = [options.exchange, options.symbol];
+    if (KINDS[options.kind].span === 'required') this.#params.push(options.spanS);
+    this.#batchRows = options.batchRows;
+    this.#flushMs = options.flushIntervalMs;
+  }
+
+  /**
+   * Connects, creates the table when missing (or checks the existing one) and prepares the session's
+   * staging table.
+   *
+   * @throws ValidationError for a bad option (names it; the URL shown is redacted)
+   * @throws PostgresSinkError when the database cannot be reached, refuses the login, or has a table of
+   *   that name that does not fit the kind
+   */
+  static async open<K extends KindId>(options: PostgresSinkOptions<K>): Promise<PostgresSink<K>> {
+    const resolved = resolveOptions(options);
+    const table = `${resolved.schema}.${pgTableName(resolved.kind)}`;
+    const conn = await connectPostgres(resolved.url, table);
+    const ctx = { target: conn.target, table };
+    try {
+      if (resolved.createTable) {
+        await ensureTable(conn.client, resolved.schema, resolved.kind);
+      } else {
+        const exists = await conn.client.query('SELECT to_regclass($1) IS NOT NULL AS ok', [table]);
+        if (exists.rows[0]?.ok !== true)
+          throw new TableMismatch(`table ${table} does not exist (createTable is off)`);
+      }
+      const sink = new PostgresSink(conn, resolved);
+      // Temporary tables live in local buffers: a few MB more than the 8 MB default keeps a batch in memory.
+      await conn.client.query("SET temp_buffers = '64MB'");
+      await conn.client.query(sink.#plan.createStage);
+      return sink;
+    } catch (error) {
+      await conn.client.end().catch(() => {});
+      if (error instanceof TableMismatch) throw sinkError(error, resolved.url, ctx, 'unusable table');
+      throw sinkError(error, resolved.url, ctx, 'cannot prepare the table');
+    }
+  }
+
+  /** `schema.table` this sink writes. */
+  get table(): string {
+    return `${this.#schema}.${pgTableName(this.#kind)}`;
+  }
+
+  /** The database URL with its password redacted. */
+  get target(): string {
+    return this.#conn.target;
+  }
+
+  /** Records accepted by {@link PostgresSink.write}. */
+  get rows(): number {
+    return this.#rows;
+  }
+
+  /** Records committed (new rows plus rows that were already in the table). */
+  get committedRows(): number {
+    return this.#committed;
+  }
+
+  /** Committed records that were new to the table. */
+  get insertedRows(): number {
+    return this.#inserted;
+  }
+
+  /** Committed records that the table already held (skipped by `ON CONFLICT DO NOTHING`). */
+  get duplicateRows(): number {
+    return this.#committed - this.#inserted;
+  }
+
+  /** The last record committed, or `undefined` before the first commit. */
+  get lastCommitted(): CommittedRecord | undefined {
+    return this.#lastCommitted;
+  }
+
+  /**
+   * Where the table's rows of this sink's exchange and symbol (and span) end, optionally only counting rows
+   * in `range`: the latest time and the ids stored at it (trades). `undefined` when there are none.
+   */
+  async resumePoint(range?: { startNs: bigint; endNs: bigint }): Promise<ResumePoint | undefined> {
+    try {
+      return await readResumePoint(this.#conn.client, this.#schema, this.#kind, {
+        exchange: this.#params[0] as string,
+        symbol: this.#params[1] as string,
+        ...(this.#params.length > 2 ? { spanS: this.#params[2] as number } : {}),
+        ...(range ? { range } : {}),
+      });
+    } catch (error) {
+      throw this.#fail(error, 'cannot read where the table ends');
+    }
+  }
+
+  /**
+   * Queues one record. Returns a promise when the caller must wait: a full batch is ready while the previous
+   * one is still being loaded.
+   *
+   * @throws PostgresSinkError once a batch has failed; ClosedError after {@link PostgresSink.end}
+   */
+  write(record: RecordOfKind<K>): Promise<void> | undefined {
+    if (this.#error) throw this.#error;
+    if (this.#ending) throw new ClosedError(`PostgresSink of ${this.table} has ended`);
+    this.#buf += this.#plan.encode(record);
+    this.#bufRows++;
+    this.#bufLast = record;
+    this.#rows++;
+    if (this.#bufRows >= this.#batchRows) return this.#ship();
+    // While a batch is loading, let the event loop turn now and then: a producer that never waits on I/O
+    // (records already buffered, resolved through microtasks) would otherwise starve the batch's socket,
+    // and the database would sit idle until the next batch is full.
+    if (this.#inflight !== undefined && (this.#bufRows & YIELD_MASK) === 0) return yieldToIo();
+    if (this.#timer === undefined && this.#flushMs > 0) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        if (this.#inflight === undefined && this.#bufRows > 0 && !this.#error) this.#startBatch();
+      }, this.#flushMs);
+      this.#timer.unref();
+    }
+    return undefined;
+  }
+
+  /** Commits every queued record (waits for the batch in flight first). */
+  async flush(): Promise<void> {
+    if (this.#inflight) await this.#inflight;
+    if (this.#error) throw this.#error;
+    if (this.#bufRows > 0) {
+      this.#startBatch();
+      await this.#inflight;
+    }
+    if (this.#error) throw this.#error;
+  }
+
+  /**
+   * Commits what is queued and closes the connection. Rejects with the sink's `PostgresSinkError` when a
+   * batch failed (the connection is closed all the same). Idempotent.
+   */
+  end(): Promise<void> {
+    this.#ending ??= (async () => {
+      if (this.#timer) clearTimeout(this.#timer);
+      this.#timer = undefined;
+      try {
+        await this.flush();
+      } finally {
+        await this.#close();
+      }
+    })();
+    return this.#ending;
+  }
+
+  /** Starts loading the full buffer, or, while a batch is in flight, returns a promise for room. */
+  #ship(): Promise<void> | undefined {
+    if (this.#inflight === undefined) {
+      this.#startBatch();
+      return undefined;
+    }
+    return this.#inflight.then(() => {
+      if (this.#error) throw this.#error;
+      if (this.#inflight === undefined && this.#bufRows >= this.#batchRows) this.#startBatch();
+    });
+  }
+
+  #startBatch(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const text = this.#buf;
+    const rows = this.#bufRows;
+    const last = this.#bufLast as RecordOfKind<K>;
+    this.#buf = '';
+    this.#bufRows = 0;
+    this.#bufLast = undefined;
+    const run = this.#load(text, rows, last).then(
+      () => {
+        this.#inflight = undefined;
+      },
+      (error: unknown) => {
+        this.#inflight = undefined;
+        this.#error ??= this.#fail(error, `batch of ${rows} rows rolled back`);
+      },
+    );
+    this.#inflight = run;
+  }
+
+  /** One transaction: COPY into staging, insert what is new, commit. */
+  async #load(text: string, rows: number, last: RecordOfKind<K>): Promise<void> {
+    const client = this.#conn.client;
+    if (this.#conn.lost) throw this.#conn.lost;
+    await client.query('BEGIN');
+    try {
+      const copy = client.query(copyFrom(this.#plan.copy));
+      if (!copy.write(text)) await Promise.race([once(copy, 'drain'), finished(copy)]);
+      copy.end();
+      await finished(copy);
+      const res = await client.query(this.#plan.insert, this.#params);
+      await client.query('COMMIT');
+      this.#committed += rows;
+      this.#inserted += res.rowCount ?? 0;
+      this.#lastCommitted = { tsNs: last.tsNs, key: KINDS[this.#kind].key(last as never) };
+    } catch (error) {
+      // On a live connection the failed transaction must be ended; on a dead one this fails too: ignore.
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  }
+
+  #fail(error: unknown, doing: string): PostgresSinkError {
+    return sinkError(
+      error,
+      this.#url,
+      {
+        target: this.#conn.target,
+        table: this.table,
+        lastCommitted: this.#lastCommitted,
+        committedRows: this.#committed,
+      },
+      doing,
+    );
+  }
+
+  async #close(): Promise<void> {
+    // A connection the server cut may never answer `end()`: do not wait on it for long.
+    const ended = this.#conn.client.end().catch(() => {});
+    await Promise.race([ended, new Promise((r) => setTimeout(r, 2_000).unref())]);
+  }
+}
