@@ -4,7 +4,8 @@
  * - **Trades.** Bybit trade ids are opaque (a UUID on linear, a large number on spot) and not
  *   contiguous, and its `seq` (cross sequence) rises with gaps, because book updates take numbers too,
  *   so a missing trade cannot be detected from ids. What can be done: drop repeats by id (a reconnect, or
- *   the exchange, may send a trade twice) with a bounded memory of the last 50,000 ids per market, and
+ *   the exchange, may send a trade twice) with a bounded memory of the last 50,000 ids per market, drop
+ *   a trade older than the newest one delivered (a replay reaching back before the stream began), and
  *   number the trades delivered per market
  *   1, 2, 3... as `LiveTrade.seq`, so the streams above see no id jumps. Losses show as the feed's
  *   `disconnected`/`reconnected` events (the window in between is unknown), never as a silence.
@@ -25,7 +26,7 @@ type TradeState = { seen: Set<string>; order: string[]; head: number; seq: numbe
 export class BybitLiveState {
   readonly #trades = new Map<string, TradeState>();
   readonly #tickers = new Map<string, BybitTickerFields>();
-  /** Trades dropped as repeats so far. */
+  /** Trades dropped so far as repeats (by id) or replays older than the newest delivered. */
   duplicates = 0;
 
   /** The trades of one message that were not delivered before, numbered per market. */
@@ -37,7 +38,9 @@ export class BybitLiveState {
         st = { seen: new Set(), order: [], head: 0, seq: 0, lastNs: 0n };
         this.#trades.set(r.market, st);
       }
-      if (st.seen.has(r.id)) {
+      // A repeat by id, or a replayed trade older than the newest delivered (from before the stream
+      // began or beyond the id memory): Bybit sends trades in time order, so neither is new.
+      if (st.seen.has(r.id) || r.tsNs < st.lastNs) {
         this.duplicates++;
         continue;
       }

@@ -58,7 +58,7 @@ export class BybitFeed extends WebSocketBase<LiveRecord> {
     this.#topics = topics;
   }
 
-  /** Repeated trades dropped so far (across reconnects). */
+  /** Trades dropped so far as repeats or replays (across reconnects). */
   get duplicatesDropped(): number {
     return this.#state.duplicates;
   }

@@ -5,7 +5,8 @@
  * `publicTrade.{sym}` (up to 1024 trades per message), `orderbook.{1|50|200|1000}.{sym}` (a snapshot,
  * then deltas of the top-N view with increasing `u`; level 1 sends snapshots only, re-sent every 3 s
  * with the same `u` when nothing changed), `tickers.{sym}` (linear: a snapshot, then deltas holding only
- * the changed fields) and `allLiquidation.{sym}` (linear: every 500 ms).
+ * the changed fields) and `allLiquidation.{sym}` (linear: at most every 500 ms, a minute's liquidations
+ * once that minute is over, since the model decides them from the minute's range).
  *
  * @module
  */
@@ -236,7 +237,7 @@ class BybitSession implements WsSession {
     const target = Math.floor(b.tickOf(f.toUs) / every) * every;
     for (let k = t.lastTick + every; k <= target; k += every) {
       if (!this.#conn.live) return;
-      if (this.#conn.strikes('stale-update') && t.lastDelta !== undefined) {
+      if (t.lastDelta !== undefined && this.#conn.strikes('stale-update')) {
         if (!this.#send(t.lastDelta)) return;
         continue; // the stale copy takes this push's place; the next push covers the ticks since
       }
@@ -317,10 +318,13 @@ class BybitSession implements WsSession {
   }
 
   #liquidations(name: string, t: LiqTopic, f: Frame): void {
-    if (f.toUs - t.fromUs < LIQUIDATION_EVERY_US) return;
+    // A minute's liquidations depend on its whole range (the model decides them per minute), so they
+    // are published once the minute is over: what was sent never changes afterwards.
+    const until = Math.floor(f.toUs / 60_000_000) * 60_000_000;
+    if (until - t.fromUs < LIQUIDATION_EVERY_US) return;
     const s = t.s;
-    const list = derivativesOf(s).liquidations(t.fromUs, f.toUs, s.nowUs());
-    t.fromUs = f.toUs;
+    const list = derivativesOf(s).liquidations(t.fromUs, until, s.nowUs());
+    t.fromUs = until;
     if (list.length === 0) return;
     const pd = s.spec.priceDecimals;
     const sd = s.spec.sizeDecimals;
