@@ -87,7 +87,8 @@ describe('bybit publicTrade feed', () => {
         if (at[i]! !== at[i - 1]! + 1) expect(reconnectAt).toContain(i);
       }
       const last = got.at(-1)!.trade;
-      expect(at.at(-1)).toBe(truth.findLastIndex((t) => t.id === last.id));
+      expect(at.at(-1)).toBe(index.get(last.id));
+      expect(truth[at.at(-1)!]!.id).toBe(last.id);
     } finally {
       await sim.close();
     }
