@@ -40,6 +40,8 @@ export type GapTrigger =
 /**
  * Trades with ids `fromId..toId` (inclusive) are missing from the stream and could not be refilled. They
  * happened between `sinceNs` (the last trade delivered before them) and `untilNs` (the first after them).
+ * On exchanges whose trade ids are not contiguous (Bybit) the missing ids are unknown: `fromId` and
+ * `toId` are empty, `count` is `-1`, and the times bound the gap.
  */
 export type TradeGapEvent = {
   readonly kind: 'gap';

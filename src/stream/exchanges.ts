@@ -17,6 +17,12 @@ import type { WebSocketBase, WebSocketOptions } from '../transport/websocket/ind
 export type LiveSpec = {
   /** The real exchange's WebSocket base URL. */
   readonly wsUrl: string;
+  /**
+   * How trade ids run: `'sequential'` (integers rising by one per trade: a jump is a gap, refilled by id)
+   * or `'opaque'` (Bybit: no order to read, `LiveTrade.seq` is the feed's own count; after a reconnect
+   * the window between the last trade and the next is refilled by time). @default 'sequential'
+   */
+  readonly tradeIds?: 'sequential' | 'opaque';
   /** The market's name in live records (`LiveRecord.market`). */
   wireName(market: Market): string;
   /** A feed of live trades for `markets`. */
@@ -64,6 +70,7 @@ export const LIVE: Readonly<Record<ExchangeId, LiveSpec>> = {
   },
   bybit: {
     wsUrl: BYBIT_WS_URL,
+    tradeIds: 'opaque',
     wireName: (m) => m.id,
     tradeFeed: (url, markets, options) =>
       new BybitFeed(
@@ -75,6 +82,7 @@ export const LIVE: Readonly<Record<ExchangeId, LiveSpec>> = {
   },
   'bybit-linear': {
     wsUrl: BYBIT_WS_URL,
+    tradeIds: 'opaque',
     wireName: (m) => m.id,
     tradeFeed: (url, markets, options) =>
       new BybitFeed(
