@@ -101,6 +101,42 @@ describe('bybit order book', () => {
   );
 });
 
+describe('bybit level-1 book', () => {
+  it('sends snapshots only, each the true best bid and ask', async () => {
+    const sim = await startSimulator({
+      exchange: 'bybit-linear',
+      rateLimits: 'off',
+      clock: { startNs: START, speed: 10 },
+      markets: { historyStart: START - 86_400n * S },
+    });
+    let snapshots = 0;
+    try {
+      for await (const ev of streamBook({
+        exchange: 'bybit-linear',
+        symbol: 'BTCUSDT',
+        depth: 1,
+        baseUrl: sim.url,
+        wsUrl: sim.wsUrl,
+        websocket: FAST,
+        signal: AbortSignal.timeout(20_000),
+      }) as AsyncIterable<BookStreamItem>) {
+        if (ev.kind === 'update') throw new Error('level 1 sends no deltas');
+        if (ev.kind !== 'snapshot') continue;
+        snapshots++;
+        const truth = sim.truth.book('BTCUSDT', ev.tsNs, 1);
+        expect([ev.book.bids(5), ev.book.asks(5)]).toEqual([
+          truth.bids.map(([price, amount]) => ({ price, amount })),
+          truth.asks.map(([price, amount]) => ({ price, amount })),
+        ]);
+        if (snapshots >= 25) break;
+      }
+    } finally {
+      await sim.close();
+    }
+    expect(snapshots).toBe(25);
+  }, 30_000);
+});
+
 describe('BybitBookSync (pure)', () => {
   const snap = (u: number, bid: number): LiveBookMessage => ({
     kind: 'book-snapshot',
