@@ -32,7 +32,9 @@ export function parseBybitInstruments(
     const settle = typeof s['settleCoin'] === 'string' && s['settleCoin'] !== '' ? s['settleCoin'] : quote;
     const contract = s['contractType'];
     const future = contract === 'LinearFutures' || contract === 'InverseFutures';
-    const symbol = future ? `${base}/${quote}:${settle}-${id}` : `${base}/${quote}:${settle}`;
+    const symbol = future
+      ? `${base}/${quote}:${settle}-${expiry(s['deliveryTime'], id)}`
+      : `${base}/${quote}:${settle}`;
     markets.push({
       id,
       symbol,
@@ -46,4 +48,11 @@ export function parseBybitInstruments(
   });
   const c = result['nextPageCursor'];
   return { markets, cursor: typeof c === 'string' && c !== '' ? c : undefined };
+}
+
+/** A dated future's expiry as `YYMMDD` (UTC) from `deliveryTime` (ms), as ccxt names it; else its id. */
+function expiry(deliveryTime: unknown, id: string): string {
+  const ms = typeof deliveryTime === 'string' && /^\d{1,15}$/.test(deliveryTime) ? Number(deliveryTime) : 0;
+  if (ms <= 0) return id;
+  return new Date(ms).toISOString().slice(2, 10).replace(/-/g, '');
 }
