@@ -93,4 +93,25 @@ describe('bybit publicTrade feed', () => {
       await sim.close();
     }
   }, 30_000);
+
+  it('a quiet connection stays alive on JSON {"op":"ping"} answered by a pong', async () => {
+    const sim = await startSimulator({ exchange: 'bybit', rateLimits: 'off' }); // frozen clock: no trades
+    const feed = new BybitFeed(sim.wsUrl, 'spot', [bybitTopics.trades('BTCUSDT')], {
+      idleTimeoutMs: 400,
+      pingIntervalMs: 100,
+    });
+    const events: string[] = [];
+    try {
+      const it = feed.stream();
+      const stop = setTimeout(() => void feed.stop(), 1500);
+      for await (const item of it) if (isFeedEvent(item)) events.push(item.kind);
+      clearTimeout(stop);
+      expect(events).toEqual(['connected']);
+      // The subscription and about 15 pings reached the server.
+      expect(sim.ws.stats().messagesReceived).toBeGreaterThanOrEqual(8);
+    } finally {
+      await feed.stop();
+      await sim.close();
+    }
+  });
 });
