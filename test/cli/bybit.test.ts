@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseIsoNs } from '../../src/core/time.js';
 import { expectedFile, readText, runCliProcess, SIM_NOW, tempDir, truthOf } from '../helpers/cli-run.js';
+import { jsonLines, liveTruthOf } from '../helpers/stream2-cli.js';
 
 describe('tickwire on bybit and bybit-linear (--sim)', () => {
   it('ohlc bybit-linear writes a week of 15m candles identical to the ground truth', async () => {
@@ -92,5 +93,40 @@ describe('tickwire on bybit and bybit-linear (--sim)', () => {
     const trades = truth.trades('BTCUSDT', parseIsoNs(from), SIM_NOW);
     expect(trades.length).toBeGreaterThan(5);
     expect(r.stdout).toBe(expectedFile('trades', 'jsonl', trades));
+  });
+
+  it('stream trades bybit-linear --sim: the live trades equal the ground truth', async () => {
+    const r = await runCliProcess([
+      'stream',
+      'trades',
+      'bybit-linear',
+      'BTC/USDT:USDT',
+      '--sim',
+      '--sim-speed',
+      '20',
+      '--count',
+      '150',
+    ]);
+    expect(r.code).toBe(0);
+    const lines = jsonLines<{
+      tsNs: string;
+      id: string;
+      price: number;
+      amount: number;
+      side: string;
+      symbol: string;
+    }>(r.stdout);
+    expect(lines).toHaveLength(150);
+    expect(lines.every((l) => l.symbol === 'BTC/USDT:USDT')).toBe(true);
+    const truth = (await liveTruthOf('bybit-linear')).trades(
+      'BTCUSDT',
+      BigInt(lines[0]!.tsNs),
+      BigInt(lines.at(-1)!.tsNs) + 1_000_000n,
+    );
+    const from = truth.findIndex((t) => t.id === lines[0]!.id);
+    expect(lines.map((l) => [l.id, BigInt(l.tsNs), l.price, l.amount, l.side])).toEqual(
+      truth.slice(from, from + 150).map((t) => [t.id, t.tsNs, t.price, t.amount, t.side]),
+    );
+    expect(r.stderr).toMatch(/connected to ws:\/\/127\.0\.0\.1:\d+\/v5\/public\/linear/);
   });
 });
