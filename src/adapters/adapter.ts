@@ -13,7 +13,7 @@ import type { Limiter, RateSpec } from '../transport/rate-limit/types.js';
 import type { Market } from './symbols.js';
 
 /** The exchanges tickwire has adapters for. */
-export const EXCHANGES = ['binance', 'coinbase', 'kraken'] as const;
+export const EXCHANGES = ['binance', 'coinbase', 'kraken', 'bybit', 'bybit-linear'] as const;
 
 /** One of {@link EXCHANGES}. */
 export type ExchangeId = (typeof EXCHANGES)[number];
@@ -156,6 +156,23 @@ export type KindSourceBase = {
   historyNs?: bigint;
   /** Why older data is not served, for reports (e.g. "Binance keeps only the last 30 days of open interest"). */
   historyReason?: string;
+  /**
+   * The oldest time the exchange can serve right now, when that depends on more than age (Bybit serves
+   * only its newest 1,000 trades over REST, so how far back they reach depends on the trading rate).
+   * Asked once per download, after `historyNs`: a range entirely older is refused with
+   * `UnsupportedRangeError` carrying `reason`; an older part is reported missing with it. The page
+   * fetcher still refuses a window that falls out of reach while the download runs.
+   * @default undefined (no such bound)
+   */
+  reach?(marketId: string, context: PageOptions): Promise<SourceReach>;
+};
+
+/** What {@link KindSourceBase.reach} answers. */
+export type SourceReach = {
+  /** Records at or after this time (epoch ns) can be served now. */
+  earliestNs: bigint;
+  /** Why older records cannot, and where to get them (e.g. "record them live with `tickwire record`"). */
+  reason: string;
 };
 
 /**

@@ -18,6 +18,8 @@ export type ResyncReason =
   | 'reconnect'
   /** The exchange sent a fresh snapshot unasked (e.g. after a resubscribe by the server). */
   | 'snapshot'
+  /** Bybit: an update's id `u` did not rise past the book's (out of order or repeated). */
+  | 'sequence-regress'
   /**
    * Binance: the price moved so far that the levels shown now reach past the deepest level of the REST
    * snapshot; levels there that have not changed since are unknown, so a deeper view is fetched.

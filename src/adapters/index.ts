@@ -20,6 +20,15 @@ export { BaseAdapter, type RestCallOptions, type RestParams, type RestTransport 
 export { BINANCE_OHLC_CAPABILITY, BINANCE_RATE, BINANCE_TRADES_CAPABILITY } from './binance/capabilities.js';
 export { BINANCE_BASE_URL, BinanceAdapter } from './binance/rest.js';
 export {
+  BYBIT_KLINE_CAPABILITY,
+  BYBIT_LIMIT_KEY,
+  BYBIT_LINEAR_TRADES_CAPABILITY,
+  BYBIT_RATE,
+  BYBIT_SPOT_TRADES_CAPABILITY,
+  type BybitCategory,
+} from './bybit/capabilities.js';
+export { BYBIT_BASE_URL, BybitAdapter } from './bybit/rest.js';
+export {
   COINBASE_OHLC_CAPABILITY,
   COINBASE_RATE,
   COINBASE_TRADES_CAPABILITY,
@@ -32,5 +41,5 @@ export {
   KRAKEN_TRADES_CAPABILITY,
 } from './kraken/capabilities.js';
 export { KRAKEN_BASE_URL, KrakenAdapter } from './kraken/rest.js';
-export { ADAPTERS, createAdapter, isExchangeId } from './registry.js';
+export { ADAPTERS, createAdapter, isExchangeId, limiterKey } from './registry.js';
 export { compactSymbol, type Market, MarketIndex } from './symbols.js';

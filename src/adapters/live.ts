@@ -8,12 +8,15 @@
 import type { Liquidation, MarkPrice, Trade } from '../core/records.js';
 import type { BookChange } from './order-book.js';
 
-/** A live trade. `seq` is the trade id as a number (ids rise by one per trade on all three exchanges). */
+/**
+ * A live trade. `seq` is the trade id as a number where ids rise by one per trade (Binance, Coinbase,
+ * Kraken); on Bybit, whose ids are opaque, it is the feed's own count of the trades it delivered.
+ */
 export type LiveTrade = {
   readonly kind: 'trade';
   /** The market as the feed names it (`BTCUSDT`, `BTC-USD`, `BTC/USD`). */
   readonly market: string;
-  /** `trade.id` as a number, for gap detection. */
+  /** `trade.id` as a number, for gap detection (Bybit: the feed's count, which never jumps). */
   readonly seq: number;
   readonly trade: Trade;
 };

@@ -13,6 +13,9 @@ import {
 } from './adapter.js';
 import { BINANCE_RATE } from './binance/capabilities.js';
 import { BINANCE_BASE_URL, BinanceAdapter } from './binance/rest.js';
+import { BYBIT_LIMIT_KEY, BYBIT_RATE } from './bybit/capabilities.js';
+import { inspectBybit } from './bybit/errors.js';
+import { BYBIT_BASE_URL, BybitAdapter } from './bybit/rest.js';
 import { COINBASE_RATE } from './coinbase/capabilities.js';
 import { COINBASE_BASE_URL, CoinbaseAdapter } from './coinbase/rest.js';
 import { connect } from './connect.js';
@@ -34,7 +37,24 @@ export const ADAPTERS = {
     const c = connect('kraken', KRAKEN_BASE_URL, KRAKEN_RATE, options, inspectKraken);
     return new KrakenAdapter(c.baseUrl, c.transport, c.rates, c.release);
   },
+  // Both Bybit categories acquire under one key: the IP limit counts all api.bybit.com traffic.
+  bybit: (options: AdapterOptions = {}) => {
+    const c = connect(BYBIT_LIMIT_KEY, BYBIT_BASE_URL, BYBIT_RATE, options, inspectBybit);
+    return new BybitAdapter('spot', c.baseUrl, c.transport, c.rates, c.release);
+  },
+  'bybit-linear': (options: AdapterOptions = {}) => {
+    const c = connect(BYBIT_LIMIT_KEY, BYBIT_BASE_URL, BYBIT_RATE, options, inspectBybit);
+    return new BybitAdapter('linear', c.baseUrl, c.transport, c.rates, c.release);
+  },
 } satisfies Record<ExchangeId, AdapterFactory>;
+
+/**
+ * The rate-limit key an exchange's requests acquire under: its id, except `bybit-linear`, which shares
+ * `bybit`'s (one IP limit for every Bybit category). A limiter handed to an adapter must know this key.
+ */
+export function limiterKey(exchange: ExchangeId): string {
+  return exchange === 'bybit-linear' ? BYBIT_LIMIT_KEY : exchange;
+}
 
 /** True when `id` names an exchange tickwire has an adapter for. */
 export function isExchangeId(id: unknown): id is ExchangeId {

@@ -6,7 +6,6 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ExchangeId } from '../adapters/adapter.js';
 import { KRAKEN_OHLC_HISTORY_BARS } from '../adapters/kraken/capabilities.js';
 import type { RunningSimulator } from '../sim/index.js';
 import { parseLineKey, type RecordKind } from '../sinks/format.js';
@@ -30,14 +29,23 @@ export const FULL_DEMO: DemoSize = { candleDays: 30, tradeMinutes: 120 };
 export const SMALL_DEMO: DemoSize = { candleDays: 2, tradeMinutes: 10 };
 
 /** The symbol the demo downloads on each exchange (native id; also what the ground truth takes). */
-export const DEMO_SYMBOLS: Readonly<Record<ExchangeId, string>> = {
+export const DEMO_SYMBOLS: Readonly<Record<DemoExchange, string>> = {
   binance: 'BTCUSDT',
   coinbase: 'BTC-USD',
   kraken: 'XXBTZUSD',
 };
 
+/**
+ * The exchanges the demo runs: the spot venues whose trade history REST serves (Bybit's REST keeps only
+ * its newest 1000 trades, so a trades demo over minutes of history cannot be served there).
+ */
+export const DEMO_EXCHANGES = ['binance', 'coinbase', 'kraken'] as const;
+
+/** One of {@link DEMO_EXCHANGES}. */
+export type DemoExchange = (typeof DEMO_EXCHANGES)[number];
+
 /** The jobs of one exchange, in the order they run, ending at the simulator's clock `nowNs`. */
-export function demoJobs(exchange: ExchangeId, dir: string, size: DemoSize, nowNs: bigint): DownloadJob[] {
+export function demoJobs(exchange: DemoExchange, dir: string, size: DemoSize, nowNs: bigint): DownloadJob[] {
   const symbol = DEMO_SYMBOLS[exchange];
   // Kraken serves only its newest 720 bars; the adapter keeps one bar of margin at each end as the window
   // moves while it downloads, so the newest 718 are what can be fetched as candles.

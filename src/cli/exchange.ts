@@ -8,8 +8,10 @@
 import { type Command, Option } from 'commander';
 import type { ExchangeId } from '../adapters/adapter.js';
 import { BINANCE_RATE } from '../adapters/binance/capabilities.js';
+import { BYBIT_RATE } from '../adapters/bybit/capabilities.js';
 import { COINBASE_RATE } from '../adapters/coinbase/capabilities.js';
 import { KRAKEN_RATE } from '../adapters/kraken/capabilities.js';
+import { limiterKey } from '../adapters/registry.js';
 import { formatIsoNs } from '../core/time.js';
 import type { FaultOptions, RunningSimulator } from '../sim/index.js';
 import type { Limiter, RateLimit } from '../transport/rate-limit/types.js';
@@ -30,6 +32,8 @@ export const EXCHANGE_RATES: Readonly<Record<ExchangeId, RateLimit>> = {
   binance: BINANCE_RATE,
   coinbase: COINBASE_RATE,
   kraken: KRAKEN_RATE,
+  bybit: BYBIT_RATE,
+  'bybit-linear': BYBIT_RATE,
 };
 
 /** The exchange options as commander parses them. */
@@ -133,7 +137,7 @@ export async function connectExchange(
     const rate = EXCHANGE_RATES[exchange];
     const { RedisRateLimiter } = await import('../transport/rate-limit/redis-limiter.js');
     limiter = new RedisRateLimiter(
-      { [exchange]: { ...rate, limit: rate.limit * rateScale } },
+      { [limiterKey(exchange)]: { ...rate, limit: rate.limit * rateScale } },
       { redis: flags.redis, onWarning: options.warn },
     );
   }

@@ -48,6 +48,10 @@ const WS_FAULT_KEYS = [
   'skipUpdateIdRate',
   'dropMessageRate',
   'badChecksumRate',
+  'replayTradesRate',
+  'resnapshotRate',
+  'bookRestartRate',
+  'staleUpdateRate',
   'seed',
 ] as const;
 

@@ -85,7 +85,12 @@ export function describeJob(job: DownloadJob, result: JobResult, interruptedBy?:
   }
   const report = result.report;
   const missing = report?.missing ?? [];
-  const notYet = job.range.toNow && result.error === undefined && missing.every((m) => m.error === undefined);
+  // Only a missing tail is "not yet available"; an older part the exchange does not keep is a gap.
+  const endNs = report?.requested.endNs ?? job.range.endNs;
+  const notYet =
+    job.range.toNow &&
+    result.error === undefined &&
+    missing.every((m) => m.error === undefined && m.range.endNs >= endNs);
   if (report && (report.complete || notYet)) {
     const info = [`${head}; complete.`, ...gap];
     for (const m of missing) info.push(`  not yet available: ${formatRange(m.range)} (${m.reason})`);

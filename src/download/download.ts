@@ -33,6 +33,7 @@ import {
   resolveOhlc,
   resolveTrades,
 } from './options.js';
+import { applyReach } from './reach.js';
 import { addRange, type DownloadReport, minNs, missingFrom } from './report.js';
 
 /**
@@ -307,6 +308,7 @@ async function* runTrades(
 ): AsyncGenerator<Trade, void, undefined> {
   const signal = options.signal;
   let position = resolved.startNs; // everything before it has been delivered
+  let from = resolved.startNs; // where delivery starts (later when the source cannot reach back)
   try {
     const market = await adapter.resolveSymbol(resolved.symbol, { signal });
     state.report.symbol = market.symbol;
@@ -317,6 +319,8 @@ async function* runTrades(
     if (source === undefined || source.paging !== 'cursor') {
       throw new UnsupportedKindError(adapter.id, 'trades', servedKindIds(adapter));
     }
+    from = await applyReach(source, market.id, from, servedEnd, state, signal);
+    position = from;
     const cap = source.capability;
     yield* paginateSliced<Trade>(
       (slice, extras) =>
@@ -332,7 +336,7 @@ async function* runTrades(
             ...(resolved.maxPages ? { maxPages: resolved.maxPages } : {}),
           },
         ),
-      resolved.startNs,
+      from,
       servedEnd,
       {
         concurrency: resolved.concurrency,
@@ -344,7 +348,7 @@ async function* runTrades(
         },
       },
     );
-    addRange(state.report.delivered, { startNs: resolved.startNs, endNs: servedEnd });
+    addRange(state.report.delivered, { startNs: from, endNs: servedEnd });
     if (servedEnd < resolved.endNs) {
       state.report.missing.push({
         range: { startNs: servedEnd, endNs: resolved.endNs },
@@ -352,7 +356,7 @@ async function* runTrades(
       });
     }
   } catch (error) {
-    addRange(state.report.delivered, { startNs: resolved.startNs, endNs: position });
+    if (position > from) addRange(state.report.delivered, { startNs: from, endNs: position });
     recordFailure(state, error, position, resolved.endNs);
     throw error;
   } finally {

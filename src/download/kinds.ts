@@ -28,6 +28,7 @@ import {
   type DownloadKindOptions,
   resolveKind,
 } from './options.js';
+import { applyReach } from './reach.js';
 import { addRange, minNs } from './report.js';
 
 /** The kinds `adapter` serves over REST, in registry order. */
@@ -114,6 +115,7 @@ async function* runKind<K extends KindId>(
         from = earliest;
       }
     }
+    from = await applyReach(source, market.id, from, servedEnd, state, signal);
     position = from;
     if (from < servedEnd) {
       const fx = { signal, market: market.id, span };

@@ -135,3 +135,55 @@ export class BinanceWeightLimiter {
     return { kind: 'ok', used: this.#used };
   }
 }
+
+/** Bybit's answer to one request. */
+export type IpWindowDecision = { kind: 'ok'; used: number } | { kind: 'banned'; untilMs: number };
+
+/** Settings of {@link BybitIpLimiter}. */
+export type BybitIpOptions = {
+  /** Requests allowed per window and client address. @default 600 */
+  limit?: number;
+  /** Window length in ms (5 s, divided by the rate-limit scale). @default 5000 */
+  windowMs?: number;
+  /** Ban length in ms after the limit is exceeded (Bybit: at least 10 minutes). @default 600_000 */
+  banMs?: number;
+};
+
+/**
+ * Bybit's IP limit: 600 requests per fixed 5-second window (aligned to the clock) per client address;
+ * the request that exceeds it bans the address for 10 minutes, every request meanwhile answered HTTP 403
+ * "access too frequent" (and not counted).
+ */
+export class BybitIpLimiter {
+  readonly limit: number;
+  readonly windowMs: number;
+  readonly banMs: number;
+  readonly #clients = new Map<string, { window: number; used: number; bannedUntil: number }>();
+
+  constructor(o: BybitIpOptions = {}) {
+    this.limit = o.limit ?? 600;
+    this.windowMs = o.windowMs ?? 5000;
+    this.banMs = o.banMs ?? 600_000;
+  }
+
+  /** Counts one request from `client` at `nowMs` and decides. */
+  charge(client: string, nowMs: number): IpWindowDecision {
+    let c = this.#clients.get(client);
+    if (!c) {
+      c = { window: Number.NaN, used: 0, bannedUntil: 0 };
+      this.#clients.set(client, c);
+    }
+    if (nowMs < c.bannedUntil) return { kind: 'banned', untilMs: c.bannedUntil };
+    const w = Math.floor(nowMs / this.windowMs);
+    if (w !== c.window) {
+      c.window = w;
+      c.used = 0;
+    }
+    c.used++;
+    if (c.used > this.limit) {
+      c.bannedUntil = nowMs + this.banMs;
+      return { kind: 'banned', untilMs: c.bannedUntil };
+    }
+    return { kind: 'ok', used: c.used };
+  }
+}

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fixedClock, runningClock, wallClock } from './clock.js';
 import { createBinanceDialect } from './dialects/binance.js';
+import { createBybitDialect } from './dialects/bybit.js';
 import { createCoinbaseDialect } from './dialects/coinbase.js';
 import { createKrakenDialect } from './dialects/kraken.js';
 import type { Dialect, DialectContext, SimResponse } from './dialects/types.js';
@@ -18,6 +19,7 @@ import { resolveOptions, type SimulatorOptions } from './options.js';
 import { createGroundTruth, type GroundTruth } from './truth.js';
 import type { SimWs } from './ws/api.js';
 import { createBinanceWs } from './ws/binance.js';
+import { createBybitWs } from './ws/bybit.js';
 import { createCoinbaseWs } from './ws/coinbase.js';
 import { attachWsHub, WsHub } from './ws/hub.js';
 import { createKrakenWs } from './ws/kraken.js';
@@ -35,7 +37,7 @@ export type SimStats = {
   status429: number;
   /** HTTP 418 answers (Binance IP bans). */
   status418: number;
-  /** Rate-limit answers in any form (429, 418, Kraken's HTTP 200 `EGeneral:Too many requests`). */
+  /** Rate-limit answers in any form (429, 418, Bybit's 403, Kraken's HTTP 200 `EGeneral:Too many requests`). */
   throttled: number;
   /** Faults injected, by kind. */
   faults: { error: number; reset: number; truncate: number; stall: number };
@@ -65,12 +67,16 @@ const WS_DIALECTS: Record<SimExchange, () => WsDialect> = {
   binance: createBinanceWs,
   coinbase: createCoinbaseWs,
   kraken: createKrakenWs,
+  bybit: () => createBybitWs('bybit'),
+  'bybit-linear': () => createBybitWs('bybit-linear'),
 };
 
 const DIALECTS: Record<SimExchange, (ctx: DialectContext) => Dialect> = {
   binance: createBinanceDialect,
   coinbase: createCoinbaseDialect,
   kraken: createKrakenDialect,
+  bybit: (ctx) => createBybitDialect(ctx, 'bybit'),
+  'bybit-linear': (ctx) => createBybitDialect(ctx, 'bybit-linear'),
 };
 
 /** Starts a simulator of one exchange on a loopback port. */
@@ -110,7 +116,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     if (r.status === 429) stats.status429++;
     if (r.status === 418) stats.status418++;
     const throttledBody = typeof r.body === 'string' && r.body.startsWith('{"error":["EGeneral:Too many');
-    if (r.status === 429 || r.status === 418 || throttledBody) stats.throttled++;
+    if (r.status === 429 || r.status === 418 || r.status === 403 || throttledBody) stats.throttled++;
     const headers = { 'content-type': 'application/json; charset=utf-8', ...r.headers };
     const body = r.body;
     if (f.kind === 'none' || f.kind === 'error') {
@@ -143,7 +149,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const run = () => {
       let r: SimResponse;
       try {
-        r = dialect.handle({ method: req.method ?? 'GET', path, query, nowMs: Date.now() });
+        r = dialect.handle({
+          method: req.method ?? 'GET',
+          path,
+          query,
+          nowMs: Date.now(),
+          remote: req.socket.remoteAddress ?? '',
+        });
       } catch {
         r = dialect.serverError(500);
       }

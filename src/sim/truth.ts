@@ -6,6 +6,7 @@
  */
 import { UnknownSymbolError, ValidationError } from '../core/errors.js';
 import type { OHLCBar, Trade } from '../core/records.js';
+import { bybitExecId } from './dialects/bybit-ids.js';
 import { bookOf } from './market/book.js';
 import type { MarketModel } from './market/model.js';
 import { US_PER_MINUTE } from './market/symbol-market.js';
@@ -59,7 +60,14 @@ export const TIME_QUANTUM_US: Readonly<Record<SimExchange, number>> = {
   binance: 1000,
   coinbase: 1,
   kraken: 1,
+  bybit: 1000,
+  'bybit-linear': 1000,
 };
+
+/** Trade id as each exchange serves it (Bybit: `execId`); the model's integer id elsewhere. */
+export function servedTradeId(exchange: SimExchange, key: number, id: number): string {
+  return exchange === 'bybit' || exchange === 'bybit-linear' ? bybitExecId(exchange, key, id) : String(id);
+}
 
 /** Offset of bar alignment from the epoch, seconds (Binance weeks open on Monday, 4 days after). */
 export function barOffsetS(exchange: SimExchange, spanS: number): number {
@@ -96,7 +104,7 @@ export function createGroundTruth(model: MarketModel): GroundTruth {
       const p = 10 ** s.spec.priceDecimals;
       const l = 10 ** s.spec.sizeDecimals;
       return s.forward({ fromUs, toUs, limit: Number.POSITIVE_INFINITY }).map((t) => ({
-        id: String(t.id),
+        id: servedTradeId(model.exchange, s.spec.key, t.id),
         tsNs: BigInt(Math.floor(t.us / q) * q) * 1000n,
         price: t.price / p,
         amount: t.size / l,

@@ -16,6 +16,8 @@ import { BINANCE_BASE_URL } from '../adapters/binance/rest.js';
 import { BinanceFeed, binanceDepthStream } from '../adapters/binance/ws.js';
 import { parseBinanceDepthSnapshot } from '../adapters/binance/ws-parse.js';
 import type { BookSync, SyncOutcome } from '../adapters/book-sync.js';
+import { BybitBookSync, bybitBookDepth, bybitResync } from '../adapters/bybit/book.js';
+import { BybitFeed, bybitTopics } from '../adapters/bybit/ws.js';
 import { CoinbaseBookSync } from '../adapters/coinbase/book.js';
 import { CoinbaseFeed } from '../adapters/coinbase/ws.js';
 import { connect } from '../adapters/connect.js';
@@ -102,6 +104,23 @@ export function makeDriver(input: DriverInput): BookDriver {
         sync: new CoinbaseBookSync(),
         release: async () => {},
       };
+    case 'bybit':
+    case 'bybit-linear': {
+      const subDepth = bybitBookDepth(depth);
+      const topic = bybitTopics.book(subDepth, market.id);
+      const feed = new BybitFeed(url, exchange === 'bybit' ? 'spot' : 'linear', [topic], ws);
+      const sync = new BybitBookSync();
+      return {
+        feed,
+        sync,
+        updateId: () => sync.updateId,
+        // A non-increasing `u`: after the backoff, unsubscribe and subscribe again for a fresh snapshot.
+        resume: () => {
+          bybitResync(feed, topic);
+        },
+        release: async () => {},
+      };
+    }
     case 'kraken': {
       const subDepth = KRAKEN_BOOK_DEPTHS.find((d) => d >= depth) ?? 1000;
       const feed = new KrakenFeed(url, { channel: 'book', symbols: [wire], depth: subDepth }, ws);

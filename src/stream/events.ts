@@ -40,6 +40,8 @@ export type GapTrigger =
 /**
  * Trades with ids `fromId..toId` (inclusive) are missing from the stream and could not be refilled. They
  * happened between `sinceNs` (the last trade delivered before them) and `untilNs` (the first after them).
+ * On exchanges whose trade ids are not contiguous (Bybit) the missing ids are unknown: `fromId` and
+ * `toId` are empty, `count` is `-1`, and the times bound the gap.
  */
 export type TradeGapEvent = {
   readonly kind: 'gap';
@@ -92,7 +94,7 @@ export type BookSnapshotEvent = {
   readonly book: BookView;
   /** The snapshot's time, epoch ns: the exchange's when it sends one (Coinbase), else when it was received. */
   readonly tsNs: bigint;
-  /** Binance: the book's update id (the snapshot's `lastUpdateId`, or the last buffered `u` applied over it). Absent elsewhere. */
+  /** Binance: the book's update id (the snapshot's `lastUpdateId`, or the last buffered `u` applied over it); Bybit: the snapshot's `u`. Absent elsewhere. */
   readonly updateId?: number;
 };
 
@@ -105,7 +107,7 @@ export type BookUpdateEvent = {
   readonly book: BookView;
   /** Exchange event time when sent, else receive time, epoch ns. */
   readonly tsNs: bigint;
-  /** Binance: the book's update id after this event (its `u`). Absent elsewhere. */
+  /** Binance and Bybit: the book's update id after this event (its `u`). Absent elsewhere. */
   readonly updateId?: number;
 };
 

@@ -6,6 +6,7 @@
  */
 import type { ExchangeId } from '../adapters/adapter.js';
 import { BINANCE_WS_URL, BinanceFeed, binanceTradeStreams } from '../adapters/binance/ws.js';
+import { BYBIT_WS_URL, BybitFeed, bybitTopics } from '../adapters/bybit/ws.js';
 import { COINBASE_WS_URL, CoinbaseFeed } from '../adapters/coinbase/ws.js';
 import { KRAKEN_WS_URL, KrakenFeed } from '../adapters/kraken/ws.js';
 import type { LiveRecord } from '../adapters/live.js';
@@ -16,6 +17,12 @@ import type { WebSocketBase, WebSocketOptions } from '../transport/websocket/ind
 export type LiveSpec = {
   /** The real exchange's WebSocket base URL. */
   readonly wsUrl: string;
+  /**
+   * How trade ids run: `'sequential'` (integers rising by one per trade: a jump is a gap, refilled by id)
+   * or `'opaque'` (Bybit: no order to read, `LiveTrade.seq` is the feed's own count; after a reconnect
+   * the window between the last trade and the next is refilled by time). @default 'sequential'
+   */
+  readonly tradeIds?: 'sequential' | 'opaque';
   /** The market's name in live records (`LiveRecord.market`). */
   wireName(market: Market): string;
   /** A feed of live trades for `markets`. */
@@ -60,5 +67,43 @@ export const LIVE: Readonly<Record<ExchangeId, LiveSpec>> = {
     wireName: krakenWire,
     tradeFeed: (url, markets, options) =>
       new KrakenFeed(url, { channel: 'trade', symbols: markets.map(krakenWire) }, options),
+  },
+  bybit: {
+    wsUrl: BYBIT_WS_URL,
+    tradeIds: 'opaque',
+    wireName: (m) => m.id,
+    tradeFeed: (url, markets, options) =>
+      new BybitFeed(
+        url,
+        'spot',
+        markets.map((m) => bybitTopics.trades(m.id)),
+        options,
+      ),
+  },
+  'bybit-linear': {
+    wsUrl: BYBIT_WS_URL,
+    tradeIds: 'opaque',
+    wireName: (m) => m.id,
+    tradeFeed: (url, markets, options) =>
+      new BybitFeed(
+        url,
+        'linear',
+        markets.map((m) => bybitTopics.trades(m.id)),
+        options,
+      ),
+    markFeed: (url, markets, options) =>
+      new BybitFeed(
+        url,
+        'linear',
+        markets.map((m) => bybitTopics.tickers(m.id)),
+        options,
+      ),
+    liquidationFeed: (url, markets, options) =>
+      new BybitFeed(
+        url,
+        'linear',
+        markets.map((m) => bybitTopics.liquidations(m.id)),
+        options,
+      ),
   },
 };

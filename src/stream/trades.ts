@@ -20,6 +20,7 @@ import type { GapReason, GapTrigger, StreamTrade, TradeGapEvent, TradeStreamItem
 import { LIVE } from './exchanges.js';
 import { checkLiveOptions, type LiveOptions } from './options.js';
 import { fetchTradeRange } from './repair.js';
+import { fetchMissedTrades, RecentIds } from './repair-window.js';
 
 /** Options of {@link streamTrades}. */
 export type TradeStreamOptions = LiveOptions & {
@@ -40,6 +41,8 @@ type SymbolState = {
   lastSeq: number | undefined;
   lastTsNs: bigint;
   reconnected: boolean;
+  /** Opaque-id exchanges: ids delivered lately (live or refilled), so none is handed on twice. */
+  recent: RecentIds | undefined;
 };
 
 /**
@@ -83,7 +86,13 @@ export async function* streamTrades(
     const markets = await Promise.all(symbols.map((s) => adapter.resolveSymbol(s, signal ? { signal } : {})));
     const states = new Map<string, SymbolState>();
     for (const m of markets)
-      states.set(spec.wireName(m), { market: m, lastSeq: undefined, lastTsNs: 0n, reconnected: false });
+      states.set(spec.wireName(m), {
+        market: m,
+        lastSeq: undefined,
+        lastTsNs: 0n,
+        reconnected: false,
+        recent: spec.tradeIds === 'opaque' ? new RecentIds() : undefined,
+      });
     const feed = spec.tradeFeed(options.wsUrl ?? spec.wsUrl, markets, {
       ...options.websocket,
       ...(signal ? { signal } : {}),
@@ -132,6 +141,10 @@ async function* onRecord(
     case 'trade': {
       const s = states.get(r.market);
       if (s === undefined) return;
+      if (s.recent !== undefined) {
+        yield* onOpaqueTrade(s, r, ctx);
+        return;
+      }
       const last = s.lastSeq;
       if (last !== undefined) {
         if (r.seq <= last) return; // already delivered (live duplicate or refilled by a repair)
@@ -153,6 +166,90 @@ async function* onRecord(
       throw new ExchangeError(ctx.exchange, 'ws', `${r.message} (the trade stream cannot continue as asked)`);
     default:
       return;
+  }
+}
+
+/**
+ * A trade of an exchange whose ids are not contiguous: dropped when already delivered (a refill brought
+ * it); the first after a reconnect first refills the window since the last trade, by time.
+ */
+async function* onOpaqueTrade(
+  s: SymbolState,
+  r: LiveTrade,
+  ctx: RepairContext,
+): AsyncGenerator<TradeStreamItem, void, undefined> {
+  const recent = s.recent as RecentIds;
+  if (recent.has(r.trade.id)) return;
+  if (s.reconnected && s.lastSeq !== undefined) yield* refillWindow(s, r, ctx);
+  s.reconnected = false;
+  recent.add(r.trade.id);
+  yield emit(s, r);
+}
+
+/** Refills the trades between `s`'s last trade and `r` over REST; a `gap` event when it cannot. */
+async function* refillWindow(
+  s: SymbolState,
+  r: LiveTrade,
+  ctx: RepairContext,
+): AsyncGenerator<TradeStreamItem, void, undefined> {
+  const recent = s.recent as RecentIds;
+  const sinceNs = s.lastTsNs;
+  // The ids of the missing trades are unknown here: the gap names its times only.
+  const gap = (reason: GapReason, error?: Error): TradeGapEvent => ({
+    kind: 'gap',
+    exchange: ctx.exchange,
+    symbol: s.market.symbol,
+    fromId: '',
+    toId: '',
+    count: -1,
+    sinceNs,
+    untilNs: r.trade.tsNs,
+    reason,
+    trigger: 'reconnect',
+    ...(error ? { error } : {}),
+  });
+  if (!ctx.repair) {
+    yield gap('repair-disabled');
+    return;
+  }
+  const started = performance.now();
+  let found: Awaited<ReturnType<typeof fetchMissedTrades>>;
+  try {
+    found = await fetchMissedTrades(
+      ctx.adapter,
+      s.market.id,
+      sinceNs,
+      r.trade,
+      recent,
+      ctx.maxRepair,
+      ctx.signal,
+    );
+  } catch (error) {
+    if (ctx.signal?.aborted) throw error;
+    yield gap('repair-failed', error instanceof Error ? error : new Error(String(error)));
+    return;
+  }
+  if (!found.ok) {
+    yield gap(found.reason);
+    return;
+  }
+  const [first] = found.trades;
+  const last = found.trades.at(-1);
+  if (first === undefined || last === undefined) return;
+  yield {
+    kind: 'repaired',
+    exchange: ctx.exchange,
+    symbol: s.market.symbol,
+    fromId: first.id,
+    toId: last.id,
+    count: found.trades.length,
+    trigger: 'reconnect',
+    elapsedMs: performance.now() - started,
+  };
+  for (const t of found.trades) {
+    recent.add(t.id);
+    s.lastTsNs = t.tsNs;
+    yield withSymbol(t, s.market.symbol);
   }
 }
 

@@ -74,7 +74,7 @@ describe('bad input gives typed errors naming the value', () => {
       expect.objectContaining({
         name: 'UnknownExchangeError',
         exchange: 'bitfoo',
-        known: ['binance', 'coinbase', 'kraken'],
+        known: ['binance', 'coinbase', 'kraken', 'bybit', 'bybit-linear'],
       }),
     );
   });

@@ -57,7 +57,7 @@ export const bookCommand: CommandModule = {
       .description(
         'Follow the live order book of one symbol, verified by the exchange’s rules (update ids, checksums).',
       )
-      .argument('<exchange>', 'binance, coinbase or kraken', parseExchangeArg)
+      .argument('<exchange>', 'binance, coinbase, kraken, bybit or bybit-linear', parseExchangeArg)
       .argument('<symbol>', 'symbol in any spelling: BTC/USDT, BTCUSDT, BTC-USD, XBTUSD')
       .addOption(
         new Option('--depth <n>', 'levels per side in each line').argParser(parseDepthArg).default(10),

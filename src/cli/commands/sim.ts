@@ -61,7 +61,7 @@ export const simCommand: CommandModule = {
           'until SIGINT/SIGTERM. Prints its URL on stdout.',
       )
       .addOption(
-        new Option('--exchange <id>', 'binance, coinbase or kraken')
+        new Option('--exchange <id>', 'binance, coinbase, kraken, bybit or bybit-linear')
           .argParser(parseExchangeArg)
           .makeOptionMandatory(),
       )

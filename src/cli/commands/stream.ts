@@ -34,7 +34,7 @@ export const streamCommand: CommandModule = {
       .command('trades')
       .summary('live trades of one or more symbols')
       .description('Live trades of one or more symbols of one exchange, each once, in id order per symbol.')
-      .argument('<exchange>', 'binance, coinbase or kraken', parseExchangeArg)
+      .argument('<exchange>', 'binance, coinbase, kraken, bybit or bybit-linear', parseExchangeArg)
       .argument('<symbol...>', 'symbols in any spelling: BTC/USDT, BTCUSDT, BTC-USD, XBTUSD');
     addLiveOptions(cmd)
       .addHelpText('after', EXAMPLES)
@@ -72,6 +72,13 @@ export function describeTradeEvent(e: TradeStreamEvent): { line: string; warn: b
         warn: false,
       };
     case 'gap':
+      if (e.count < 0) {
+        // Exchanges without contiguous ids (Bybit): only the times of the gap are known.
+        return {
+          line: `GAP ${e.symbol}: trades between ${formatIsoNs(e.sinceNs)} and ${formatIsoNs(e.untilNs)} not delivered: ${e.reason}${e.error ? ` (${e.error.message})` : ''}`,
+          warn: true,
+        };
+      }
       return {
         line: `GAP ${e.symbol}: ids ${e.fromId}..${e.toId} (${e.count} trades between ${formatIsoNs(e.sinceNs)} and ${formatIsoNs(e.untilNs)}) not delivered: ${e.reason}${e.error ? ` (${e.error.message})` : ''}`,
         warn: true,

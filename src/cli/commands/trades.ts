@@ -25,7 +25,7 @@ export const tradesCommand: CommandModule = {
       .command('trades')
       .summary('download every trade in a range')
       .description('Download every trade of one symbol over a time range, ascending, each exactly once.')
-      .argument('<exchange>', 'binance, coinbase or kraken', parseExchangeArg)
+      .argument('<exchange>', 'binance, coinbase, kraken, bybit or bybit-linear', parseExchangeArg)
       .argument('<symbol>', 'symbol in any spelling: BTC/USDT, BTCUSDT, BTC-USD, XBTUSD');
     addDownloadOptions(cmd)
       .addHelpText('after', EXAMPLES)

@@ -15,6 +15,8 @@ export type SimRequest = {
   query: URLSearchParams;
   /** Wall clock for rate limits, ms (independent of the market clock). */
   nowMs: number;
+  /** The client's address (per-IP limits). @default '' */
+  remote?: string;
 };
 
 /** One response. */

@@ -6,7 +6,7 @@
  */
 
 /** The exchanges the simulator speaks. */
-export const SIM_EXCHANGES = ['binance', 'coinbase', 'kraken'] as const;
+export const SIM_EXCHANGES = ['binance', 'coinbase', 'kraken', 'bybit', 'bybit-linear'] as const;
 
 /** One of {@link SIM_EXCHANGES}. */
 export type SimExchange = (typeof SIM_EXCHANGES)[number];
@@ -98,6 +98,40 @@ const TABLE: Record<SimExchange, Row[]> = {
       priceDecimals: 2,
       sizeDecimals: 8,
       ...ZEC,
+    },
+  ],
+  bybit: [
+    { id: 'BTCUSDT', base: 'BTC', quote: 'USDT', priceDecimals: 2, sizeDecimals: 6, ...BTC },
+    { id: 'ETHUSDT', base: 'ETH', quote: 'USDT', priceDecimals: 2, sizeDecimals: 5, ...ETH },
+    { id: 'ZECUSDT', base: 'ZEC', quote: 'USDT', priceDecimals: 2, sizeDecimals: 3, ...ZEC },
+  ],
+  'bybit-linear': [
+    {
+      id: 'BTCUSDT',
+      base: 'BTC',
+      quote: 'USDT',
+      priceDecimals: 1,
+      sizeDecimals: 3,
+      ...BTC,
+      type: 'perpetual',
+    },
+    {
+      id: 'ETHUSDT',
+      base: 'ETH',
+      quote: 'USDT',
+      priceDecimals: 2,
+      sizeDecimals: 2,
+      ...ETH,
+      type: 'perpetual',
+    },
+    {
+      id: 'ZECUSDT',
+      base: 'ZEC',
+      quote: 'USDT',
+      priceDecimals: 2,
+      sizeDecimals: 1,
+      ...ZEC,
+      type: 'perpetual',
     },
   ],
 };

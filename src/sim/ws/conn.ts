@@ -30,6 +30,10 @@ export class SimConn {
     'skip-update-id': 0,
     'drop-messages': 0,
     'bad-checksum': 0,
+    'replay-trades': 0,
+    resnapshot: 0,
+    'book-restart': 0,
+    'stale-update': 0,
   };
   readonly #draw: FaultDraw;
   readonly #stats: WsStats;

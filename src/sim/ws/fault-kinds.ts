@@ -7,13 +7,27 @@
  */
 
 /** Kinds of WebSocket fault. */
-export const WS_FAULT_KINDS = ['drop', 'stall', 'skip-update-id', 'drop-messages', 'bad-checksum'] as const;
+export const WS_FAULT_KINDS = [
+  'drop',
+  'stall',
+  'skip-update-id',
+  'drop-messages',
+  'bad-checksum',
+  'replay-trades',
+  'resnapshot',
+  'book-restart',
+  'stale-update',
+] as const;
 
 /**
  * One kind of WebSocket fault: `drop` terminates the connection (no close frame); `stall` keeps TCP open
  * but stops sending and answering pings; `skip-update-id` leaves out one Binance depth event;
  * `drop-messages` leaves out Coinbase `match`/`l2update` messages; `bad-checksum` corrupts the
- * `checksum` of a Kraken book update.
+ * `checksum` of a Kraken book update. Bybit: `replay-trades` makes the first trade message of a
+ * connection repeat the trades of the second before it subscribed (the overlap a reconnect shows);
+ * `resnapshot` sends a fresh book snapshot unasked; `book-restart` sends a snapshot with `u` = 1 (a
+ * service restart; `u` counts from there); `stale-update` sends the previous book delta again (its `u`
+ * does not increase).
  */
 export type WsFaultKind = (typeof WS_FAULT_KINDS)[number];
 

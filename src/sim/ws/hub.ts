@@ -40,7 +40,17 @@ export class WsHub implements SimWs {
     connections: 0,
     messagesSent: 0,
     messagesReceived: 0,
-    faults: { drop: 0, stall: 0, 'skip-update-id': 0, 'drop-messages': 0, 'bad-checksum': 0 },
+    faults: {
+      drop: 0,
+      stall: 0,
+      'skip-update-id': 0,
+      'drop-messages': 0,
+      'bad-checksum': 0,
+      'replay-trades': 0,
+      resnapshot: 0,
+      'book-restart': 0,
+      'stale-update': 0,
+    },
   };
   readonly #rnd: () => number;
   readonly #o: ResolvedWsOptions;
@@ -100,16 +110,18 @@ export class WsHub implements SimWs {
 
   #draw(kind: (typeof WS_FAULT_KINDS)[number]): boolean {
     const f = this.#o.faults;
-    const rate =
-      kind === 'drop'
-        ? f.dropRate
-        : kind === 'stall'
-          ? f.stallRate
-          : kind === 'skip-update-id'
-            ? f.skipUpdateIdRate
-            : kind === 'drop-messages'
-              ? f.dropMessageRate
-              : f.badChecksumRate;
+    const rates: Record<(typeof WS_FAULT_KINDS)[number], number> = {
+      drop: f.dropRate,
+      stall: f.stallRate,
+      'skip-update-id': f.skipUpdateIdRate,
+      'drop-messages': f.dropMessageRate,
+      'bad-checksum': f.badChecksumRate,
+      'replay-trades': f.replayTradesRate,
+      resnapshot: f.resnapshotRate,
+      'book-restart': f.bookRestartRate,
+      'stale-update': f.staleUpdateRate,
+    };
+    const rate = rates[kind];
     return rate > 0 && this.#rnd() < rate;
   }
 

@@ -17,6 +17,14 @@ export type WsFaultRates = {
   dropMessageRate?: number;
   /** Kraken: send a book update with a wrong `checksum`. @default 0 */
   badChecksumRate?: number;
+  /** Bybit: a connection's first trade message repeats the second before it subscribed. @default 0 */
+  replayTradesRate?: number;
+  /** Bybit: send a fresh book snapshot instead of a delta. @default 0 */
+  resnapshotRate?: number;
+  /** Bybit: send a snapshot with `u` = 1 (service restart) instead of a delta. @default 0 */
+  bookRestartRate?: number;
+  /** Bybit: send the previous book delta again (`u` does not increase). @default 0 */
+  staleUpdateRate?: number;
   /** Seed of the fault draws. @default the simulator's `seed` */
   seed?: number;
 };
@@ -78,6 +86,10 @@ export function resolveWsOptions(o: WsOptions | undefined, seed: number): Resolv
       skipUpdateIdRate: rate('skipUpdateIdRate'),
       dropMessageRate: rate('dropMessageRate'),
       badChecksumRate: rate('badChecksumRate'),
+      replayTradesRate: rate('replayTradesRate'),
+      resnapshotRate: rate('resnapshotRate'),
+      bookRestartRate: rate('bookRestartRate'),
+      staleUpdateRate: rate('staleUpdateRate'),
       seed: fseed,
     },
   };
