@@ -19,6 +19,9 @@ import { connect } from './connect.js';
 import { KRAKEN_RATE } from './kraken/capabilities.js';
 import { inspectKraken } from './kraken/inspect.js';
 import { KRAKEN_BASE_URL, KrakenAdapter } from './kraken/rest.js';
+import { OKX_RATE } from './okx/capabilities.js';
+import { inspectOkx } from './okx/errors.js';
+import { OKX_BASE_URL, OkxAdapter } from './okx/rest.js';
 
 /** Every adapter factory, by exchange id. */
 export const ADAPTERS = {
@@ -33,6 +36,10 @@ export const ADAPTERS = {
   kraken: (options: AdapterOptions = {}) => {
     const c = connect('kraken', KRAKEN_BASE_URL, KRAKEN_RATE, options, inspectKraken);
     return new KrakenAdapter(c.baseUrl, c.transport, c.rates, c.release);
+  },
+  okx: (options: AdapterOptions = {}) => {
+    const c = connect('okx', OKX_BASE_URL, OKX_RATE, options, inspectOkx);
+    return new OkxAdapter(c.baseUrl, c.transport, c.rates, c.release);
   },
 } satisfies Record<ExchangeId, AdapterFactory>;
 

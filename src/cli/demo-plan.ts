@@ -34,6 +34,7 @@ export const DEMO_SYMBOLS: Readonly<Record<ExchangeId, string>> = {
   binance: 'BTCUSDT',
   coinbase: 'BTC-USD',
   kraken: 'XXBTZUSD',
+  okx: 'BTC-USDT-SWAP',
 };
 
 /** The jobs of one exchange, in the order they run, ending at the simulator's clock `nowNs`. */

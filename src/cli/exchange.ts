@@ -10,6 +10,7 @@ import type { ExchangeId } from '../adapters/adapter.js';
 import { BINANCE_RATE } from '../adapters/binance/capabilities.js';
 import { COINBASE_RATE } from '../adapters/coinbase/capabilities.js';
 import { KRAKEN_RATE } from '../adapters/kraken/capabilities.js';
+import { OKX_RATE } from '../adapters/okx/capabilities.js';
 import { formatIsoNs } from '../core/time.js';
 import type { FaultOptions, RunningSimulator } from '../sim/index.js';
 import type { Limiter, RateLimit } from '../transport/rate-limit/types.js';
@@ -30,6 +31,7 @@ export const EXCHANGE_RATES: Readonly<Record<ExchangeId, RateLimit>> = {
   binance: BINANCE_RATE,
   coinbase: COINBASE_RATE,
   kraken: KRAKEN_RATE,
+  okx: OKX_RATE,
 };
 
 /** The exchange options as commander parses them. */

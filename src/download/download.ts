@@ -317,6 +317,8 @@ async function* runTrades(
       throw new UnsupportedKindError(adapter.id, 'trades', servedKindIds(adapter));
     }
     const cap = source.capability;
+    const from = historyStart(adapter.id, source, resolved, nowNs, servedEnd, state);
+    position = from;
     yield* paginateSliced<Trade>(
       (slice, extras) =>
         paginateTrades<string>(
@@ -331,7 +333,7 @@ async function* runTrades(
             ...(resolved.maxPages ? { maxPages: resolved.maxPages } : {}),
           },
         ),
-      resolved.startNs,
+      from,
       servedEnd,
       {
         concurrency: resolved.concurrency,
@@ -343,7 +345,7 @@ async function* runTrades(
         },
       },
     );
-    addRange(state.report.delivered, { startNs: resolved.startNs, endNs: servedEnd });
+    addRange(state.report.delivered, { startNs: from, endNs: servedEnd });
     if (servedEnd < resolved.endNs) {
       state.report.missing.push({
         range: { startNs: servedEnd, endNs: resolved.endNs },
@@ -351,10 +353,46 @@ async function* runTrades(
       });
     }
   } catch (error) {
-    addRange(state.report.delivered, { startNs: resolved.startNs, endNs: position });
+    if (position > historyFrom(state))
+      addRange(state.report.delivered, { startNs: historyFrom(state), endNs: position });
     recordFailure(state, error, position, resolved.endNs);
     throw error;
   } finally {
     if (owned) await adapter.close();
   }
+}
+
+/** Where the delivered part of a trades download starts: after any part older than the exchange keeps. */
+function historyFrom(state: State): bigint {
+  const older = state.report.missing.find((m) => m.range.startNs === state.range.startNs);
+  return older ? older.range.endNs : state.range.startNs;
+}
+
+/**
+ * The start of the part of a trades range the exchange still keeps (`historyNs` of its trades source,
+ * e.g. OKX: three months): an older head is reported missing with the reason; a range entirely older is
+ * refused with `UnsupportedRangeError`.
+ */
+function historyStart(
+  exchange: string,
+  source: { historyNs?: bigint; historyReason?: string },
+  resolved: { startNs: bigint; endNs: bigint },
+  nowNs: bigint,
+  servedEnd: bigint,
+  state: State,
+): bigint {
+  if (source.historyNs === undefined) return resolved.startNs;
+  // One minute of margin: the exchange's window moves on while the download runs.
+  const earliest = nowNs - source.historyNs + 60_000_000_000n;
+  if (resolved.startNs >= earliest) return resolved.startNs;
+  const reason = source.historyReason ?? `${exchange} keeps trades only since ${formatIsoNs(earliest)}`;
+  if (earliest >= servedEnd) {
+    throw new UnsupportedRangeError(
+      `${reason}; the requested range ${formatIsoNs(resolved.startNs)} – ${formatIsoNs(resolved.endNs)} is older. ` +
+        `Start at or after ${formatIsoNs(earliest)}.`,
+      { startNs: resolved.startNs, endNs: resolved.endNs },
+    );
+  }
+  state.report.missing.push({ range: { startNs: resolved.startNs, endNs: earliest }, reason });
+  return earliest;
 }

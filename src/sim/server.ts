@@ -10,6 +10,7 @@ import { fixedClock, runningClock, wallClock } from './clock.js';
 import { createBinanceDialect } from './dialects/binance.js';
 import { createCoinbaseDialect } from './dialects/coinbase.js';
 import { createKrakenDialect } from './dialects/kraken.js';
+import { createOkxDialect } from './dialects/okx.js';
 import type { Dialect, DialectContext, SimResponse } from './dialects/types.js';
 import { type FaultDecision, FaultPlan } from './faults.js';
 import { MarketModel } from './market/model.js';
@@ -20,6 +21,7 @@ import { createBinanceWs } from './ws/binance.js';
 import { createCoinbaseWs } from './ws/coinbase.js';
 import { attachWsHub, type SimWs, WsHub } from './ws/hub.js';
 import { createKrakenWs } from './ws/kraken.js';
+import { createOkxWs } from './ws/okx.js';
 import type { WsDialect } from './ws/types.js';
 
 /** Counters of one simulator since it started. */
@@ -34,7 +36,7 @@ export type SimStats = {
   status429: number;
   /** HTTP 418 answers (Binance IP bans). */
   status418: number;
-  /** Rate-limit answers in any form (429, 418, Kraken's HTTP 200 `EGeneral:Too many requests`). */
+  /** Rate-limit answers in any form (429, 418, Kraken's HTTP 200 `EGeneral:Too many requests`, OKX's HTTP 200 `50011`). */
   throttled: number;
   /** Faults injected, by kind. */
   faults: { error: number; reset: number; truncate: number; stall: number };
@@ -46,7 +48,7 @@ export type RunningSimulator = {
   url: string;
   /**
    * WebSocket base URL on the same port, e.g. `ws://127.0.0.1:PORT`. Paths as on the exchange: Binance
-   * `/ws/<stream>` and `/stream?streams=a/b`, Coinbase `/`, Kraken `/v2`.
+   * `/ws/<stream>` and `/stream?streams=a/b`, Coinbase `/`, Kraken `/v2`, OKX `/ws/v5/public` and `/ws/v5/business`.
    */
   wsUrl: string;
   /** The WebSocket side's test API: fault injection and counters. */
@@ -64,12 +66,14 @@ const WS_DIALECTS: Record<SimExchange, () => WsDialect> = {
   binance: createBinanceWs,
   coinbase: createCoinbaseWs,
   kraken: createKrakenWs,
+  okx: createOkxWs,
 };
 
 const DIALECTS: Record<SimExchange, (ctx: DialectContext) => Dialect> = {
   binance: createBinanceDialect,
   coinbase: createCoinbaseDialect,
   kraken: createKrakenDialect,
+  okx: createOkxDialect,
 };
 
 /** Starts a simulator of one exchange on a loopback port. */
@@ -109,7 +113,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     if (r.status === 429) stats.status429++;
     if (r.status === 418) stats.status418++;
     const throttledBody = typeof r.body === 'string' && r.body.startsWith('{"error":["EGeneral:Too many');
-    if (r.status === 429 || r.status === 418 || throttledBody) stats.throttled++;
+    if (r.status === 429 || r.status === 418 || throttledBody || r.throttled) stats.throttled++;
     const headers = { 'content-type': 'application/json; charset=utf-8', ...r.headers };
     const body = r.body;
     if (f.kind === 'none' || f.kind === 'error') {
@@ -142,7 +146,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const run = () => {
       let r: SimResponse;
       try {
-        r = dialect.handle({ method: req.method ?? 'GET', path, query, nowMs: Date.now() });
+        r = dialect.handle({
+          method: req.method ?? 'GET',
+          path,
+          query,
+          nowMs: Date.now(),
+          clientAddress: req.socket.remoteAddress ?? '',
+        });
       } catch {
         r = dialect.serverError(500);
       }

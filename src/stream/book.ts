@@ -9,6 +9,8 @@
  *   snapshot (`resync`, reason `reconnect`).
  * - Kraken: `book` snapshot then updates, each checked with the CRC32 checksum over the top 10 levels at
  *   the exact wire precision; a mismatch resubscribes (`resync`, reason `checksum-mismatch`).
+ * - OKX: `books` snapshot then updates chained by `prevSeqId` = previous `seqId`; a break
+ *   (`sequence-gap`) or a non-zero checksum that differs (`checksum-mismatch`) resubscribes.
  *
  * @module
  */
@@ -25,6 +27,8 @@ import { connect } from '../adapters/connect.js';
 import { KRAKEN_BOOK_DEPTHS, KrakenBookSync } from '../adapters/kraken/book.js';
 import { KrakenFeed } from '../adapters/kraken/ws.js';
 import type { LiveBookMessage, LiveRecord } from '../adapters/live.js';
+import { OkxBookSync } from '../adapters/okx/book.js';
+import { contractSizes, OkxFeed } from '../adapters/okx/ws.js';
 import type { BookLevel, BookView, OrderBook } from '../adapters/order-book.js';
 import { createAdapter } from '../adapters/registry.js';
 import type { Market } from '../adapters/symbols.js';
@@ -293,6 +297,19 @@ function makeDriver(
         sync: new KrakenBookSync(subDepth),
         afterResync: () => {
           feed.resubscribe([wire]);
+        },
+        release: async () => {},
+      };
+    }
+    case 'okx': {
+      const args = [{ channel: 'books', instId: market.id }];
+      const feed = new OkxFeed(url, 'public', args, contractSizes([market]), ws);
+      return {
+        feed,
+        sync: new OkxBookSync(),
+        // A seqId gap or a bad checksum: unsubscribe and subscribe again for a fresh snapshot.
+        afterResync: () => {
+          feed.resubscribe(args);
         },
         release: async () => {},
       };

@@ -100,7 +100,7 @@ export function readText(path: string): Promise<string> {
 
 /** The ground truth of a simulator with the given seed (started and closed here). */
 export async function truthOf(
-  exchange: 'binance' | 'coinbase' | 'kraken',
+  exchange: RunningSimulator['exchange'],
   seed = 1,
 ): Promise<RunningSimulator['truth']> {
   const sim: RunningSimulator = await startSimulator({ exchange, seed, now: SIM_NOW, rateLimits: 'off' });

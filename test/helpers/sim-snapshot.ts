@@ -122,7 +122,7 @@ const DIALECTS = {
   binance: createBinanceDialect,
   coinbase: createCoinbaseDialect,
   kraken: createKrakenDialect,
-} as const satisfies Record<SimExchange, (ctx: DialectContext) => Dialect>;
+} as const satisfies Partial<Record<SimExchange, (ctx: DialectContext) => Dialect>>;
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);
 const jsonOf = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x));
