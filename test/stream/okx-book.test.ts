@@ -11,20 +11,8 @@ import {
   startSimulator,
   type WsInjection,
 } from '../../src/sim/index.js';
-import {
-  type BookStreamItem,
-  streamBook,
-  streamTrades,
-  type TradeStreamEvent,
-} from '../../src/stream/index.js';
-import {
-  bare,
-  collectTrades,
-  FAST_WS,
-  SECOND_NS,
-  SIM_START_NS,
-  truthBetween,
-} from '../helpers/stream2-sim.js';
+import { type BookStreamItem, streamBook } from '../../src/stream/index.js';
+import { FAST_WS, SECOND_NS, SIM_START_NS } from '../helpers/stream2-sim.js';
 
 function liveSim(
   speed: number,

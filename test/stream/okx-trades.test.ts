@@ -10,12 +10,7 @@ import {
   startSimulator,
   type WsInjection,
 } from '../../src/sim/index.js';
-import {
-  type BookStreamItem,
-  streamBook,
-  streamTrades,
-  type TradeStreamEvent,
-} from '../../src/stream/index.js';
+import { streamTrades, type TradeStreamEvent } from '../../src/stream/index.js';
 import {
   bare,
   collectTrades,

@@ -17,8 +17,8 @@
 import { fixed } from '../dialects/format.js';
 import { markState, sizeText, tradeJson } from '../dialects/okx-data.js';
 import { BOOK_TICK_US, type BookLevel, bookOf, diffSide } from '../market/book.js';
-import { derivativesOf } from '../market/derivatives.js';
-import type { SymbolMarket } from '../market/symbol-market.js';
+import { derivativesOf, type SimLiquidation } from '../market/derivatives.js';
+import { type SymbolMarket, US_PER_MINUTE } from '../market/symbol-market.js';
 import type { SimConn } from './conn.js';
 import { crc32 } from './crc32.js';
 import type { Frame, SessionContext, WsDialect, WsSession } from './types.js';
@@ -81,7 +81,8 @@ class OkxSession implements WsSession {
   readonly #books = new Map<string, BookSub>();
   readonly #marks = new Map<string, MarkSub>();
   readonly #funding = new Map<string, MarkSub>();
-  #liquidations = false;
+  /** Liquidations are pushed for whole minutes once they have ended: the next minute to push, or -1. */
+  #liqMinute = -1;
   #lastHeardAt: number;
   #noticeAt: number | undefined;
 
@@ -145,7 +146,7 @@ class OkxSession implements WsSession {
         );
         return;
       }
-      this.#liquidations = op === 'subscribe';
+      this.#liqMinute = op === 'subscribe' ? Math.ceil(this.#ctx.boundaryUs() / US_PER_MINUTE) : -1;
       this.#conn.send(`{"event":"${op}","arg":${ackArg},"connId":"${this.#connId}"}`);
       return;
     }
@@ -298,21 +299,27 @@ class OkxSession implements WsSession {
     }
     for (const sub of this.#funding.values()) this.#pushMark('funding-rate', sub, f.toUs - 1);
     for (const sub of this.#marks.values()) this.#pushMark('mark-price', sub, f.toUs - 1);
-    if (this.#liquidations) {
-      for (const s of this.#ctx.model.symbols) {
-        if (s.spec.type !== 'perpetual') continue;
-        const d = derivativesOf(s);
-        for (const l of d.liquidations(f.fromUs, f.toUs, s.nowUs())) {
-          if (!c.beforeData()) return;
-          const family = `${s.spec.base}-${s.spec.quote}`;
-          const side = l.side === 'long' ? 'sell' : 'buy';
-          c.send(
-            `{"arg":{"channel":"liquidation-orders","instType":"SWAP"},"data":[{"details":[{"bkLoss":"0","bkPx":"${fixed(l.price, s.spec.priceDecimals)}","ccy":"","posSide":"${l.side}","side":"${side}","sz":"${sizeText(s, l.lots)}","ts":"${l.us / 1000}"}],"instFamily":"${family}","instId":"${s.spec.id}","instType":"SWAP","uly":"${family}"}]}`,
-          );
+    if (this.#liqMinute >= 0) {
+      // A minute's liquidations depend on its whole range: push them once it has ended.
+      const endMin = Math.floor(f.toUs / US_PER_MINUTE);
+      for (; this.#liqMinute < endMin; this.#liqMinute++) {
+        for (const s of this.#ctx.model.symbols) {
+          if (s.spec.type !== 'perpetual') continue;
+          for (const l of derivativesOf(s).liquidationsOfMinute(this.#liqMinute, s.nowUs())) {
+            if (!c.beforeData()) return;
+            c.send(liquidationJson(s, l));
+          }
         }
       }
     }
   }
 
   onClose(): void {}
+}
+
+/** One `liquidation-orders` push (the order side is the opposite of the liquidated position's). */
+function liquidationJson(s: SymbolMarket, l: SimLiquidation): string {
+  const family = `${s.spec.base}-${s.spec.quote}`;
+  const side = l.side === 'long' ? 'sell' : 'buy';
+  return `{"arg":{"channel":"liquidation-orders","instType":"SWAP"},"data":[{"details":[{"bkLoss":"0","bkPx":"${fixed(l.price, s.spec.priceDecimals)}","ccy":"","posSide":"${l.side}","side":"${side}","sz":"${sizeText(s, l.lots)}","ts":"${l.us / 1000}"}],"instFamily":"${family}","instId":"${s.spec.id}","instType":"SWAP","uly":"${family}"}]}`;
 }
