@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseIsoNs } from '../../src/core/time.js';
 import { expectedFile, readText, runCliProcess, SIM_NOW, tempDir, truthOf } from '../helpers/cli-run.js';
+import { jsonLines, liveTruthOf } from '../helpers/stream2-cli.js';
 
 describe('tickwire against the simulated okx (--sim)', () => {
   it('ohlc: two days of 1m candles of the swap, across the candles/history switch, equal the truth', async () => {
@@ -72,5 +73,35 @@ describe('tickwire against the simulated okx (--sim)', () => {
     ]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/3 months/);
+  });
+
+  it('stream trades: trades-all lines of the swap in base units equal the truth by id', async () => {
+    const r = await runCliProcess([
+      'stream',
+      'trades',
+      'okx',
+      'BTC/USDT:USDT',
+      '--sim',
+      '--sim-speed',
+      '20',
+      '--count',
+      '150',
+    ]);
+    expect(r.code).toBe(0);
+    type Line = { tsNs: string; id: string; price: number; amount: number; side: string; symbol: string };
+    const lines = jsonLines<Line>(r.stdout);
+    expect(lines).toHaveLength(150);
+    expect(lines.every((l) => l.symbol === 'BTC/USDT:USDT')).toBe(true);
+    const first = BigInt(lines[0]!.id);
+    const truth = (await liveTruthOf('okx'))
+      .trades(
+        'BTC-USDT-SWAP',
+        BigInt(lines[0]!.tsNs) - 1_000_000_000n,
+        BigInt(lines.at(-1)!.tsNs) + 1_000_000_000n,
+      )
+      .filter((t) => BigInt(t.id) >= first && BigInt(t.id) < first + 150n);
+    expect(
+      lines.map((l) => ({ id: l.id, tsNs: BigInt(l.tsNs), price: l.price, amount: l.amount, side: l.side })),
+    ).toEqual(truth);
   });
 });

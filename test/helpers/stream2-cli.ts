@@ -7,7 +7,7 @@ import { SIM_NOW } from './cli-run.js';
 
 /** The truth of the simulator `tickwire ... --sim --seed <seed>` runs, as of an hour after its clock start. */
 export async function liveTruthOf(
-  exchange: 'binance' | 'coinbase' | 'kraken',
+  exchange: RunningSimulator['exchange'],
   seed = 1,
 ): Promise<RunningSimulator['truth']> {
   const sim = await startSimulator({
