@@ -27,7 +27,7 @@ import { connect } from '../adapters/connect.js';
 import { KRAKEN_BOOK_DEPTHS, KrakenBookSync } from '../adapters/kraken/book.js';
 import { KrakenFeed } from '../adapters/kraken/ws.js';
 import type { LiveBookMessage, LiveRecord } from '../adapters/live.js';
-import { OkxBookSync } from '../adapters/okx/book.js';
+import { OKX_BOOK_DEPTH, OkxBookSync } from '../adapters/okx/book.js';
 import { contractSizes, OkxFeed } from '../adapters/okx/ws.js';
 import type { BookLevel, BookView, OrderBook } from '../adapters/order-book.js';
 import { createAdapter } from '../adapters/registry.js';
@@ -46,7 +46,8 @@ export type BookStreamOptions = LiveOptions & {
   symbol: string;
   /**
    * Levels per side the book views show by default. Kraken subscribes at the smallest allowed depth at
-   * least this large (10, 25, 100, 500, 1000); Binance's REST snapshot asks for `snapshotDepth` levels.
+   * least this large (10, 25, 100, 500, 1000); Binance's REST snapshot asks for `snapshotDepth` levels;
+   * OKX's `books` channel has 400.
    * @default 10
    */
   depth?: number;
@@ -122,6 +123,9 @@ export async function* streamBook(
   }
   if (options.exchange === 'kraken' && depth > 1000) {
     throw new ValidationError('options.depth', depth, 'at most 1000 on Kraken');
+  }
+  if (options.exchange === 'okx' && depth > OKX_BOOK_DEPTH) {
+    throw new ValidationError('options.depth', depth, `at most ${OKX_BOOK_DEPTH} on OKX (its books channel)`);
   }
   const snapshotDepth = options.snapshotDepth ?? Math.max(depth, 1000);
   if (!Number.isInteger(snapshotDepth) || snapshotDepth < 1 || snapshotDepth > 5000) {

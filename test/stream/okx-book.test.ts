@@ -85,4 +85,13 @@ describe('okx books over the simulator', () => {
     },
     30_000,
   );
+
+  it('refuses a depth beyond the 400 levels of books', async () => {
+    await expect(
+      streamBook({ exchange: 'okx', symbol: 'BTC-USDT-SWAP', depth: 401 }).next(),
+    ).rejects.toMatchObject({
+      code: 'ERR_VALIDATION',
+      argument: 'options.depth',
+    });
+  });
 });
