@@ -35,7 +35,7 @@ describe('okx books over the simulator', () => {
   ] as const)(
     'books (checksum %s): equal to the true book at every event; %o resyncs with %s',
     async (mode, fault: WsInjection, reason: ResyncReason) => {
-      const sim = await liveSim(20, { ws: { bookChecksum: mode } });
+      const sim = await liveSim(12, { ws: { bookChecksum: mode } });
       const DEPTH = 400;
       const mismatches: string[] = [];
       const resyncs: ResyncReason[] = [];
