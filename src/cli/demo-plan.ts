@@ -18,7 +18,7 @@ const DAY_NS = 24n * HOUR_NS;
 
 /** Sizes of the demo. */
 export type DemoSize = {
-  /** Days of 1m candles from Binance and Coinbase. */
+  /** Days of 1m candles from Binance, Coinbase and OKX. */
   candleDays: number;
   /** Minutes of trades from each exchange. */
   tradeMinutes: number;
