@@ -13,7 +13,7 @@ import type { Limiter, RateSpec } from '../transport/rate-limit/types.js';
 import type { Market } from './symbols.js';
 
 /** The exchanges tickwire has adapters for. */
-export const EXCHANGES = ['binance', 'coinbase', 'kraken', 'bybit', 'bybit-linear'] as const;
+export const EXCHANGES = ['binance', 'coinbase', 'kraken', 'okx', 'bybit', 'bybit-linear'] as const;
 
 /** One of {@link EXCHANGES}. */
 export type ExchangeId = (typeof EXCHANGES)[number];
@@ -51,7 +51,7 @@ export type AdapterHttpOptions = {
 export type AdapterOptions = {
   /**
    * Base URL of the exchange's REST API (a simulator, a proxy). No trailing slash needed.
-   * @default the real exchange (`https://api.binance.com`, `https://api.exchange.coinbase.com`, `https://api.kraken.com`)
+   * @default the real exchange (`https://api.binance.com`, `https://api.exchange.coinbase.com`, `https://api.kraken.com`, `https://www.okx.com`)
    */
   baseUrl?: string;
   /**
@@ -154,6 +154,12 @@ export type KindSourceBase = {
    * `historyReason`, never silently left out. `undefined`: the whole history is served.
    */
   historyNs?: bigint;
+  /**
+   * For spanned kinds: how many of the newest periods the exchange keeps (OKX open-interest history:
+   * 1,440 of whatever period is asked), so how far back depends on the span. Treated like `historyNs` =
+   * `historyPeriods × span`. `undefined`: no such cap.
+   */
+  historyPeriods?: number;
   /** Why older data is not served, for reports (e.g. "Binance keeps only the last 30 days of open interest"). */
   historyReason?: string;
   /**

@@ -41,5 +41,11 @@ export {
   KRAKEN_TRADES_CAPABILITY,
 } from './kraken/capabilities.js';
 export { KRAKEN_BASE_URL, KrakenAdapter } from './kraken/rest.js';
+export {
+  OKX_OHLC_CAPABILITY,
+  OKX_RATE,
+  OKX_TRADES_CAPABILITY,
+} from './okx/capabilities.js';
+export { OKX_BASE_URL, OkxAdapter } from './okx/rest.js';
 export { ADAPTERS, createAdapter, isExchangeId, limiterKey } from './registry.js';
 export { compactSymbol, type Market, MarketIndex } from './symbols.js';

@@ -41,9 +41,11 @@ export type LiveBookMessage = {
   readonly changes: BookChange[];
   /** First update id covered (Binance `U`); absent on exchanges without ids. */
   readonly firstId?: number;
-  /** Last update id covered (Binance `u`, or a snapshot's `lastUpdateId`). */
+  /** Last update id covered (Binance `u`, or a snapshot's `lastUpdateId`; OKX `seqId`). */
   readonly lastId?: number;
-  /** The exchange's CRC32 over the book after this message (Kraken). */
+  /** The id of the message this one follows, as the exchange states it (OKX `prevSeqId`, `-1` on a snapshot). */
+  readonly prevId?: number;
+  /** The exchange's CRC32 over the book after this message (Kraken; OKX when non-zero). */
   readonly checksum?: number;
   /** Event time, epoch ns, when the message carries one. */
   readonly tsNs?: bigint;

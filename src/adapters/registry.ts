@@ -22,6 +22,9 @@ import { connect } from './connect.js';
 import { KRAKEN_RATE } from './kraken/capabilities.js';
 import { inspectKraken } from './kraken/inspect.js';
 import { KRAKEN_BASE_URL, KrakenAdapter } from './kraken/rest.js';
+import { OKX_RATE } from './okx/capabilities.js';
+import { inspectOkx } from './okx/errors.js';
+import { OKX_BASE_URL, OkxAdapter } from './okx/rest.js';
 
 /** Every adapter factory, by exchange id. */
 export const ADAPTERS = {
@@ -45,6 +48,10 @@ export const ADAPTERS = {
   'bybit-linear': (options: AdapterOptions = {}) => {
     const c = connect(BYBIT_LIMIT_KEY, BYBIT_BASE_URL, BYBIT_RATE, options, inspectBybit);
     return new BybitAdapter('linear', c.baseUrl, c.transport, c.rates, c.release);
+  },
+  okx: (options: AdapterOptions = {}) => {
+    const c = connect('okx', OKX_BASE_URL, OKX_RATE, options, inspectOkx);
+    return new OkxAdapter(c.baseUrl, c.transport, c.rates, c.release);
   },
 } satisfies Record<ExchangeId, AdapterFactory>;
 

@@ -29,6 +29,9 @@ export function parseSpanArg(text: string): number {
   return rethrow(() => parseSpan(text, 'span'));
 }
 
+/** The exchange ids for help texts: `binance, coinbase, kraken, okx`. */
+export const EXCHANGE_HELP = EXCHANGES.join(', ');
+
 /** Parses an `<exchange>` argument: one of the exchanges tickwire has an adapter for. */
 export function parseExchangeArg(text: string): ExchangeId {
   const id = text.trim().toLowerCase();

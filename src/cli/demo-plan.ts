@@ -17,7 +17,7 @@ const DAY_NS = 24n * HOUR_NS;
 
 /** Sizes of the demo. */
 export type DemoSize = {
-  /** Days of 1m candles from Binance and Coinbase. */
+  /** Days of 1m candles from Binance, Coinbase and OKX. */
   candleDays: number;
   /** Minutes of trades from each exchange. */
   tradeMinutes: number;
@@ -33,13 +33,14 @@ export const DEMO_SYMBOLS: Readonly<Record<DemoExchange, string>> = {
   binance: 'BTCUSDT',
   coinbase: 'BTC-USD',
   kraken: 'XXBTZUSD',
+  okx: 'BTC-USDT-SWAP',
 };
 
 /**
  * The exchanges the demo runs: the spot venues whose trade history REST serves (Bybit's REST keeps only
  * its newest 1000 trades, so a trades demo over minutes of history cannot be served there).
  */
-export const DEMO_EXCHANGES = ['binance', 'coinbase', 'kraken'] as const;
+export const DEMO_EXCHANGES = ['binance', 'coinbase', 'kraken', 'okx'] as const;
 
 /** One of {@link DEMO_EXCHANGES}. */
 export type DemoExchange = (typeof DEMO_EXCHANGES)[number];

@@ -11,6 +11,7 @@ import { BINANCE_RATE } from '../adapters/binance/capabilities.js';
 import { BYBIT_RATE } from '../adapters/bybit/capabilities.js';
 import { COINBASE_RATE } from '../adapters/coinbase/capabilities.js';
 import { KRAKEN_RATE } from '../adapters/kraken/capabilities.js';
+import { OKX_RATE } from '../adapters/okx/capabilities.js';
 import { limiterKey } from '../adapters/registry.js';
 import { formatIsoNs } from '../core/time.js';
 import type { FaultOptions, RunningSimulator } from '../sim/index.js';
@@ -34,6 +35,7 @@ export const EXCHANGE_RATES: Readonly<Record<ExchangeId, RateLimit>> = {
   kraken: KRAKEN_RATE,
   bybit: BYBIT_RATE,
   'bybit-linear': BYBIT_RATE,
+  okx: OKX_RATE,
 };
 
 /** The exchange options as commander parses them. */

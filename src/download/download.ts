@@ -319,6 +319,7 @@ async function* runTrades(
     if (source === undefined || source.paging !== 'cursor') {
       throw new UnsupportedKindError(adapter.id, 'trades', servedKindIds(adapter));
     }
+    from = historyStart(adapter.id, source, resolved, nowNs, servedEnd, state);
     from = await applyReach(source, market.id, from, servedEnd, state, signal);
     position = from;
     const cap = source.capability;
@@ -362,4 +363,33 @@ async function* runTrades(
   } finally {
     if (owned) await adapter.close();
   }
+}
+
+/**
+ * The start of the part of a trades range the exchange still keeps (`historyNs` of its trades source,
+ * e.g. OKX: three months): an older head is reported missing with the reason; a range entirely older is
+ * refused with `UnsupportedRangeError`.
+ */
+function historyStart(
+  exchange: string,
+  source: { historyNs?: bigint; historyReason?: string },
+  resolved: { startNs: bigint; endNs: bigint },
+  nowNs: bigint,
+  servedEnd: bigint,
+  state: State,
+): bigint {
+  if (source.historyNs === undefined) return resolved.startNs;
+  // One minute of margin: the exchange's window moves on while the download runs.
+  const earliest = nowNs - source.historyNs + 60_000_000_000n;
+  if (resolved.startNs >= earliest) return resolved.startNs;
+  const reason = source.historyReason ?? `${exchange} keeps trades only since ${formatIsoNs(earliest)}`;
+  if (earliest >= servedEnd) {
+    throw new UnsupportedRangeError(
+      `${reason}; the requested range ${formatIsoNs(resolved.startNs)} – ${formatIsoNs(resolved.endNs)} is older. ` +
+        `Start at or after ${formatIsoNs(earliest)}.`,
+      { startNs: resolved.startNs, endNs: resolved.endNs },
+    );
+  }
+  state.report.missing.push({ range: { startNs: resolved.startNs, endNs: earliest }, reason });
+  return earliest;
 }

@@ -96,14 +96,18 @@ async function* runKind<K extends KindId>(
     // Spanned records (bars, samples) are final once their period has ended at the exchange's time.
     const servedEnd = minNs(endNs, span === undefined ? nowNs : alignDown(nowNs, span));
     let from = startNs;
-    if (source.historyNs !== undefined) {
+    const historyNs =
+      source.historyPeriods !== undefined && span !== undefined
+        ? BigInt(source.historyPeriods) * BigInt(span) * 1_000_000_000n
+        : source.historyNs;
+    if (historyNs !== undefined) {
       // One minute of margin: the exchange's window moves on while the download runs.
-      let earliest = nowNs - source.historyNs + 60_000_000_000n;
+      let earliest = nowNs - historyNs + 60_000_000_000n;
       if (span !== undefined) earliest = alignUp(earliest, span);
       if (from < earliest) {
         const reason =
           source.historyReason ??
-          `${adapter.id} keeps ${options.kind} only since ${formatIsoNs(earliest)} (its last ${formatDuration(source.historyNs)})`;
+          `${adapter.id} keeps ${options.kind} only since ${formatIsoNs(earliest)} (its last ${formatDuration(historyNs)})`;
         if (earliest >= servedEnd) {
           throw new UnsupportedRangeError(
             `${reason}; the requested range ${formatIsoNs(resolved.startNs)} – ${formatIsoNs(endNs)} is older. ` +

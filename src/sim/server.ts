@@ -11,6 +11,7 @@ import { createBinanceDialect } from './dialects/binance.js';
 import { createBybitDialect } from './dialects/bybit.js';
 import { createCoinbaseDialect } from './dialects/coinbase.js';
 import { createKrakenDialect } from './dialects/kraken.js';
+import { createOkxDialect } from './dialects/okx.js';
 import type { Dialect, DialectContext, SimResponse } from './dialects/types.js';
 import { type FaultDecision, FaultPlan } from './faults.js';
 import { MarketModel } from './market/model.js';
@@ -23,6 +24,7 @@ import { createBybitWs } from './ws/bybit.js';
 import { createCoinbaseWs } from './ws/coinbase.js';
 import { attachWsHub, WsHub } from './ws/hub.js';
 import { createKrakenWs } from './ws/kraken.js';
+import { createOkxWs } from './ws/okx.js';
 import type { WsDialect } from './ws/types.js';
 
 /** Counters of one simulator since it started. */
@@ -37,7 +39,7 @@ export type SimStats = {
   status429: number;
   /** HTTP 418 answers (Binance IP bans). */
   status418: number;
-  /** Rate-limit answers in any form (429, 418, Bybit's 403, Kraken's HTTP 200 `EGeneral:Too many requests`). */
+  /** Rate-limit answers in any form (429, 418, Bybit's 403, Kraken's HTTP 200 `EGeneral:Too many requests`, OKX's HTTP 200 `50011`). */
   throttled: number;
   /** Faults injected, by kind. */
   faults: { error: number; reset: number; truncate: number; stall: number };
@@ -49,7 +51,7 @@ export type RunningSimulator = {
   url: string;
   /**
    * WebSocket base URL on the same port, e.g. `ws://127.0.0.1:PORT`. Paths as on the exchange: Binance
-   * `/ws/<stream>` and `/stream?streams=a/b`, Coinbase `/`, Kraken `/v2`.
+   * `/ws/<stream>` and `/stream?streams=a/b`, Coinbase `/`, Kraken `/v2`, OKX `/ws/v5/public` and `/ws/v5/business`.
    */
   wsUrl: string;
   /** The WebSocket side's test API: fault injection and counters. */
@@ -69,6 +71,7 @@ const WS_DIALECTS: Record<SimExchange, () => WsDialect> = {
   kraken: createKrakenWs,
   bybit: () => createBybitWs('bybit'),
   'bybit-linear': () => createBybitWs('bybit-linear'),
+  okx: createOkxWs,
 };
 
 const DIALECTS: Record<SimExchange, (ctx: DialectContext) => Dialect> = {
@@ -77,6 +80,7 @@ const DIALECTS: Record<SimExchange, (ctx: DialectContext) => Dialect> = {
   kraken: createKrakenDialect,
   bybit: (ctx) => createBybitDialect(ctx, 'bybit'),
   'bybit-linear': (ctx) => createBybitDialect(ctx, 'bybit-linear'),
+  okx: createOkxDialect,
 };
 
 /** Starts a simulator of one exchange on a loopback port. */
@@ -116,7 +120,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     if (r.status === 429) stats.status429++;
     if (r.status === 418) stats.status418++;
     const throttledBody = typeof r.body === 'string' && r.body.startsWith('{"error":["EGeneral:Too many');
-    if (r.status === 429 || r.status === 418 || r.status === 403 || throttledBody) stats.throttled++;
+    if (r.status === 429 || r.status === 418 || r.status === 403 || throttledBody || r.throttled)
+      stats.throttled++;
     const headers = { 'content-type': 'application/json; charset=utf-8', ...r.headers };
     const body = r.body;
     if (f.kind === 'none' || f.kind === 'error') {
@@ -154,7 +159,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
           path,
           query,
           nowMs: Date.now(),
-          remote: req.socket.remoteAddress ?? '',
+          ip: req.socket.remoteAddress ?? '',
         });
       } catch {
         r = dialect.serverError(500);

@@ -62,6 +62,7 @@ export const TIME_QUANTUM_US: Readonly<Record<SimExchange, number>> = {
   kraken: 1,
   bybit: 1000,
   'bybit-linear': 1000,
+  okx: 1000,
 };
 
 /** Trade id as each exchange serves it (Bybit: `execId`); the model's integer id elsewhere. */
@@ -69,9 +70,9 @@ export function servedTradeId(exchange: SimExchange, key: number, id: number): s
   return exchange === 'bybit' || exchange === 'bybit-linear' ? bybitExecId(exchange, key, id) : String(id);
 }
 
-/** Offset of bar alignment from the epoch, seconds (Binance weeks open on Monday, 4 days after). */
+/** Offset of bar alignment from the epoch, seconds (Binance and OKX `1Wutc` weeks open on Monday, 4 days after). */
 export function barOffsetS(exchange: SimExchange, spanS: number): number {
-  return exchange === 'binance' && spanS === 604_800 ? 345_600 : 0;
+  return (exchange === 'binance' || exchange === 'okx') && spanS === 604_800 ? 345_600 : 0;
 }
 
 function ceilDiv(a: bigint, b: bigint): bigint {

@@ -24,6 +24,8 @@ import { connect } from '../adapters/connect.js';
 import { KRAKEN_BOOK_DEPTHS, KrakenBookSync } from '../adapters/kraken/book.js';
 import { KrakenFeed } from '../adapters/kraken/ws.js';
 import type { LiveRecord } from '../adapters/live.js';
+import { OkxBookSync } from '../adapters/okx/book.js';
+import { contractSizes, OkxFeed } from '../adapters/okx/ws.js';
 import type { Market } from '../adapters/symbols.js';
 import type { WebSocketBase, WebSocketOptions } from '../transport/websocket/index.js';
 import type { BookStreamOptions } from './book.js';
@@ -104,6 +106,19 @@ export function makeDriver(input: DriverInput): BookDriver {
         sync: new CoinbaseBookSync(),
         release: async () => {},
       };
+    case 'okx': {
+      const args = [{ channel: 'books', instId: market.id }];
+      const feed = new OkxFeed(url, 'public', args, contractSizes([market]), ws);
+      return {
+        feed,
+        sync: new OkxBookSync(),
+        // A seqId gap or a bad checksum: after the backoff, unsubscribe and subscribe for a fresh snapshot.
+        resume: () => {
+          feed.resubscribe(args);
+        },
+        release: async () => {},
+      };
+    }
     case 'bybit':
     case 'bybit-linear': {
       const subDepth = bybitBookDepth(depth);

@@ -9,6 +9,8 @@
  *   snapshot (`resync`, reason `reconnect`).
  * - Kraken: `book` snapshot then updates, each checked with the CRC32 checksum over the top 10 levels at
  *   the exact wire precision; a mismatch resubscribes (`resync`, reason `checksum-mismatch`).
+ * - OKX: `books` snapshot then updates chained by `prevSeqId` = previous `seqId`; a break
+ *   (`sequence-gap`) or a non-zero checksum that differs (`checksum-mismatch`) resubscribes.
  *
  * Every failed sync attempt (all but `reconnect`, which the reconnect backoff paces) waits the shared
  * resync backoff (`resync-backoff.ts`) before the book is asked for again, and one failure more than
@@ -19,6 +21,7 @@
 import type { ExchangeAdapter, ExchangeId } from '../adapters/adapter.js';
 import type { SyncOutcome } from '../adapters/book-sync.js';
 import type { LiveBookMessage } from '../adapters/live.js';
+import { OKX_BOOK_DEPTH } from '../adapters/okx/book.js';
 import type { BookLevel, BookView, OrderBook } from '../adapters/order-book.js';
 import { createAdapter } from '../adapters/registry.js';
 import { ExchangeError, ValidationError } from '../core/errors.js';
@@ -36,7 +39,8 @@ export type BookStreamOptions = LiveOptions & {
   symbol: string;
   /**
    * Levels per side the book views show by default. Kraken subscribes at the smallest allowed depth at
-   * least this large (10, 25, 100, 500, 1000); Binance's REST snapshot asks for `snapshotDepth` levels.
+   * least this large (10, 25, 100, 500, 1000); Binance's REST snapshot asks for `snapshotDepth` levels;
+   * OKX's `books` channel has 400.
    * @default 10
    */
   depth?: number;
@@ -111,6 +115,9 @@ export async function* streamBook(
   }
   if (options.exchange === 'kraken' && depth > 1000) {
     throw new ValidationError('options.depth', depth, 'at most 1000 on Kraken');
+  }
+  if (options.exchange === 'okx' && depth > OKX_BOOK_DEPTH) {
+    throw new ValidationError('options.depth', depth, `at most ${OKX_BOOK_DEPTH} on OKX (its books channel)`);
   }
   const snapshotDepth = options.snapshotDepth ?? Math.max(depth, 1000);
   if (!Number.isInteger(snapshotDepth) || snapshotDepth < 1 || snapshotDepth > 5000) {

@@ -10,6 +10,7 @@ import { BYBIT_WS_URL, BybitFeed, bybitTopics } from '../adapters/bybit/ws.js';
 import { COINBASE_WS_URL, CoinbaseFeed } from '../adapters/coinbase/ws.js';
 import { KRAKEN_WS_URL, KrakenFeed } from '../adapters/kraken/ws.js';
 import type { LiveRecord } from '../adapters/live.js';
+import { contractSizes, OKX_WS_URL, OkxFeed } from '../adapters/okx/ws.js';
 import type { Market } from '../adapters/symbols.js';
 import type { WebSocketBase, WebSocketOptions } from '../transport/websocket/index.js';
 
@@ -103,6 +104,40 @@ export const LIVE: Readonly<Record<ExchangeId, LiveSpec>> = {
         url,
         'linear',
         markets.map((m) => bybitTopics.liquidations(m.id)),
+        options,
+      ),
+  },
+  okx: {
+    wsUrl: OKX_WS_URL,
+    wireName: (m) => m.id,
+    // `trades-all` (one push per fill, on /business), not the aggregated `trades`.
+    tradeFeed: (url, markets, options) =>
+      new OkxFeed(
+        url,
+        'business',
+        markets.map((m) => ({ channel: 'trades-all', instId: m.id })),
+        contractSizes(markets),
+        options,
+      ),
+    // `mark-price` and `funding-rate` merged into full mark records by the feed.
+    markFeed: (url, markets, options) =>
+      new OkxFeed(
+        url,
+        'public',
+        markets.flatMap((m) => [
+          { channel: 'funding-rate', instId: m.id },
+          { channel: 'mark-price', instId: m.id },
+        ]),
+        contractSizes(markets),
+        options,
+      ),
+    // One subscription per instrument type; the stream keeps the markets it asked for.
+    liquidationFeed: (url, markets, options) =>
+      new OkxFeed(
+        url,
+        'public',
+        [{ channel: 'liquidation-orders', instType: 'SWAP' }],
+        contractSizes(markets),
         options,
       ),
   },

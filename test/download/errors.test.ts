@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXCHANGES } from '../../src/adapters/adapter.js';
 import { download } from '../../src/download/index.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import { startSimulator } from '../../src/sim/index.js';
@@ -74,7 +75,7 @@ describe('bad input gives typed errors naming the value', () => {
       expect.objectContaining({
         name: 'UnknownExchangeError',
         exchange: 'bitfoo',
-        known: ['binance', 'coinbase', 'kraken', 'bybit', 'bybit-linear'],
+        known: [...EXCHANGES],
       }),
     );
   });

@@ -99,7 +99,10 @@ export function readText(path: string): Promise<string> {
 }
 
 /** The ground truth of a simulator with the given seed (started and closed here). */
-export async function truthOf(exchange: SimExchange, seed = 1): Promise<RunningSimulator['truth']> {
+export async function truthOf(
+  exchange: RunningSimulator['exchange'],
+  seed = 1,
+): Promise<RunningSimulator['truth']> {
   const sim: RunningSimulator = await startSimulator({ exchange, seed, now: SIM_NOW, rateLimits: 'off' });
   await sim.close();
   return sim.truth;

@@ -6,7 +6,10 @@ import { type RunningSimulator, type SimExchange, startSimulator } from '../../s
 import { SIM_NOW } from './cli-run.js';
 
 /** The truth of the simulator `tickwire ... --sim --seed <seed>` runs, as of an hour after its clock start. */
-export async function liveTruthOf(exchange: SimExchange, seed = 1): Promise<RunningSimulator['truth']> {
+export async function liveTruthOf(
+  exchange: RunningSimulator['exchange'],
+  seed = 1,
+): Promise<RunningSimulator['truth']> {
   const sim = await startSimulator({
     exchange,
     seed,

@@ -7,7 +7,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { ExchangeId } from '../../adapters/adapter.js';
 import { type BookStreamItem, streamBook } from '../../stream/index.js';
-import { parseExchangeArg } from '../args.js';
+import { EXCHANGE_HELP, parseExchangeArg } from '../args.js';
 import type { CliContext, CommandModule } from '../context.js';
 import { EXIT } from '../exit.js';
 import { addLiveOptions, type LiveFlags, runLive } from '../live-command.js';
@@ -57,7 +57,7 @@ export const bookCommand: CommandModule = {
       .description(
         'Follow the live order book of one symbol, verified by the exchange’s rules (update ids, checksums).',
       )
-      .argument('<exchange>', 'binance, coinbase, kraken, bybit or bybit-linear', parseExchangeArg)
+      .argument('<exchange>', EXCHANGE_HELP, parseExchangeArg)
       .argument('<symbol>', 'symbol in any spelling: BTC/USDT, BTCUSDT, BTC-USD, XBTUSD')
       .addOption(
         new Option('--depth <n>', 'levels per side in each line').argParser(parseDepthArg).default(10),

@@ -5,7 +5,7 @@
  */
 import { Option } from 'commander';
 import type { ExchangeId } from '../../adapters/adapter.js';
-import { parseExchangeArg, parseSpanArg } from '../args.js';
+import { EXCHANGE_HELP, parseExchangeArg, parseSpanArg } from '../args.js';
 import type { CommandModule } from '../context.js';
 import { addDownloadOptions, type DownloadFlags, runDownloadCommand } from '../download-command.js';
 
@@ -27,7 +27,7 @@ export const ohlcCommand: CommandModule = {
       .command('ohlc')
       .summary('download candles (OHLCV bars)')
       .description('Download candles (OHLCV bars) of one symbol over a time range, to stdout or a file.')
-      .argument('<exchange>', 'binance, coinbase, kraken, bybit or bybit-linear', parseExchangeArg)
+      .argument('<exchange>', EXCHANGE_HELP, parseExchangeArg)
       .argument('<symbol>', 'symbol in any spelling: BTC/USDT, BTCUSDT, BTC-USD, XBTUSD')
       .addOption(
         new Option('--span <span>', 'bar length: 1m, 5m, 15m, 1h, 4h, 1d, 1w (what the exchange offers)')

@@ -9,6 +9,7 @@ import type { ExchangeId } from '../../adapters/adapter.js';
 import { formatIsoNs } from '../../core/time.js';
 import type { FaultOptions } from '../../sim/index.js';
 import {
+  EXCHANGE_HELP,
   formatFaults,
   parseExchangeArg,
   parseFaultsArg,
@@ -61,9 +62,7 @@ export const simCommand: CommandModule = {
           'until SIGINT/SIGTERM. Prints its URL on stdout.',
       )
       .addOption(
-        new Option('--exchange <id>', 'binance, coinbase, kraken, bybit or bybit-linear')
-          .argParser(parseExchangeArg)
-          .makeOptionMandatory(),
+        new Option('--exchange <id>', EXCHANGE_HELP).argParser(parseExchangeArg).makeOptionMandatory(),
       )
       .addOption(new Option('--port <port>', 'port; 0 picks a free one').argParser(parsePortArg).default(0))
       .option('--host <host>', 'interface to listen on', '127.0.0.1')

@@ -7,7 +7,7 @@
 import type { ExchangeId } from '../../adapters/adapter.js';
 import { formatIsoNs } from '../../core/time.js';
 import { isStreamEvent, streamTrades, type TradeStreamEvent } from '../../stream/index.js';
-import { parseExchangeArg } from '../args.js';
+import { EXCHANGE_HELP, parseExchangeArg } from '../args.js';
 import type { CliContext, CommandModule } from '../context.js';
 import { addLiveOptions, type LiveFlags, runLive } from '../live-command.js';
 import { TRADE_CSV_HEADER, tradeLine } from '../live-output.js';
@@ -34,7 +34,7 @@ export const streamCommand: CommandModule = {
       .command('trades')
       .summary('live trades of one or more symbols')
       .description('Live trades of one or more symbols of one exchange, each once, in id order per symbol.')
-      .argument('<exchange>', 'binance, coinbase, kraken, bybit or bybit-linear', parseExchangeArg)
+      .argument('<exchange>', EXCHANGE_HELP, parseExchangeArg)
       .argument('<symbol...>', 'symbols in any spelling: BTC/USDT, BTCUSDT, BTC-USD, XBTUSD');
     addLiveOptions(cmd)
       .addHelpText('after', EXAMPLES)

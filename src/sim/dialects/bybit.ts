@@ -193,7 +193,7 @@ export function createBybitDialect(ctx: DialectContext, exchange: 'bybit' | 'byb
   return {
     handle(req: SimRequest): SimResponse {
       if (ctx.limits.enabled) {
-        const d = limiter.charge(req.remote ?? '', req.nowMs);
+        const d = limiter.charge(req.ip ?? '', req.nowMs);
         if (d.kind === 'banned') {
           return json(403, 'access too frequent', { 'content-type': 'text/plain; charset=utf-8' });
         }

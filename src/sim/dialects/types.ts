@@ -15,8 +15,8 @@ export type SimRequest = {
   query: URLSearchParams;
   /** Wall clock for rate limits, ms (independent of the market clock). */
   nowMs: number;
-  /** The client's address (per-IP limits). @default '' */
-  remote?: string;
+  /** The client's address (rate limits are kept per IP, as the exchanges do). @default '' */
+  ip?: string;
 };
 
 /** One response. */
@@ -25,6 +25,8 @@ export type SimResponse = {
   headers?: Record<string, string>;
   /** JSON text, or its bytes (UTF-8) for large pages written straight into a buffer. */
   body: string | Uint8Array;
+  /** A throttle answer in a form the status does not show (OKX `50011` on HTTP 200), for the counters. */
+  throttled?: boolean;
 };
 
 /** Rate-limit settings resolved from `SimulatorOptions.rateLimits`. */

@@ -6,7 +6,7 @@
  */
 
 /** The exchanges the simulator speaks. */
-export const SIM_EXCHANGES = ['binance', 'coinbase', 'kraken', 'bybit', 'bybit-linear'] as const;
+export const SIM_EXCHANGES = ['binance', 'coinbase', 'kraken', 'okx', 'bybit', 'bybit-linear'] as const;
 
 /** One of {@link SIM_EXCHANGES}. */
 export type SimExchange = (typeof SIM_EXCHANGES)[number];
@@ -132,6 +132,32 @@ const TABLE: Record<SimExchange, Row[]> = {
       sizeDecimals: 1,
       ...ZEC,
       type: 'perpetual',
+    },
+  ],
+  // OKX: spot sizes in base units; swaps count contracts of `contractSize` base units (ctVal), so their
+  // lots (`sizeDecimals`) are 0.01 contract.
+  okx: [
+    { id: 'BTC-USDT', base: 'BTC', quote: 'USDT', priceDecimals: 1, sizeDecimals: 8, ...BTC },
+    { id: 'ETH-USDT', base: 'ETH', quote: 'USDT', priceDecimals: 2, sizeDecimals: 6, ...ETH },
+    {
+      id: 'BTC-USDT-SWAP',
+      base: 'BTC',
+      quote: 'USDT',
+      priceDecimals: 1,
+      sizeDecimals: 4,
+      ...BTC,
+      type: 'perpetual',
+      contractSize: 0.01,
+    },
+    {
+      id: 'ETH-USDT-SWAP',
+      base: 'ETH',
+      quote: 'USDT',
+      priceDecimals: 2,
+      sizeDecimals: 3,
+      ...ETH,
+      type: 'perpetual',
+      contractSize: 0.1,
     },
   ],
 };

@@ -43,12 +43,26 @@ export type WsOptions = {
   subscribeTimeoutMs?: number;
   /** Kraken: real ms of quiet after which a heartbeat is sent. @default 1_000 */
   heartbeatMs?: number;
+  /** OKX: real ms without any client message (`ping` included) after which the server disconnects. @default 30_000 */
+  idleDisconnectMs?: number;
+  /**
+   * OKX: real ms after a connection opens at which the server sends the `notice` 64008 (service upgrade),
+   * then disconnects `idleDisconnectMs` later unless the client went first. 0: never. @default 0
+   */
+  upgradeNoticeMs?: number;
+  /**
+   * OKX: the `checksum` of `books` messages: the documented CRC32 over the top 25 levels (`'crc32'`), or
+   * 0 as OKX sends today (`'zero'`). A `bad-checksum` fault sends a wrong non-zero value either way.
+   * @default 'zero'
+   */
+  bookChecksum?: 'crc32' | 'zero';
   /** Seeded faults. @default none */
   faults?: WsFaultRates;
 };
 
 /** {@link WsOptions} with defaults applied. */
-export type ResolvedWsOptions = Required<Omit<WsOptions, 'faults'>> & {
+export type ResolvedWsOptions = Required<Omit<WsOptions, 'faults' | 'bookChecksum'>> & {
+  bookChecksum: 'crc32' | 'zero';
   faults: Required<Omit<WsFaultRates, 'seed'>> & { seed: number };
 };
 
@@ -56,7 +70,7 @@ export type ResolvedWsOptions = Required<Omit<WsOptions, 'faults'>> & {
 export function resolveWsOptions(o: WsOptions | undefined, seed: number): ResolvedWsOptions {
   const w = o ?? {};
   if (typeof w !== 'object' || w === null) throw new ValidationError('options.ws', w, 'an object');
-  const ms = (name: keyof Omit<WsOptions, 'faults'>, def: number, min: number): number => {
+  const ms = (name: keyof Omit<WsOptions, 'faults' | 'bookChecksum'>, def: number, min: number): number => {
     const v = w[name] ?? def;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > 2 ** 31 - 1) {
       throw new ValidationError(`options.ws.${name}`, v, `a number of ms in [${min}, 2^31)`);
@@ -80,6 +94,9 @@ export function resolveWsOptions(o: WsOptions | undefined, seed: number): Resolv
     maxConnectionMs: ms('maxConnectionMs', 86_400_000, 10),
     subscribeTimeoutMs: ms('subscribeTimeoutMs', 5_000, 10),
     heartbeatMs: ms('heartbeatMs', 1_000, 10),
+    idleDisconnectMs: ms('idleDisconnectMs', 30_000, 10),
+    upgradeNoticeMs: ms('upgradeNoticeMs', 0, 0),
+    bookChecksum: checksumMode(w.bookChecksum),
     faults: {
       dropRate: rate('dropRate'),
       stallRate: rate('stallRate'),
@@ -93,4 +110,11 @@ export function resolveWsOptions(o: WsOptions | undefined, seed: number): Resolv
       seed: fseed,
     },
   };
+}
+
+function checksumMode(v: unknown): 'crc32' | 'zero' {
+  if (v === undefined) return 'zero';
+  if (v !== 'crc32' && v !== 'zero')
+    throw new ValidationError('options.ws.bookChecksum', v, "'crc32' or 'zero'");
+  return v;
 }
