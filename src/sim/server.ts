@@ -48,7 +48,8 @@ export type RunningSimulator = {
   url: string;
   /**
    * WebSocket base URL on the same port, e.g. `ws://127.0.0.1:PORT`. Paths as on the exchange: Binance
-   * `/ws/<stream>` and `/stream?streams=a/b`, Coinbase `/`, Kraken `/v2`.
+   * `/ws/<stream>` and `/stream?streams=a/b`, Coinbase `/`, Kraken `/v2`, Bybit `/v5/public/spot` (`bybit`)
+   * and `/v5/public/linear` (`bybit-linear`).
    */
   wsUrl: string;
   /** The WebSocket side's test API: fault injection and counters. */
