@@ -51,7 +51,8 @@ export type RunningSimulator = {
   url: string;
   /**
    * WebSocket base URL on the same port, e.g. `ws://127.0.0.1:PORT`. Paths as on the exchange: Binance
-   * `/ws/<stream>` and `/stream?streams=a/b`, Coinbase `/`, Kraken `/v2`, OKX `/ws/v5/public` and `/ws/v5/business`.
+   * `/ws/<stream>` and `/stream?streams=a/b`, Coinbase `/`, Kraken `/v2`, OKX `/ws/v5/public` and
+   * `/ws/v5/business`, Bybit `/v5/public/spot` (`bybit`) and `/v5/public/linear` (`bybit-linear`).
    */
   wsUrl: string;
   /** The WebSocket side's test API: fault injection and counters. */

@@ -21,7 +21,7 @@ function liveSim(speed: number) {
 
 describe('stream.trades on bybit-linear', () => {
   it('equals the ground truth over drops, a stall and repeats across a reconnect', async () => {
-    const sim = await liveSim(20);
+    const sim = await liveSim(10); // 200 trades a second: recent-trade's 1000 reach back 5 s
     const timers: NodeJS.Timeout[] = [];
     try {
       const schedule = [
@@ -41,7 +41,7 @@ describe('stream.trades on bybit-linear', () => {
         }),
         (ts) => {
           if (ts.length === 1) for (const [ms, f] of schedule) timers.push(setTimeout(f, ms));
-          return (ts.at(-1)?.tsNs ?? 0n) - (ts[0]?.tsNs ?? 0n) >= 120n * SECOND_NS;
+          return (ts.at(-1)?.tsNs ?? 0n) - (ts[0]?.tsNs ?? 0n) >= 60n * SECOND_NS;
         },
       );
       const first = trades[0]!;
@@ -50,7 +50,7 @@ describe('stream.trades on bybit-linear', () => {
       const from = all.findIndex((t) => t.id === first.id);
       const to = all.findIndex((t) => t.id === last.id);
       const truth = all.slice(from, to + 1);
-      expect(truth.length).toBeGreaterThan(2000);
+      expect(truth.length).toBeGreaterThan(1000);
       expect(trades.length).toBe(truth.length);
       expect(trades.map(bare)).toEqual(truth);
       expect(events.filter((e) => e.kind === 'gap')).toEqual([]);

@@ -56,7 +56,7 @@ describe('bybit-linear derivatives feeds', () => {
       await feed.stop();
     }
     try {
-      expect(reconnects).toBe(1);
+      expect(reconnects).toBeGreaterThanOrEqual(1);
       for (const m of marks) {
         expect(m.market).toBe('BTCUSDT');
         expect(m.mark).toEqual(sim.truth.derivatives.mark('BTCUSDT', m.mark.tsNs));
