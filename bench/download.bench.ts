@@ -108,7 +108,7 @@ console.log(
   `Machine: ${cpus().length} cores, node ${process.version}. Simulator: Binance dialect, 50 ms latency, real limits`,
 );
 console.log(
-  `(6000 weight/min, klines 2, aggTrades 4). tickwire runs at ${BINANCE_RATE.limit}/min, burst ${BINANCE_RATE.burst}.`,
+  `(6000 weight/min, klines 2, aggTrades 4). tickwire: fixed window ${BINANCE_RATE.limit} per ${(BINANCE_RATE as { windowMs: number }).windowMs} ms.`,
 );
 console.log(`Candles: ${DAYS} days of 1m BTC/USDT; trades: ${TRADE_HOURS} h.\n`);
 console.log('| data | client | records | pages | time (s) | ceiling (s) | ceiling / time |');

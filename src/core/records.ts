@@ -51,4 +51,10 @@ export type Capability = {
    * @default 1
    */
   cost?: number;
+  /**
+   * Page requests a download keeps in flight by default: what the exchange's limit affords (the limiter
+   * still decides when each goes). Unset: the download's own default.
+   * @default undefined
+   */
+  inFlight?: number;
 };
