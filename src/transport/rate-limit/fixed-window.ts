@@ -75,9 +75,13 @@ export function windowWaitMs(
   return Math.max(1, windowEnd(limit, state.window) - nowMs);
 }
 
+/** The largest edge used, as a share of the window: a slow round trip must not double-count a whole window. */
+const MAX_EDGE_SHARE = 0.1;
+
 /**
  * Counts `charge` in the current window (and in the next one too when the grant falls within `edgeMs` of
- * the window's end). Returns the count after this grant, for {@link observeUsage}.
+ * the window's end, `edgeMs` capped at a tenth of the window). Returns the count after this grant, for
+ * {@link observeUsage}.
  */
 export function windowTake(
   state: WindowState,
@@ -87,7 +91,8 @@ export function windowTake(
   edgeMs: number,
 ): number {
   state.used += charge;
-  if (nowMs + edgeMs >= windowEnd(limit, state.window)) state.next += charge;
+  const edge = Math.min(edgeMs, limit.intervalMs * MAX_EDGE_SHARE);
+  if (nowMs + edge >= windowEnd(limit, state.window)) state.next += charge;
   return state.used;
 }
 

@@ -52,7 +52,7 @@ export type RateLimiterOptions = {
  * Before any response has been seen, a grant this close (ms) to a fixed window's end is also counted in
  * the next window. Afterwards the limiter uses the slowest recent grant-to-response time it observed.
  */
-const INITIAL_EDGE_MS = 1000;
+const INITIAL_EDGE_MS = 500;
 /** Per observation, the remembered slowest round trip decays by this factor toward recent ones. */
 const EDGE_DECAY = 0.98;
 

@@ -69,7 +69,7 @@ const TAKE = luaScript(TAKE_SCRIPT);
 const PAUSE = luaScript(PAUSE_SCRIPT);
 const OBSERVE = luaScript(OBSERVE_SCRIPT);
 /** As in the in-process limiter: the edge before any round trip was seen, and its decay. */
-const INITIAL_EDGE_MS = 1000;
+const INITIAL_EDGE_MS = 500;
 const EDGE_DECAY = 0.98;
 /** Most waiters one script call may grant. */
 const MAX_BATCH = 64;

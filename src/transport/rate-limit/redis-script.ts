@@ -1,5 +1,5 @@
 /**
- * The two Lua scripts behind {@link RedisRateLimiter}, their argument encoding, and the EVALSHA-with-EVAL
+ * The Lua scripts behind {@link RedisRateLimiter}, their argument encoding, and the EVALSHA-with-EVAL
  * fallback that runs them.
  *
  * Why Lua: refill-and-take must be one atomic step, or two processes read the same token count and both
@@ -29,8 +29,8 @@ import type { NormalizedRateLimit } from './types.js';
  * A bucket is a hash `{ t: tokens, at: server ms of the last take }`; a missing key is a full bucket, so a
  * key may expire once it would have refilled anyway (its PEXPIRE). A fixed window is a hash
  * `{ w: window index, u: granted, x: counted by the server beyond our grants, n: carried into w + 1 }`,
- * windows aligned to the Redis server's clock; a grant within `edgeMs` of the window's end is also counted
- * in the next window (see `fixed-window.ts`, the same rules in-process).
+ * windows aligned to the Redis server's clock; a grant within `edgeMs` (at most a tenth of the window) of
+ * the window's end is also counted in the next window (see `fixed-window.ts`, the same rules in-process).
  */
 export const TAKE_SCRIPT = `
 if redis.replicate_commands then redis.replicate_commands() end
@@ -43,7 +43,7 @@ end
 local n = tonumber(ARGV[1])
 local edge = tonumber(ARGV[2])
 local kind, tokens, rate, burst, perReq, ttl = {}, {}, {}, {}, {}, {}
-local win, used, others, carry, wend, ubefore = {}, {}, {}, {}, {}, {}
+local win, used, others, carry, wend, ubefore, wedge = {}, {}, {}, {}, {}, {}, {}
 for i = 1, n do
   local b = 2 + (i - 1) * 7
   kind[i] = ARGV[b + 1]
@@ -63,6 +63,7 @@ for i = 1, n do
     win[i], used[i], others[i], carry[i] = w, u, x, c
     ubefore[i] = u
     wend[i] = (w + 1) * wms + off
+    wedge[i] = math.min(edge, wms * 0.1)
     tokens[i] = burst[i] - u - x
   else
     local h = redis.call('HMGET', KEYS[i + 1], 't', 'at')
@@ -96,7 +97,7 @@ for j = 1, m do
     tokens[i] = tokens[i] - take
     if kind[i] == 'w' then
       used[i] = used[i] + take
-      if now + edge >= wend[i] then carry[i] = carry[i] + take end
+      if now + wedge[i] >= wend[i] then carry[i] = carry[i] + take end
     end
   end
   granted = j

@@ -51,7 +51,7 @@ export type TokenBucketLimit = {
  *   (`Limiter.observe`, e.g. from Binance's `X-MBX-USED-WEIGHT-1M`) when that is higher, so other programs
  *   on the same IP are accounted for;
  * - a request granted so close to a window's end that it may reach the server in the next window (within
- *   the round trip the limiter has seen) is counted in both;
+ *   the slowest recent round trip the limiter has seen, at most a tenth of the window) is counted in both;
  * - `margin` is kept unspent in every window, for what cannot be seen in time (another program's requests
  *   during one round trip, clock jitter).
  */
