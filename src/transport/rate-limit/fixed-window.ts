@@ -12,7 +12,9 @@
  *   the window rolls over, so it is counted in the next window too (conservative: it is counted once by
  *   the server, in one of them).
  *
- * A report on a request granted in an earlier window says nothing about this one and is ignored.
+ * A report on a request granted in an earlier window says nothing about this one and is ignored. A
+ * response that arrives while its grant's window is still current proves the request was counted in that
+ * window: what it carried into the next one is given back.
  *
  * @module
  */
@@ -81,7 +83,7 @@ const MAX_EDGE_SHARE = 0.1;
 /**
  * Counts `charge` in the current window (and in the next one too when the grant falls within `edgeMs` of
  * the window's end, `edgeMs` capped at a tenth of the window). Returns the count after this grant, for
- * {@link observeUsage}.
+ * {@link observeUsage}, and what was carried into the next window (0 when nothing), for {@link settle}.
  */
 export function windowTake(
   state: WindowState,
@@ -89,11 +91,25 @@ export function windowTake(
   charge: number,
   nowMs: number,
   edgeMs: number,
-): number {
+): { after: number; carried: number } {
   state.used += charge;
   const edge = Math.min(edgeMs, limit.intervalMs * MAX_EDGE_SHARE);
-  if (nowMs + edge >= windowEnd(limit, state.window)) state.next += charge;
-  return state.used;
+  let carried = 0;
+  if (nowMs + edge >= windowEnd(limit, state.window)) {
+    state.next += charge;
+    carried = charge;
+  }
+  return { after: state.used, carried };
+}
+
+/**
+ * A response to a request granted in window `window`, observed in a state already rolled to now: when that
+ * window is still the current one, the request reached the server inside it, so what it carried into the
+ * next window is given back.
+ */
+export function settle(state: WindowState, grant: { window: number; carried?: number }): void {
+  const carried = grant.carried ?? 0;
+  if (carried > 0 && grant.window === state.window) state.next = Math.max(0, state.next - carried);
 }
 
 /**

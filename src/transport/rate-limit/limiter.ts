@@ -12,6 +12,7 @@ import {
   estimate,
   observeUsage,
   roll,
+  settle,
   type WindowState,
   windowTake,
   windowWaitMs,
@@ -240,9 +241,19 @@ export class RateLimiter implements Limiter {
     if (typeof elapsed === 'number' && Number.isFinite(elapsed) && elapsed >= 0) {
       state.edgeMs = Math.max(elapsed, state.edgeMs * EDGE_DECAY);
     }
+    const epoch = this.#epochNow();
+    const marks = observation.grant?.marks;
+    if (Array.isArray(marks)) {
+      for (const mark of marks) {
+        const i = state.limits.findIndex((l) => l.name === mark.name);
+        const window = state.windows[i];
+        if (window === undefined) continue;
+        roll(window, state.limits[i]!, epoch);
+        settle(window, mark);
+      }
+    }
     const usage = observation.usage;
     if (!Array.isArray(usage) || usage.length === 0) return;
-    const epoch = this.#epochNow();
     let rose = false;
     for (const report of usage) {
       const i = state.limits.findIndex((l) => l.name === report.name);
@@ -360,14 +371,14 @@ export class RateLimiter implements Limiter {
 
   /** Takes `cost` from every limit; returns the grant's window marks when there are fixed windows. */
   #takeAll(state: ExchangeState, cost: number): LimitGrant | undefined {
-    let marks: { name: string; window: number; after: number }[] | undefined;
+    let marks: { name: string; window: number; after: number; carried: number }[] | undefined;
     for (let i = 0; i < state.limits.length; i++) {
       const limit = state.limits[i]!;
       const window = state.windows[i];
       if (window !== undefined) {
-        const after = windowTake(window, limit, chargeOf(limit, cost), this.#epochNow(), state.edgeMs);
+        const taken = windowTake(window, limit, chargeOf(limit, cost), this.#epochNow(), state.edgeMs);
         marks ??= [];
-        marks.push({ name: limit.name, window: window.window, after });
+        marks.push({ name: limit.name, window: window.window, ...taken });
       } else {
         take(state.buckets[i]!, chargeOf(limit, cost));
       }

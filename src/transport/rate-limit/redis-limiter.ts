@@ -228,16 +228,22 @@ export class RedisRateLimiter implements Limiter {
     if (typeof elapsed === 'number' && Number.isFinite(elapsed) && elapsed >= 0) {
       s.edgeMs = Math.max(elapsed, s.edgeMs * EDGE_DECAY);
     }
-    const usage = observation.usage;
-    if (!Array.isArray(usage)) return;
-    for (const report of usage) {
-      const i = s.limits.findIndex((l) => l.name === report.name);
+    const marks = observation.grant?.marks;
+    if (!Array.isArray(marks)) return;
+    const usage = Array.isArray(observation.usage) ? observation.usage : [];
+    for (const mark of marks) {
+      const i = s.limits.findIndex((l) => l.name === mark.name);
       const limit = s.limits[i];
-      const mark = observation.grant?.marks.find((m) => m.name === report.name);
-      if (limit === undefined || limit.kind !== 'fixed-window' || mark === undefined) continue;
-      if (typeof report.used !== 'number' || !Number.isFinite(report.used)) continue;
+      if (limit === undefined || limit.kind !== 'fixed-window') continue;
+      const report = usage.find((u) => u.name === mark.name);
+      const reported =
+        report !== undefined && typeof report.used === 'number' && Number.isFinite(report.used)
+          ? report.used
+          : -1;
       const seen = s.seen[i]!;
-      if (seen.window === mark.window && report.used - mark.after <= seen.others) continue;
+      const raises = reported >= 0 && (seen.window !== mark.window || reported - mark.after > seen.others);
+      const carried = mark.carried ?? 0;
+      if (!raises && carried <= 0) continue;
       if (!(await this.#conn.ready())) return;
       try {
         const others = Number(
@@ -246,7 +252,7 @@ export class RedisRateLimiter implements Limiter {
               client,
               OBSERVE,
               [s.keys[i + 1] as string],
-              [mark.window, mark.after, report.used, limit.intervalMs, limit.offsetMs],
+              [mark.window, mark.after, reported, limit.intervalMs, limit.offsetMs, carried],
             ),
           ),
         );
@@ -421,11 +427,18 @@ export class RedisRateLimiter implements Limiter {
     });
     const grants: LimitGrant[] = [];
     for (const w of batch.slice(0, reply.granted)) {
-      const marks: { name: string; window: number; after: number }[] = [];
+      const marks: { name: string; window: number; after: number; carried: number }[] = [];
       s.limits.forEach((l, i) => {
         if (l.kind !== 'fixed-window') return;
-        after[i] = (after[i] as number) + (l.counts === 'requests' ? 1 : w.cost);
-        marks.push({ name: l.name, window: reply.windows[i]!.window, after: after[i] as number });
+        const charge = l.counts === 'requests' ? 1 : w.cost;
+        after[i] = (after[i] as number) + charge;
+        const r = reply.windows[i]!;
+        marks.push({
+          name: l.name,
+          window: r.window,
+          after: after[i] as number,
+          carried: r.carried ? charge : 0,
+        });
       });
       grants.push({ marks });
     }
