@@ -18,7 +18,7 @@
  *
  * @module
  */
-import type { NormalizedRateLimit } from './types.js';
+import type { NormalizedRateLimit, Observation } from './types.js';
 
 /** Mutable state of one fixed-window limit. */
 export type WindowState = {
@@ -128,4 +128,42 @@ export function observeUsage(
   if (beyond <= state.others) return false;
   state.others = beyond;
   return true;
+}
+
+/**
+ * Applies one response's observation to an exchange's limits (`windows[i]` is limit `i`'s window state,
+ * undefined for a bucket), rolled to epoch ms `nowMs`: gives back carries whose answer came in time, then
+ * adopts reported usage. Reports for unknown names and buckets are ignored. Returns whether an estimate
+ * rose (waiters must re-plan).
+ */
+export function applyObservation(
+  limits: readonly NormalizedRateLimit[],
+  windows: readonly (WindowState | undefined)[],
+  observation: Observation,
+  nowMs: number,
+): boolean {
+  const at = (name: string): [WindowState, NormalizedRateLimit] | undefined => {
+    const i = limits.findIndex((l) => l.name === name);
+    const window = windows[i];
+    if (window === undefined) return undefined;
+    roll(window, limits[i] as NormalizedRateLimit, nowMs);
+    return [window, limits[i] as NormalizedRateLimit];
+  };
+  const marks = observation.grant?.marks;
+  if (Array.isArray(marks)) {
+    for (const mark of marks) {
+      const hit = at(mark.name);
+      if (hit) settle(hit[0], mark);
+    }
+  }
+  let rose = false;
+  const usage = observation.usage;
+  if (!Array.isArray(usage)) return false;
+  for (const report of usage) {
+    const hit = at(report.name);
+    if (!hit) continue;
+    const mark = Array.isArray(marks) ? marks.find((m) => m.name === report.name) : undefined;
+    if (observeUsage(hit[0], report.used, mark)) rose = true;
+  }
+  return rose;
 }

@@ -8,11 +8,10 @@
 import { ClosedError, UnknownExchangeError, ValidationError } from '../../core/errors.js';
 import { abortErrorFrom } from '../sleep.js';
 import {
+  applyObservation,
   createWindow,
   estimate,
-  observeUsage,
   roll,
-  settle,
   type WindowState,
   windowTake,
   windowWaitMs,
@@ -241,28 +240,7 @@ export class RateLimiter implements Limiter {
     if (typeof elapsed === 'number' && Number.isFinite(elapsed) && elapsed >= 0) {
       state.edgeMs = Math.max(elapsed, state.edgeMs * EDGE_DECAY);
     }
-    const epoch = this.#epochNow();
-    const marks = observation.grant?.marks;
-    if (Array.isArray(marks)) {
-      for (const mark of marks) {
-        const i = state.limits.findIndex((l) => l.name === mark.name);
-        const window = state.windows[i];
-        if (window === undefined) continue;
-        roll(window, state.limits[i]!, epoch);
-        settle(window, mark);
-      }
-    }
-    const usage = observation.usage;
-    if (!Array.isArray(usage) || usage.length === 0) return;
-    let rose = false;
-    for (const report of usage) {
-      const i = state.limits.findIndex((l) => l.name === report.name);
-      const window = state.windows[i];
-      if (i < 0 || window === undefined) continue;
-      roll(window, state.limits[i]!, epoch);
-      const mark = observation.grant?.marks.find((m) => m.name === report.name);
-      if (observeUsage(window, report.used, mark)) rose = true;
-    }
+    const rose = applyObservation(state.limits, state.windows, observation, this.#epochNow());
     // A higher count only delays: a waiter's timer that fires early re-arms itself, but one planned for
     // "now" must not see a stale plan.
     if (rose && state.queue.length > 0) this.#drain(state);
