@@ -13,6 +13,7 @@ import { COINBASE_RATE } from '../adapters/coinbase/capabilities.js';
 import { KRAKEN_RATE } from '../adapters/kraken/capabilities.js';
 import { OKX_RATE } from '../adapters/okx/capabilities.js';
 import { limiterKey } from '../adapters/registry.js';
+import { scaleLimit } from '../adapters/values.js';
 import { formatIsoNs } from '../core/time.js';
 import type { FaultOptions, RunningSimulator } from '../sim/index.js';
 import type { Limiter, RateLimit } from '../transport/rate-limit/types.js';
@@ -139,7 +140,7 @@ export async function connectExchange(
     const rate = EXCHANGE_RATES[exchange];
     const { RedisRateLimiter } = await import('../transport/rate-limit/redis-limiter.js');
     limiter = new RedisRateLimiter(
-      { [limiterKey(exchange)]: { ...rate, limit: rate.limit * rateScale } },
+      { [limiterKey(exchange)]: scaleLimit(rate, rateScale) },
       { redis: flags.redis, onWarning: options.warn },
     );
   }

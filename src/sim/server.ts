@@ -14,6 +14,7 @@ import { createKrakenDialect } from './dialects/kraken.js';
 import { createOkxDialect } from './dialects/okx.js';
 import type { Dialect, DialectContext, SimResponse } from './dialects/types.js';
 import { type FaultDecision, FaultPlan } from './faults.js';
+import type { WindowUsage } from './limits.js';
 import { MarketModel } from './market/model.js';
 import type { SimExchange } from './market/symbols.js';
 import { resolveOptions, type SimulatorOptions } from './options.js';
@@ -43,6 +44,11 @@ export type SimStats = {
   throttled: number;
   /** Faults injected, by kind. */
   faults: { error: number; reset: number; truncate: number; stall: number };
+  /**
+   * Fixed-window limits (Binance's request weight): what each client IP had counted per window, oldest
+   * first, the current window included. Empty for exchanges limited otherwise.
+   */
+  windows: WindowUsage[];
 };
 
 /** A running simulator. */
@@ -98,7 +104,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   });
   const dialect = DIALECTS[o.exchange]({
     model,
-    limits: { enabled: o.limitsEnabled, scale: o.limitScale },
+    limits: {
+      enabled: o.limitsEnabled,
+      scale: o.limitScale,
+      ...(o.weightPerWindow === undefined ? {} : { weightPerWindow: o.weightPerWindow }),
+    },
     nowMs: Date.now(),
   });
   const plan = new FaultPlan(o.faults, o.seed);
@@ -110,6 +120,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     status418: 0,
     throttled: 0,
     faults: { error: 0, reset: 0, truncate: 0, stall: 0 },
+    windows: [],
   };
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
@@ -197,7 +208,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     ws: hub,
     exchange: o.exchange,
     truth: createGroundTruth(model),
-    stats: () => structuredClone(stats),
+    stats: () => ({ ...structuredClone(stats), windows: dialect.windowUsage?.() ?? [] }),
     close() {
       if (!closed) {
         closing = true;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { WindowUsage } from '../limits.js';
 import type { MarketModel } from '../market/model.js';
 
 /** One parsed HTTP request. */
@@ -34,6 +35,8 @@ export type LimitSettings = {
   enabled: boolean;
   /** Multiplies every allowed rate (shrinks windows, speeds refills). */
   scale: number;
+  /** Binance: weight allowed per window instead of the real 6000. */
+  weightPerWindow?: number;
 };
 
 /** What every dialect is built from. */
@@ -48,6 +51,8 @@ export type DialectContext = {
 export type Dialect = {
   /** Answers one request. */
   handle(req: SimRequest): SimResponse;
+  /** Fixed-window exchanges: what each client IP had counted per window so far. */
+  windowUsage?(): WindowUsage[];
   /** The exchange's answer for an injected 5xx. */
   serverError(status: number): SimResponse;
 };
