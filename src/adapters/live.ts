@@ -40,6 +40,8 @@ export type LiveBookMessage = {
   readonly firstId?: number;
   /** Last update id covered (Binance `u`, or a snapshot's `lastUpdateId`). */
   readonly lastId?: number;
+  /** The previous update's last id, on exchanges that chain updates (Binance USDⓈ-M `pu`). */
+  readonly prevId?: number;
   /** The exchange's CRC32 over the book after this message (Kraken). */
   readonly checksum?: number;
   /** Event time, epoch ns, when the message carries one. */

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fixedClock, runningClock, wallClock } from './clock.js';
 import { createBinanceDialect } from './dialects/binance.js';
+import { createBinanceUsdmDialect } from './dialects/binance-usdm.js';
 import { createCoinbaseDialect } from './dialects/coinbase.js';
 import { createKrakenDialect } from './dialects/kraken.js';
 import type { Dialect, DialectContext, SimResponse } from './dialects/types.js';
@@ -64,12 +65,14 @@ const WS_DIALECTS: Record<SimExchange, () => WsDialect> = {
   binance: createBinanceWs,
   coinbase: createCoinbaseWs,
   kraken: createKrakenWs,
+  'binance-usdm': createBinanceWs,
 };
 
 const DIALECTS: Record<SimExchange, (ctx: DialectContext) => Dialect> = {
   binance: createBinanceDialect,
   coinbase: createCoinbaseDialect,
   kraken: createKrakenDialect,
+  'binance-usdm': createBinanceUsdmDialect,
 };
 
 /** Starts a simulator of one exchange on a loopback port. */

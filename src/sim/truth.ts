@@ -59,11 +59,12 @@ export const TIME_QUANTUM_US: Readonly<Record<SimExchange, number>> = {
   binance: 1000,
   coinbase: 1,
   kraken: 1,
+  'binance-usdm': 1000,
 };
 
 /** Offset of bar alignment from the epoch, seconds (Binance weeks open on Monday, 4 days after). */
 export function barOffsetS(exchange: SimExchange, spanS: number): number {
-  return exchange === 'binance' && spanS === 604_800 ? 345_600 : 0;
+  return (exchange === 'binance' || exchange === 'binance-usdm') && spanS === 604_800 ? 345_600 : 0;
 }
 
 function ceilDiv(a: bigint, b: bigint): bigint {

@@ -9,12 +9,19 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { EXCHANGES, type ExchangeId } from '../../adapters/adapter.js';
 import { formatIsoNs } from '../../core/time.js';
 import type { FaultOptions } from '../../sim/index.js';
 import { formatFaults, parseFaultsArg, parseIntArg, parsePositiveArg } from '../args.js';
 import { type CliContext, type CommandModule, globalsOf } from '../context.js';
-import { demoJobs, FULL_DEMO, SMALL_DEMO, type Verdict, verifyAgainstTruth } from '../demo-plan.js';
+import {
+  DEMO_EXCHANGES,
+  type DemoExchange,
+  demoJobs,
+  FULL_DEMO,
+  SMALL_DEMO,
+  type Verdict,
+  verifyAgainstTruth,
+} from '../demo-plan.js';
 import { type ExchangeConnection, SIM_DEFAULT_NOW_NS } from '../exchange.js';
 import { EXIT } from '../exit.js';
 import { ProgressReporter, progressMode } from '../progress.js';
@@ -76,7 +83,7 @@ async function runDemo(ctx: CliContext, flags: DemoFlags, quiet: boolean): Promi
   await mkdir(dir, { recursive: true });
   const size = flags.small ? SMALL_DEMO : FULL_DEMO;
   say(
-    `tickwire demo: simulated ${EXCHANGES.join(', ')} on 127.0.0.1 (no network), market clock ${formatIsoNs(SIM_DEFAULT_NOW_NS)}, ` +
+    `tickwire demo: simulated ${DEMO_EXCHANGES.join(', ')} on 127.0.0.1 (no network), market clock ${formatIsoNs(SIM_DEFAULT_NOW_NS)}, ` +
       `seed ${flags.seed}, faults ${formatFaults(flags.faults)}.`,
   );
   say(
@@ -88,7 +95,7 @@ async function runDemo(ctx: CliContext, flags: DemoFlags, quiet: boolean): Promi
   const started = Date.now();
   try {
     const perExchange = await Promise.all(
-      EXCHANGES.map((exchange) => runExchange(exchange, dir, flags, size, trap.signal, ctx, quiet)),
+      DEMO_EXCHANGES.map((exchange) => runExchange(exchange, dir, flags, size, trap.signal, ctx, quiet)),
     );
     const rows = perExchange.flat();
     if (trap.received) {
@@ -123,7 +130,7 @@ async function runDemo(ctx: CliContext, flags: DemoFlags, quiet: boolean): Promi
 }
 
 async function runExchange(
-  exchange: ExchangeId,
+  exchange: DemoExchange,
   dir: string,
   flags: DemoFlags,
   size: typeof FULL_DEMO,
