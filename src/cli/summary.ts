@@ -10,7 +10,12 @@ import { EXIT, type ExitCode, isUsageError } from './exit.js';
 import { type DownloadJob, type JobResult, resumeAfter } from './run-download.js';
 
 /** Codes of errors that rerunning the same command cannot fix (exit 3 rather than 1). */
-const FATAL_CODES = new Set(['ERR_UNKNOWN_SYMBOL', 'ERR_UNSUPPORTED_RANGE', 'ERR_EXCHANGE']);
+const FATAL_CODES = new Set([
+  'ERR_UNKNOWN_SYMBOL',
+  'ERR_UNSUPPORTED_RANGE',
+  'ERR_UNSUPPORTED_KIND',
+  'ERR_EXCHANGE',
+]);
 
 /** What to print and which code to exit with. */
 export type Outcome = {
