@@ -18,6 +18,7 @@ import type { SimExchange } from './market/symbols.js';
 import { resolveOptions, type SimulatorOptions } from './options.js';
 import { createGroundTruth, type GroundTruth } from './truth.js';
 import { createBinanceWs } from './ws/binance.js';
+import { createBinanceUsdmWs } from './ws/binance-usdm.js';
 import { createCoinbaseWs } from './ws/coinbase.js';
 import { attachWsHub, type SimWs, WsHub } from './ws/hub.js';
 import { createKrakenWs } from './ws/kraken.js';
@@ -65,7 +66,7 @@ const WS_DIALECTS: Record<SimExchange, () => WsDialect> = {
   binance: createBinanceWs,
   coinbase: createCoinbaseWs,
   kraken: createKrakenWs,
-  'binance-usdm': createBinanceWs,
+  'binance-usdm': createBinanceUsdmWs,
 };
 
 const DIALECTS: Record<SimExchange, (ctx: DialectContext) => Dialect> = {
