@@ -15,13 +15,7 @@ import type { ExchangeAdapter, ExchangeId } from '../adapters/adapter.js';
 import type { LiveRecord } from '../adapters/live.js';
 import { createAdapter } from '../adapters/registry.js';
 import type { Market } from '../adapters/symbols.js';
-import {
-  AbortError,
-  ExchangeError,
-  isTickwireError,
-  UnsupportedKindError,
-  ValidationError,
-} from '../core/errors.js';
+import { ExchangeError, UnsupportedKindError } from '../core/errors.js';
 import { KINDS } from '../core/kinds.js';
 import type { Liquidation, MarkPrice } from '../core/records.js';
 import { nowNs } from '../core/time.js';
@@ -39,7 +33,7 @@ import type {
   StreamMark,
 } from './events.js';
 import { LIVE, type LiveSpec } from './exchanges.js';
-import { checkLiveOptions, type LiveOptions } from './options.js';
+import { checkLiveOptions, isCallerAbort, type LiveOptions, symbolList } from './options.js';
 
 /** Options of {@link streamMark} and {@link streamLiquidations}. */
 export type DerivativesStreamOptions = LiveOptions & {
@@ -101,14 +95,7 @@ async function* liveDerivatives<T extends (MarkPrice | Liquidation) & { symbol: 
   pick: Pick<T>,
 ): AsyncGenerator<T | LiveGapEvent | FeedEvent, void, undefined> {
   checkLiveOptions(options);
-  const symbols = typeof options.symbols === 'string' ? [options.symbols] : options.symbols;
-  if (
-    !Array.isArray(symbols) ||
-    symbols.length === 0 ||
-    symbols.some((s) => typeof s !== 'string' || s === '')
-  ) {
-    throw new ValidationError('options.symbols', options.symbols, 'a symbol or a non-empty array of symbols');
-  }
+  const symbols = symbolList(options.symbols);
   const exchange: ExchangeId = options.exchange;
   const spec = LIVE[exchange];
   const makeFeed = feedOf(spec);
@@ -188,12 +175,7 @@ async function* liveDerivatives<T extends (MarkPrice | Liquidation) & { symbol: 
       await it.return();
     }
   } catch (error) {
-    if (
-      signal?.aborted &&
-      (error instanceof AbortError || (isTickwireError(error) && error.code === 'ERR_ABORTED'))
-    ) {
-      return;
-    }
+    if (isCallerAbort(error, signal)) return;
     throw error;
   } finally {
     if (owned) await adapter.close();

@@ -21,7 +21,12 @@ import {
   type RestTransport,
 } from '../base.js';
 import { type ErrorContext, mapBinanceError } from '../binance/errors.js';
-import { parseBinanceAggTrades, parseBinanceKlines, parseBinanceTime } from '../binance/parse.js';
+import {
+  aggTradesInWindow,
+  parseBinanceAggTrades,
+  parseBinanceKlines,
+  parseBinanceTime,
+} from '../binance/parse.js';
 import {
   USDM_FUNDING_CAPABILITY,
   USDM_FUNDING_KEY,
@@ -186,13 +191,7 @@ export class BinanceUsdmAdapter extends BaseAdapter {
     }
     const short = rows.length < pageLimit;
     const done = last.tsNs > endNs || (short && (!byTime || toMs >= endMs));
-    const trades: Trade[] = [];
-    for (const r of rows) {
-      if (r.tsNs >= startNs && r.tsNs <= endNs) {
-        trades.push({ id: r.id, tsNs: r.tsNs, price: r.price, amount: r.amount, side: r.side });
-      }
-    }
-    return [trades, done ? null : String(last.aggId + 1)];
+    return [aggTradesInWindow(rows, startNs, endNs), done ? null : String(last.aggId + 1)];
   }
 
   /** The trade cursor of a known id is the next aggregate id (`fromId`). */

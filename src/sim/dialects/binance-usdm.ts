@@ -19,6 +19,7 @@ import {
   klinesBody,
   trades,
 } from './binance-data.js';
+import { binanceErr, binanceParams, mandatory } from './binance-params.js';
 import { usdmExchangeInfo, usdmFunding, usdmOpenInterest, usdmPriceKlines } from './binance-usdm-data.js';
 import {
   type Dialect,
@@ -29,7 +30,6 @@ import {
   type SimResponse,
 } from './types.js';
 
-const SYMBOL_RE = /^[A-Z0-9\-_.]{1,20}$/;
 const OI_PERIODS: Readonly<Record<string, number>> = {
   '5m': 300,
   '15m': 900,
@@ -45,11 +45,7 @@ const OI_PERIODS: Readonly<Record<string, number>> = {
 const OI_HISTORY_MS = 30 * 86_400_000;
 const HOUR_MS = 3_600_000;
 
-const err = (status: number, code: number, msg: string): BinanceError => [status, code, msg];
-const mandatory = (name: string): BinanceError =>
-  err(400, -1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
-const illegal = (name: string): BinanceError =>
-  err(400, -1100, `Illegal characters found in parameter '${name}'; legal range is '^[0-9]{1,20}$'.`);
+const err = binanceErr;
 
 /** Kline weight by `limit` (default 500). */
 function klineWeight(limit: number): number {
@@ -74,24 +70,7 @@ export function createBinanceUsdmDialect(ctx: DialectContext): Dialect {
     oi: new BinanceWeightLimiter({ limit: 1000, windowMs: 300_000 / scale, ...ban }),
   };
 
-  const symbolOf = (q: URLSearchParams, name = 'symbol'): SymbolMarket | BinanceError => {
-    const id = q.get(name);
-    if (id === null || id === '') return mandatory(name);
-    if (!SYMBOL_RE.test(id)) return illegal(name);
-    return model.find(id) ?? err(400, -1121, 'Invalid symbol.');
-  };
-  const limitOf = (q: URLSearchParams, def: number, max: number): number | BinanceError => {
-    const v = intParam(q, 'limit');
-    if (v === undefined) return def;
-    if (Number.isNaN(v)) return illegal('limit');
-    if (v < 1) return err(400, -1130, "Data sent for parameter 'limit' is not valid.");
-    return Math.min(v, max);
-  };
-  const timeOf = (q: URLSearchParams, name: string): number | undefined | BinanceError => {
-    const v = intParam(q, name);
-    if (v !== undefined && (Number.isNaN(v) || v < 0)) return illegal(name);
-    return v;
-  };
+  const { symbolOf, limitOf, timeOf } = binanceParams(model);
   const nowMs = () => Math.floor(model.nowUs() / 1000);
 
   /** Which budget a path charges, and how much. */
