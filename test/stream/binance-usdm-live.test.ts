@@ -30,7 +30,7 @@ import {
 const SYMBOL = 'BTC/USDT:USDT';
 const NATIVE = 'BTCUSDT';
 
-describe.concurrent('binance-usdm live streams over the simulator', () => {
+describe('binance-usdm live streams over the simulator', () => {
   it('stream.trades over drops and stalls: 0 lost, 0 twice, in order, equal to ground truth', async () => {
     const sim = await startLiveSim('binance-usdm', 60);
     const timers: NodeJS.Timeout[] = [];

@@ -31,7 +31,7 @@ describe('binance-usdm REST parsers', () => {
   it('open interest: string or number timestamps, amount in base units, value in quote', () => {
     expect(parseUsdmOpenInterest(P.openInterestHist)).toEqual([
       { tsNs: ms(1583127900000), amount: 20403.637, value: 150570784.078 },
-      { tsNs: ms(1583128200000), amount: 20401.367, value: 149940752.14464448 },
+      { tsNs: ms(1583128200000), amount: 20401.367, value: Number('149940752.14464448') },
     ]);
   });
 
