@@ -10,7 +10,7 @@ import { startLiveSim } from '../helpers/stream2-sim.js';
 
 let sim: RunningSimulator;
 beforeAll(async () => {
-  sim = await startLiveSim('binance-usdm', 30);
+  sim = await startLiveSim('binance-usdm', 5);
 });
 afterAll(() => sim.close());
 
