@@ -51,7 +51,7 @@ export type AdapterHttpOptions = {
 export type AdapterOptions = {
   /**
    * Base URL of the exchange's REST API (a simulator, a proxy). No trailing slash needed.
-   * @default the real exchange (`https://api.binance.com`, `https://api.exchange.coinbase.com`, `https://api.kraken.com`)
+   * @default the real exchange (`https://api.binance.com`, `https://api.exchange.coinbase.com`, `https://api.kraken.com`, `https://fapi.binance.com`)
    */
   baseUrl?: string;
   /**

@@ -122,10 +122,15 @@ export function describeJob(job: DownloadJob, result: JobResult, interruptedBy?:
         },
       ];
   for (const m of ranges) warnings.push(`missing ${formatRange(m.range)}: ${m.reason}`);
+  // Ranges the exchange no longer keeps (no error, not the not-yet tail) do not come back by rerunning.
+  const unservable =
+    missing.length > 0 && missing.every((m) => m.error === undefined && m.range.endNs !== job.range.endNs);
   warnings.push(
-    job.out
-      ? 'Rerun the same command to fetch what is missing (it resumes).'
-      : 'Rerun for the missing ranges.',
+    unservable
+      ? 'The exchange does not serve the missing range; rerunning will not fetch it.'
+      : job.out
+        ? 'Rerun the same command to fetch what is missing (it resumes).'
+        : 'Rerun for the missing ranges.',
   );
   return { code: EXIT.INCOMPLETE, info: [], warnings };
 }

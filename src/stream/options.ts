@@ -12,14 +12,14 @@ import type { WebSocketOptions } from '../transport/websocket/index.js';
 
 /** Options every live stream takes. */
 export type LiveOptions = {
-  /** The exchange id: `'binance'`, `'coinbase'` or `'kraken'`. */
+  /** The exchange id: `'binance'`, `'coinbase'`, `'kraken'`, `'binance-usdm'` (one of `EXCHANGES`). */
   exchange: ExchangeId;
   /** REST base URL (symbol lookup, backfill, Binance book snapshots). @default the real exchange */
   baseUrl?: string;
   /**
    * WebSocket base URL (a simulator's `ws://127.0.0.1:PORT`, a proxy). Exchange paths are appended
    * (`/stream?streams=` on Binance, `/v2` on Kraken).
-   * @default the real exchange (`wss://stream.binance.com:9443`, `wss://ws-feed.exchange.coinbase.com`, `wss://ws.kraken.com`)
+   * @default the real exchange (`wss://stream.binance.com:9443`, `wss://ws-feed.exchange.coinbase.com`, `wss://ws.kraken.com`, `wss://fstream.binance.com` with its `/public` or `/market` route)
    */
   wsUrl?: string;
   /** Aborting ends the stream: the iterator completes (an in-flight REST call rejects inside and is dropped). @default undefined */

@@ -82,6 +82,7 @@ describe('tickwire funding / open-interest / ohlc --price (binance-usdm --sim)',
     expect(r.stderr).toMatch(
       /missing \[2025-11-01T00:00:00\.000Z, 2025-12-02T04:00:00\.000Z\): .*last 30 days/,
     );
+    expect(r.stderr).toMatch(/does not serve the missing range; rerunning will not fetch it/);
     const want = truth.derivatives.openInterest(
       'BTCUSDT',
       14_400,

@@ -5,7 +5,7 @@
  * @module
  */
 import { Option } from 'commander';
-import type { ExchangeId } from '../../adapters/adapter.js';
+import { EXCHANGES, type ExchangeId } from '../../adapters/adapter.js';
 import { formatIsoNs } from '../../core/time.js';
 import type { FaultOptions } from '../../sim/index.js';
 import {
@@ -61,9 +61,7 @@ export const simCommand: CommandModule = {
           'until SIGINT/SIGTERM. Prints its URL on stdout.',
       )
       .addOption(
-        new Option('--exchange <id>', 'binance, coinbase or kraken')
-          .argParser(parseExchangeArg)
-          .makeOptionMandatory(),
+        new Option('--exchange <id>', EXCHANGES.join(', ')).argParser(parseExchangeArg).makeOptionMandatory(),
       )
       .addOption(new Option('--port <port>', 'port; 0 picks a free one').argParser(parsePortArg).default(0))
       .option('--host <host>', 'interface to listen on', '127.0.0.1')
