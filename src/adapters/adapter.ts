@@ -13,7 +13,15 @@ import type { Limiter, RateSpec } from '../transport/rate-limit/types.js';
 import type { Market } from './symbols.js';
 
 /** The exchanges tickwire has adapters for. */
-export const EXCHANGES = ['binance', 'coinbase', 'kraken', 'okx', 'bybit', 'bybit-linear'] as const;
+export const EXCHANGES = [
+  'binance',
+  'coinbase',
+  'kraken',
+  'binance-usdm',
+  'okx',
+  'bybit',
+  'bybit-linear',
+] as const;
 
 /** One of {@link EXCHANGES}. */
 export type ExchangeId = (typeof EXCHANGES)[number];
@@ -51,7 +59,7 @@ export type AdapterHttpOptions = {
 export type AdapterOptions = {
   /**
    * Base URL of the exchange's REST API (a simulator, a proxy). No trailing slash needed.
-   * @default the real exchange (`https://api.binance.com`, `https://api.exchange.coinbase.com`, `https://api.kraken.com`, `https://www.okx.com`)
+   * @default the real exchange (`https://api.binance.com`, `https://api.exchange.coinbase.com`, `https://api.kraken.com`, `https://fapi.binance.com`, `https://www.okx.com`, `https://api.bybit.com`)
    */
   baseUrl?: string;
   /**

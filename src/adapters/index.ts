@@ -26,6 +26,17 @@ export {
 } from './binance/capabilities.js';
 export { BINANCE_BASE_URL, BinanceAdapter } from './binance/rest.js';
 export {
+  BINANCE_USDM_RATE,
+  USDM_BUDGETS,
+  USDM_FUNDING_CAPABILITY,
+  USDM_KLINE_CAPABILITY,
+  USDM_OI_CAPABILITY,
+  USDM_OI_HISTORY_NS,
+  USDM_TRADES_CAPABILITY,
+} from './binance-usdm/capabilities.js';
+export { BINANCE_USDM_BASE_URL, BinanceUsdmAdapter } from './binance-usdm/rest.js';
+export { BINANCE_USDM_WS_URL, UsdmFeed, usdmRouteOf } from './binance-usdm/ws.js';
+export {
   BYBIT_KLINE_CAPABILITY,
   BYBIT_LIMIT_KEY,
   BYBIT_LINEAR_TRADES_CAPABILITY,

@@ -43,7 +43,10 @@ export type LiveBookMessage = {
   readonly firstId?: number;
   /** Last update id covered (Binance `u`, or a snapshot's `lastUpdateId`; OKX `seqId`). */
   readonly lastId?: number;
-  /** The id of the message this one follows, as the exchange states it (OKX `prevSeqId`, `-1` on a snapshot). */
+  /**
+   * The id of the update this one follows, as the exchange states it (Binance USDⓈ-M `pu`; OKX
+   * `prevSeqId`, `-1` on a snapshot).
+   */
   readonly prevId?: number;
   /** The exchange's CRC32 over the book after this message (Kraken; OKX when non-zero). */
   readonly checksum?: number;

@@ -13,6 +13,8 @@ import {
 } from './adapter.js';
 import { BINANCE_RATE, readBinanceUsage } from './binance/capabilities.js';
 import { BINANCE_BASE_URL, BinanceAdapter } from './binance/rest.js';
+import { BINANCE_USDM_RATE, USDM_BUDGETS } from './binance-usdm/capabilities.js';
+import { BINANCE_USDM_BASE_URL, BinanceUsdmAdapter } from './binance-usdm/rest.js';
 import { BYBIT_LIMIT_KEY, BYBIT_RATE } from './bybit/capabilities.js';
 import { inspectBybit } from './bybit/errors.js';
 import { BYBIT_BASE_URL, BybitAdapter } from './bybit/rest.js';
@@ -52,6 +54,18 @@ export const ADAPTERS = {
   okx: (options: AdapterOptions = {}) => {
     const c = connect('okx', OKX_BASE_URL, OKX_RATE, options, inspectOkx);
     return new OkxAdapter(c.baseUrl, c.transport, c.rates, c.release);
+  },
+  'binance-usdm': (options: AdapterOptions = {}) => {
+    const c = connect(
+      'binance-usdm',
+      BINANCE_USDM_BASE_URL,
+      BINANCE_USDM_RATE,
+      options,
+      undefined,
+      readBinanceUsage,
+      USDM_BUDGETS,
+    );
+    return new BinanceUsdmAdapter(c.baseUrl, c.transport, c.rates, c.release);
   },
 } satisfies Record<ExchangeId, AdapterFactory>;
 

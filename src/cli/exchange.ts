@@ -8,6 +8,7 @@
 import { type Command, Option } from 'commander';
 import type { ExchangeId } from '../adapters/adapter.js';
 import { BINANCE_RATE } from '../adapters/binance/capabilities.js';
+import { BINANCE_USDM_RATE } from '../adapters/binance-usdm/capabilities.js';
 import { BYBIT_RATE } from '../adapters/bybit/capabilities.js';
 import { COINBASE_RATE } from '../adapters/coinbase/capabilities.js';
 import { KRAKEN_RATE } from '../adapters/kraken/capabilities.js';
@@ -37,6 +38,7 @@ export const EXCHANGE_RATES: Readonly<Record<ExchangeId, RateLimit>> = {
   bybit: BYBIT_RATE,
   'bybit-linear': BYBIT_RATE,
   okx: OKX_RATE,
+  'binance-usdm': BINANCE_USDM_RATE,
 };
 
 /** The exchange options as commander parses them. */

@@ -31,7 +31,7 @@ export type DownloadProgress = {
 
 /** Options shared by {@link DownloadOhlcOptions} and {@link DownloadTradesOptions}. */
 export type DownloadOptions = {
-  /** Exchange id: `'binance'`, `'coinbase'` or `'kraken'`. */
+  /** Exchange id: `'binance'`, `'coinbase'`, `'kraken'`, `'binance-usdm'` (one of `EXCHANGES`). */
   exchange: string;
   /** Symbol in any accepted spelling: `BTC/USDT`, `BTCUSDT`, `BTC-USD`, `XBTUSD`, `XXBTZUSD`. */
   symbol: string;

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fixedClock, runningClock, wallClock } from './clock.js';
 import { createBinanceDialect } from './dialects/binance.js';
+import { createBinanceUsdmDialect } from './dialects/binance-usdm.js';
 import { createBybitDialect } from './dialects/bybit.js';
 import { createCoinbaseDialect } from './dialects/coinbase.js';
 import { createKrakenDialect } from './dialects/kraken.js';
@@ -21,6 +22,7 @@ import { resolveOptions, type SimulatorOptions } from './options.js';
 import { createGroundTruth, type GroundTruth } from './truth.js';
 import type { SimWs } from './ws/api.js';
 import { createBinanceWs } from './ws/binance.js';
+import { createBinanceUsdmWs } from './ws/binance-usdm.js';
 import { createBybitWs } from './ws/bybit.js';
 import { createCoinbaseWs } from './ws/coinbase.js';
 import { attachWsHub, WsHub } from './ws/hub.js';
@@ -79,6 +81,7 @@ const WS_DIALECTS: Record<SimExchange, () => WsDialect> = {
   bybit: () => createBybitWs('bybit'),
   'bybit-linear': () => createBybitWs('bybit-linear'),
   okx: createOkxWs,
+  'binance-usdm': createBinanceUsdmWs,
 };
 
 const DIALECTS: Record<SimExchange, (ctx: DialectContext) => Dialect> = {
@@ -88,6 +91,7 @@ const DIALECTS: Record<SimExchange, (ctx: DialectContext) => Dialect> = {
   bybit: (ctx) => createBybitDialect(ctx, 'bybit'),
   'bybit-linear': (ctx) => createBybitDialect(ctx, 'bybit-linear'),
   okx: createOkxDialect,
+  'binance-usdm': createBinanceUsdmDialect,
 };
 
 /** Starts a simulator of one exchange on a loopback port. */

@@ -63,6 +63,7 @@ export const TIME_QUANTUM_US: Readonly<Record<SimExchange, number>> = {
   bybit: 1000,
   'bybit-linear': 1000,
   okx: 1000,
+  'binance-usdm': 1000,
 };
 
 /** Trade id as each exchange serves it (Bybit: `execId`); the model's integer id elsewhere. */
@@ -72,7 +73,9 @@ export function servedTradeId(exchange: SimExchange, key: number, id: number): s
 
 /** Offset of bar alignment from the epoch, seconds (Binance and OKX `1Wutc` weeks open on Monday, 4 days after). */
 export function barOffsetS(exchange: SimExchange, spanS: number): number {
-  return (exchange === 'binance' || exchange === 'okx') && spanS === 604_800 ? 345_600 : 0;
+  return (exchange === 'binance' || exchange === 'binance-usdm' || exchange === 'okx') && spanS === 604_800
+    ? 345_600
+    : 0;
 }
 
 function ceilDiv(a: bigint, b: bigint): bigint {

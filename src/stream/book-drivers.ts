@@ -9,12 +9,15 @@
  *
  * @module
  */
-import type { ExchangeId } from '../adapters/adapter.js';
+import type { AdapterOptions, ExchangeId } from '../adapters/adapter.js';
 import { BinanceBookSync, binanceDepthWeight } from '../adapters/binance/book.js';
 import { BINANCE_RATE } from '../adapters/binance/capabilities.js';
 import { BINANCE_BASE_URL } from '../adapters/binance/rest.js';
 import { BinanceFeed, binanceDepthStream } from '../adapters/binance/ws.js';
 import { parseBinanceDepthSnapshot } from '../adapters/binance/ws-parse.js';
+import { BINANCE_USDM_RATE, USDM_BUDGETS, usdmDepthWeight } from '../adapters/binance-usdm/capabilities.js';
+import { BINANCE_USDM_BASE_URL } from '../adapters/binance-usdm/rest.js';
+import { UsdmFeed, usdmDepthStream } from '../adapters/binance-usdm/ws.js';
 import type { BookSync, SyncOutcome } from '../adapters/book-sync.js';
 import { BybitBookSync, bybitBookDepth, bybitResync } from '../adapters/bybit/book.js';
 import { BybitFeed, bybitTopics } from '../adapters/bybit/ws.js';
@@ -65,40 +68,9 @@ export type DriverInput = {
 export function makeDriver(input: DriverInput): BookDriver {
   const { exchange, url, market, wire, depth, snapshotDepth, ws, options } = input;
   switch (exchange) {
-    case 'binance': {
-      const sync = new BinanceBookSync(undefined, { depth, snapshotLimit: snapshotDepth });
-      const c = connect('binance', BINANCE_BASE_URL, BINANCE_RATE, {
-        ...options.adapterOptions,
-        ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
-      });
-      const signal = options.signal;
-      return {
-        feed: new BinanceFeed(url, [binanceDepthStream(market.id)], ws),
-        sync,
-        updateId: () => sync.updateId,
-        async *catchUp() {
-          while (sync.needsSnapshot) {
-            const body = await c.transport.get<unknown>(
-              `${c.baseUrl.replace(/\/+$/, '')}/api/v3/depth`,
-              { symbol: market.id, limit: snapshotDepth },
-              { cost: binanceDepthWeight(snapshotDepth), ...(signal ? { signal } : {}) },
-            );
-            const r = sync.onSnapshot(parseBinanceDepthSnapshot(body, wire));
-            if (r.type === 'snapshot') {
-              yield r;
-              return;
-            }
-            // Either way another snapshot is needed; the caller's backoff paces the fetches.
-            yield r.type === 'refetch'
-              ? { type: 'resync', reason: 'stale-snapshot', detail: r.detail }
-              : { type: 'resync', reason: r.reason, detail: r.detail };
-          }
-        },
-        release: async () => {
-          await c.release();
-        },
-      };
-    }
+    case 'binance':
+    case 'binance-usdm':
+      return binanceDriver(exchange, input);
     case 'coinbase':
       // No sequence or checksum: the only resync is a reconnect, paced by the reconnect backoff.
       return {
@@ -152,4 +124,78 @@ export function makeDriver(input: DriverInput): BookDriver {
       };
     }
   }
+}
+
+/** The REST side of a Binance book: snapshot path, valid depth, weight, and the connection to make. */
+const BINANCE_BOOKS = {
+  binance: {
+    path: '/api/v3/depth',
+    limit: (n: number) => n,
+    weight: binanceDepthWeight,
+    connect: (o: AdapterOptions) => connect('binance', BINANCE_BASE_URL, BINANCE_RATE, o),
+    feed: (url: string, id: string, ws: WebSocketOptions) =>
+      new BinanceFeed(url, [binanceDepthStream(id)], ws),
+    rule: 'spot',
+  },
+  'binance-usdm': {
+    path: '/fapi/v1/depth',
+    // USDⓈ-M takes only 5, 10, 20, 50, 100, 500 or 1000 levels.
+    limit: (n: number) => [5, 10, 20, 50, 100, 500, 1000].find((l) => l >= n) ?? 1000,
+    weight: usdmDepthWeight,
+    connect: (o: AdapterOptions) =>
+      connect(
+        'binance-usdm',
+        BINANCE_USDM_BASE_URL,
+        BINANCE_USDM_RATE,
+        o,
+        undefined,
+        undefined,
+        USDM_BUDGETS,
+      ),
+    feed: (url: string, id: string, ws: WebSocketOptions) => new UsdmFeed(url, [usdmDepthStream(id)], ws),
+    rule: 'futures',
+  },
+} as const;
+
+/**
+ * Binance spot and USDⓈ-M: buffer the diff stream, fetch REST snapshots until one lines up (spot: `U` ≤
+ * id + 1; futures: `U` ≤ lastUpdateId ≤ `u`, then the `pu` chain). Each snapshot that does not line up is
+ * yielded as a `resync`, so the caller's resync backoff paces the next fetch.
+ */
+function binanceDriver(exchange: 'binance' | 'binance-usdm', input: DriverInput): BookDriver {
+  const { url, market, wire, depth, snapshotDepth, ws, options } = input;
+  const rest = BINANCE_BOOKS[exchange];
+  const limit = rest.limit(snapshotDepth);
+  const sync = new BinanceBookSync(undefined, { depth, snapshotLimit: limit }, rest.rule);
+  const c = rest.connect({
+    ...options.adapterOptions,
+    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+  });
+  const signal = options.signal;
+  return {
+    feed: rest.feed(url, market.id, ws),
+    sync,
+    updateId: () => sync.updateId,
+    async *catchUp() {
+      while (sync.needsSnapshot) {
+        const body = await c.transport.get<unknown>(
+          `${c.baseUrl.replace(/\/+$/, '')}${rest.path}`,
+          { symbol: market.id, limit },
+          { cost: rest.weight(limit), ...(signal ? { signal } : {}) },
+        );
+        const r = sync.onSnapshot(parseBinanceDepthSnapshot(body, wire));
+        if (r.type === 'snapshot') {
+          yield r;
+          return;
+        }
+        // Either way another snapshot is needed; the caller's backoff paces the fetches.
+        yield r.type === 'refetch'
+          ? { type: 'resync', reason: 'stale-snapshot', detail: r.detail }
+          : { type: 'resync', reason: r.reason, detail: r.detail };
+      }
+    },
+    release: async () => {
+      await c.release();
+    },
+  };
 }

@@ -5,6 +5,9 @@
  *
  * - Binance: buffer `depthUpdate`s, fetch `GET /api/v3/depth`, line them up by `U`/`u`; a skipped id
  *   clears the book and starts again (`resync`, reason `sequence-gap`).
+ * - Binance USDⓈ-M: the same over `GET /fapi/v1/depth` and the `/public` route, with the futures rule:
+ *   the first diff has `U <= lastUpdateId <= u`, each later one `pu` = the previous `u`; a broken chain
+ *   is a `resync` with reason `sequence-gap`.
  * - Coinbase: `level2_batch` snapshot then `l2update`s; a reconnect resubscribes and waits for a new
  *   snapshot (`resync`, reason `reconnect`).
  * - Kraken: `book` snapshot then updates, each checked with the CRC32 checksum over the top 10 levels at

@@ -6,6 +6,13 @@
  */
 import type { ExchangeId } from '../adapters/adapter.js';
 import { BINANCE_WS_URL, BinanceFeed, binanceTradeStreams } from '../adapters/binance/ws.js';
+import {
+  BINANCE_USDM_WS_URL,
+  UsdmFeed,
+  usdmLiquidationStreams,
+  usdmMarkStreams,
+  usdmTradeStreams,
+} from '../adapters/binance-usdm/ws.js';
 import { BYBIT_WS_URL, BybitFeed, bybitTopics } from '../adapters/bybit/ws.js';
 import { COINBASE_WS_URL, CoinbaseFeed } from '../adapters/coinbase/ws.js';
 import { KRAKEN_WS_URL, KrakenFeed } from '../adapters/kraken/ws.js';
@@ -62,6 +69,16 @@ export const LIVE: Readonly<Record<ExchangeId, LiveSpec>> = {
         ['matches', 'heartbeat'],
         options,
       ),
+  },
+  'binance-usdm': {
+    wsUrl: BINANCE_USDM_WS_URL,
+    wireName: (m) => m.id.toUpperCase(),
+    tradeFeed: (url, markets, options) =>
+      new UsdmFeed(url, usdmTradeStreams(markets.map((m) => m.id)), options),
+    markFeed: (url, markets, options) =>
+      new UsdmFeed(url, usdmMarkStreams(markets.map((m) => m.id)), options),
+    liquidationFeed: (url, markets, options) =>
+      new UsdmFeed(url, usdmLiquidationStreams(markets.map((m) => m.id)), options),
   },
   kraken: {
     wsUrl: KRAKEN_WS_URL,

@@ -108,11 +108,11 @@ export async function truthOf(
   return sim.truth;
 }
 
-/** The exact file the CLI should write for `records`. */
+/** The exact file the CLI should write for `records` (of any kind). */
 export function expectedFile(
   kind: RecordKind,
   format: 'csv' | 'jsonl',
-  records: readonly (OHLCBar | Trade)[],
+  records: readonly (OHLCBar | Trade | object)[],
 ): string {
   const head = format === 'csv' ? csvHeader(kind) : '';
   return (

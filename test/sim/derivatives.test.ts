@@ -65,7 +65,8 @@ describe('the derivatives model', () => {
     for (let i = 1; i < liq.length; i++) expect(liq[i]!.tsNs).toBeGreaterThan(liq[i - 1]!.tsNs);
     for (const l of liq) {
       const m = l.tsNs - (l.tsNs % 60_000_000_000n);
-      const [bar] = t.bars('BTCUSDT', 60, m, m + 60_000_000_000n);
+      // The move of the minute before the liquidation decides its side.
+      const [bar] = t.bars('BTCUSDT', 60, m - 60_000_000_000n, m);
       expect(l.side).toBe(bar!.close < bar!.open ? 'long' : 'short');
     }
   });

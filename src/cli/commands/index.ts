@@ -9,7 +9,9 @@
 import type { CommandModule } from '../context.js';
 import { bookCommand } from './book.js';
 import { demoCommand } from './demo.js';
+import { fundingCommand } from './funding.js';
 import { ohlcCommand } from './ohlc.js';
+import { openInterestCommand } from './open-interest.js';
 import { simCommand } from './sim.js';
 import { streamCommand } from './stream.js';
 import { tradesCommand } from './trades.js';
@@ -18,6 +20,8 @@ import { tradesCommand } from './trades.js';
 export const COMMANDS: readonly CommandModule[] = [
   ohlcCommand,
   tradesCommand,
+  fundingCommand,
+  openInterestCommand,
   streamCommand,
   bookCommand,
   simCommand,

@@ -15,8 +15,8 @@
  *   of the last minute with trades in the hour before (absent when that hour had none).
  * - **open interest** at every multiple of the sampling period: a base level on a three-day wave plus
  *   the volume of the hour before, in lots.
- * - **liquidations**: in a minute whose trade range exceeds 0.1 %, up to two forced orders, on the side
- *   the move hurt (a fall liquidates longs), at most one per second.
+ * - **liquidations**: in the minute after one whose trade range exceeds 0.1 %, up to two forced orders,
+ *   on the side the move hurt (a fall liquidates longs) at its extreme price, at most one per second.
  *
  * @module
  */
@@ -203,10 +203,15 @@ export class DerivativesModel {
     };
   }
 
-  /** Liquidations of minute `m` (at most two, in distinct seconds), ascending. */
+  /**
+   * Liquidations of minute `m` (at most two, in distinct seconds), ascending. They follow the move of the
+   * minute before (a cascade after it), so a live feed knows them the moment they happen: a liquidation
+   * never depends on trades after it.
+   */
   liquidationsOfMinute(m: number, nowUs: number): SimLiquidation[] {
     const mk = this.market;
-    const a = mk.rangeAgg(m, m + 1, nowUs);
+    if (m - 1 < mk.startMinute) return [];
+    const a = mk.rangeAgg(m - 1, m, nowUs);
     if (a.count === 0 || a.open === 0) return [];
     const range = (a.high - a.low) / a.open;
     if (range < 0.001) return [];

@@ -6,7 +6,15 @@
  */
 
 /** The exchanges the simulator speaks. */
-export const SIM_EXCHANGES = ['binance', 'coinbase', 'kraken', 'okx', 'bybit', 'bybit-linear'] as const;
+export const SIM_EXCHANGES = [
+  'binance',
+  'coinbase',
+  'kraken',
+  'binance-usdm',
+  'okx',
+  'bybit',
+  'bybit-linear',
+] as const;
 
 /** One of {@link SIM_EXCHANGES}. */
 export type SimExchange = (typeof SIM_EXCHANGES)[number];
@@ -67,6 +75,35 @@ const TABLE: Record<SimExchange, Row[]> = {
     { id: 'BTC-USD', base: 'BTC', quote: 'USD', priceDecimals: 2, sizeDecimals: 8, ...BTC },
     { id: 'ETH-USD', base: 'ETH', quote: 'USD', priceDecimals: 2, sizeDecimals: 8, ...ETH },
     { id: 'ZEC-USD', base: 'ZEC', quote: 'USD', priceDecimals: 2, sizeDecimals: 8, ...ZEC },
+  ],
+  'binance-usdm': [
+    {
+      id: 'BTCUSDT',
+      base: 'BTC',
+      quote: 'USDT',
+      priceDecimals: 1,
+      sizeDecimals: 3,
+      type: 'perpetual',
+      ...BTC,
+    },
+    {
+      id: 'ETHUSDT',
+      base: 'ETH',
+      quote: 'USDT',
+      priceDecimals: 2,
+      sizeDecimals: 3,
+      type: 'perpetual',
+      ...ETH,
+    },
+    {
+      id: 'ZECUSDT',
+      base: 'ZEC',
+      quote: 'USDT',
+      priceDecimals: 2,
+      sizeDecimals: 3,
+      type: 'perpetual',
+      ...ZEC,
+    },
   ],
   kraken: [
     {

@@ -137,8 +137,14 @@ export class HttpClient {
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(signal);
       if (this.#closed) throw new ClosedError('HttpClient');
-      const grant =
-        limiter === undefined ? undefined : await limiter.acquire(exchange as string, cost, { signal });
+      let grant: LimitGrant | undefined | void;
+      if (limiter !== undefined) {
+        // A request on a separate budget (Binance USDⓈ-M fundingRate) acquires that budget only; the
+        // server's usage headers count the main limit, so only a main-limit grant is observed.
+        const key = options.limiterKey;
+        if (key === undefined) grant = await limiter.acquire(exchange as string, cost, { signal });
+        else if (limiter.has(key)) await limiter.acquire(key, cost, { signal });
+      }
       const grantedAt = performance.now();
 
       const outcome = await this.#attempt(target, headers, safeUrl, signal);
