@@ -85,11 +85,16 @@ export const USDM_OI_CAPABILITY: Capability = {
 export const USDM_OI_HISTORY_NS = 30n * 86_400n * 1_000_000_000n;
 
 /**
- * Documented: 2,400 request weight per minute per IP, counted in fixed one-minute windows. A token
- * bucket lets through at most `burst + limit` in any 60 s: 2,300/min with a burst of 50 keeps every
- * window at or below 2,350.
+ * Documented: 2,400 request weight per minute per IP, counted by the server in fixed one-minute windows
+ * and reported in `X-MBX-USED-WEIGHT-1M` (adopted after every response). A margin of 24 (1 %) is kept.
  */
-export const BINANCE_USDM_RATE: RateLimit = { limit: 2300, intervalMs: 60_000, burst: 50, name: 'weight-1m' };
+export const BINANCE_USDM_RATE: RateLimit = {
+  kind: 'fixed-window',
+  limit: 2400,
+  windowMs: 60_000,
+  margin: 24,
+  name: 'weight-1m',
+};
 
 /** Limiter key of the `fundingRate` budget. */
 export const USDM_FUNDING_KEY = 'binance-usdm/fundingRate';
@@ -98,12 +103,26 @@ export const USDM_OI_KEY = 'binance-usdm/openInterestHist';
 
 /**
  * Endpoint budgets of their own [doc]: `fundingRate` (shared with `fundingInfo`) 500 requests per 5
- * minutes per IP; `openInterestHist` 1,000 requests per 5 minutes per IP; both fixed windows. The token
- * buckets keep any 5-minute span below them (470 + 10, 950 + 20).
+ * minutes per IP; `openInterestHist` 1,000 requests per 5 minutes per IP; both fixed windows, with a
+ * margin of 1 %.
  */
 export const USDM_BUDGETS: Readonly<Record<string, RateLimit>> = {
-  [USDM_FUNDING_KEY]: { limit: 470, intervalMs: 300_000, burst: 10, counts: 'requests', name: 'funding-5m' },
-  [USDM_OI_KEY]: { limit: 950, intervalMs: 300_000, burst: 20, counts: 'requests', name: 'oi-hist-5m' },
+  [USDM_FUNDING_KEY]: {
+    kind: 'fixed-window',
+    limit: 500,
+    windowMs: 300_000,
+    margin: 5,
+    counts: 'requests',
+    name: 'funding-5m',
+  },
+  [USDM_OI_KEY]: {
+    kind: 'fixed-window',
+    limit: 1000,
+    windowMs: 300_000,
+    margin: 10,
+    counts: 'requests',
+    name: 'oi-hist-5m',
+  },
 };
 
 /** Seconds → USDⓈ-M kline interval string, or `undefined`. */

@@ -84,12 +84,17 @@ export const BYBIT_MAX_INSTRUMENT_PAGES = 50;
 /**
  * Bybit allows 600 requests per 5-second window per IP, counted over all `api.bybit.com` traffic (spot
  * and linear alike), in fixed windows; going over is answered with HTTP 403 "access too frequent" and an
- * IP ban of at least 10 minutes, so the limit must never be touched. A token bucket lets at most
- * `burst + limit` through in any 5 s of send time, so it runs at 500 per 5 s (100/s) with a burst of 40:
- * at most 540 in any 5 s, and the 60 left absorb 0.6 s of requests bunched by network jitter into one of
- * Bybit's windows. (Documented numbers: fixed window, 600 / 5000 ms.)
+ * IP ban of at least 10 minutes, so the limit must never be touched: the fixed window keeps a margin of
+ * 6 requests (1 %), and a request granted near a window's end counts in both windows.
  */
-export const BYBIT_RATE: RateLimit = { limit: 500, intervalMs: 5000, burst: 40, name: 'ip-5s' };
+export const BYBIT_RATE: RateLimit = {
+  kind: 'fixed-window',
+  limit: 600,
+  windowMs: 5000,
+  margin: 6,
+  counts: 'requests',
+  name: 'ip-5s',
+};
 
 /**
  * The rate-limit key both Bybit exchange ids acquire under: one IP budget for `bybit` and

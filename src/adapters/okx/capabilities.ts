@@ -86,12 +86,18 @@ export function okxCost(path: string): number {
 
 /**
  * One budget for every public endpoint (ccxt's model): a request to an endpoint limited to N per 2 s
- * costs 200 / N units, so any single endpoint at full speed stays within its own limit. The server
- * counts fixed 2-second windows: a bucket of rate r and burst b lets through at most `b + 2r` units in
- * any 2 s, so r = 90 units/s and b = 20 give at most 200 (10 % below the documented rate, as ccxt).
- * Documented fixed windows, for the fixed-window limiter: `OKX_ENDPOINT_LIMITS` per 2000 ms.
+ * (`OKX_ENDPOINT_LIMITS`) costs 200 / N units of a fixed 2-second window of 200, so any single endpoint at
+ * full speed stays within its own documented limit, counted as OKX counts it (fixed 2 s windows per IP).
+ * No margin: the smallest request is already 1 % of the window, and the limiter counts a request granted
+ * near a window's end in both windows.
  */
-export const OKX_RATE: RateLimit = { limit: 90, intervalMs: 1000, burst: 20, name: 'public' };
+export const OKX_RATE: RateLimit = {
+  kind: 'fixed-window',
+  limit: 200,
+  windowMs: 2000,
+  margin: 0,
+  name: 'public-2s',
+};
 
 /** Candles: 100 per page (history-candles' cap; `/market/candles` allows 300). */
 export const OKX_OHLC_CAPABILITY: Capability = {
