@@ -50,7 +50,7 @@ describe('stream.trades on bybit-linear', () => {
       const from = all.findIndex((t) => t.id === first.id);
       const to = all.findIndex((t) => t.id === last.id);
       const truth = all.slice(from, to + 1);
-      expect(truth.length).toBeGreaterThan(1000);
+      expect(truth.length).toBeGreaterThan(500); // the market's intensity varies by minute
       expect(trades.length).toBe(truth.length);
       expect(trades.map(bare)).toEqual(truth);
       expect(events.filter((e) => e.kind === 'gap')).toEqual([]);

@@ -103,13 +103,15 @@ describe('RateLimiter', () => {
     });
     const start = performance.now();
     for (let i = 0; i < 6; i++) await limiter.acquire('binance', 2); // weight allows all; raw: 2 + 4 × 100 ms
-    const elapsed = performance.now() - start;
+    const done = performance.now();
+    const elapsed = done - start;
     expect(elapsed).toBeGreaterThanOrEqual(390);
     expect(elapsed).toBeLessThan(1200);
     const stats = limiter.stats('binance');
+    const refilled = ((performance.now() - done) * 10) / 1000; // raw refills 10 a second since the last grant
     expect(stats.limits.map((l) => l.name)).toEqual(['weight-1m', 'raw']);
     expect(stats.limits[0]!.tokens).toBeGreaterThan(5900); // weight was never the constraint
-    expect(stats.limits[1]!.tokens).toBeLessThan(1); // raw requests was
+    expect(stats.limits[1]!.tokens).toBeLessThan(1 + refilled); // raw requests was
   });
 
   it('lets a cost above burst through without deadlock, then repays the debt', async () => {
