@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   'ERR_UNSUPPORTED_KIND',
   'ERR_EXCHANGE',
   'ERR_LIMITER_UNAVAILABLE',
+  'ERR_ARCHIVE_CORRUPT',
+  'ERR_ARCHIVE_LOCKED',
 ] as const;
 
 /** A stable error code: one of {@link ERROR_CODES}. */

@@ -104,7 +104,10 @@ function fieldsOf(kind: KindId): FieldMap {
 }
 
 /** Turns one row read back from a file of `kind` into its record (absent optional values omitted). */
-export function rowToRecord<K extends KindId>(fields: FieldMap, row: Record<string, unknown>): RecordOfKind<K> {
+export function rowToRecord<K extends KindId>(
+  fields: FieldMap,
+  row: Record<string, unknown>,
+): RecordOfKind<K> {
   const rec: Record<string, unknown> = {};
   for (const f of fields) {
     const v = row[f.name];

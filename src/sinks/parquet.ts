@@ -53,7 +53,10 @@ export type ByteSink = {
 };
 
 /** A {@link ByteSink} on a file: `fsync` on end when `durable`. */
-export async function fileByteSink(path: string, durable = false): Promise<ByteSink & { abort(): Promise<void> }> {
+export async function fileByteSink(
+  path: string,
+  durable = false,
+): Promise<ByteSink & { abort(): Promise<void> }> {
   const handle: FileHandle = await open(path, 'w');
   let closed = false;
   return {
@@ -106,7 +109,7 @@ class SinkWriter extends ByteWriter {
     this.#sink = sink;
   }
 
-  override flush(): Promise<void> {
+  flush(): Promise<void> {
     const bytes = new Uint8Array(this.buffer, 0, this.index);
     this.#hash.update(bytes);
     return this.#sink.write(bytes).then(() => {
@@ -142,13 +145,7 @@ export class ParquetRecordWriter<K extends KindId> {
   #rows = 0;
   #ended: Promise<ParquetFileSummary> | undefined;
 
-  private constructor(
-    sink: ByteSink,
-    kind: K,
-    writer: ParquetWriter,
-    bytes: SinkWriter,
-    groupRows: number,
-  ) {
+  private constructor(sink: ByteSink, kind: K, writer: ParquetWriter, bytes: SinkWriter, groupRows: number) {
     this.#sink = sink;
     this.#columns = KINDS[kind].columns as unknown as readonly AnyColumn[];
     this.#writer = writer;
@@ -187,6 +184,16 @@ export class ParquetRecordWriter<K extends KindId> {
       createdBy: 'tickwire (hyparquet-writer)',
     });
     return new ParquetRecordWriter(sink, options.kind, writer, bytes, groupRows);
+  }
+
+  /**
+   * Sets one key-value entry of the footer (written by `end()`), e.g. the range a file turned out to cover.
+   */
+  setMetadata(key: string, value: string): void {
+    const kv = (this.#writer.kvMetadata ??= []);
+    const at = kv.findIndex((e) => e.key === key);
+    if (at >= 0) kv[at] = { key, value };
+    else kv.push({ key, value });
   }
 
   /** Rows written so far (including those still buffered for the current row group). */
