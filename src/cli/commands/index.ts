@@ -10,6 +10,7 @@ import type { CommandModule } from '../context.js';
 import { bookCommand } from './book.js';
 import { demoCommand } from './demo.js';
 import { ohlcCommand } from './ohlc.js';
+import { recordCommand } from './record.js';
 import { simCommand } from './sim.js';
 import { streamCommand } from './stream.js';
 import { tradesCommand } from './trades.js';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CommandModule[] = [
   tradesCommand,
   streamCommand,
   bookCommand,
+  recordCommand,
   simCommand,
   demoCommand,
 ];

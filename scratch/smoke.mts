@@ -1,0 +1,17 @@
+import { startSimulator } from '../src/sim/index.js';
+import { record } from '../src/record/index.js';
+import { readFile, rm } from 'node:fs/promises';
+const ex = (process.argv[2] ?? 'binance') as 'binance';
+const speed = Number(process.argv[3] ?? 60);
+const START = 1_767_225_600_000_000_000n;
+const dir = '/tmp/rec/arch-' + ex;
+await rm(dir, { recursive: true, force: true });
+const sim = await startSimulator({ exchange: ex, rateLimits: 'off', clock: { startNs: START, speed }, markets: { historyStart: START - 86_400_000_000_000n } });
+const sym = ex === 'binance' ? 'BTCUSDT' : ex === 'coinbase' ? 'BTC-USD' : 'XBTUSD';
+const rec = await record({ archive: dir, rotate: 60, streams: [{ exchange: ex, kinds: ['trades', 'book'], symbols: [sym], depth: 10 }], connections: { [ex]: { baseUrl: sim.url, wsUrl: sim.wsUrl } }, metricsPort: 0 });
+for (const k of ['commit', 'gap', 'repaired', 'resync', 'reconnect', 'silent', 'error'] as const) rec.events.on(k, (e: any) => console.log(k, k === 'commit' ? `${e.key.kind} ${e.file} rows=${e.rows}` : JSON.stringify(e, (_, v) => typeof v === 'bigint' ? String(v) : v instanceof Error ? v.message : v)));
+await new Promise((r) => setTimeout(r, 8000));
+console.log((await (await fetch(rec.server!.url + '/metrics')).text()).split('\n').filter((l) => l.startsWith('tickwire_record')).slice(0, 30).join('\n'));
+console.log(await (await fetch(rec.server!.url + '/healthz')).text());
+console.log(await rec.stop());
+await sim.close();
