@@ -7,11 +7,13 @@
  * @module
  */
 import type { CommandModule } from '../context.js';
+import { archiveCommand } from './archive.js';
 import { bookCommand } from './book.js';
 import { demoCommand } from './demo.js';
 import { ohlcCommand } from './ohlc.js';
 import { simCommand } from './sim.js';
 import { streamCommand } from './stream.js';
+import { syncCommand } from './sync.js';
 import { tradesCommand } from './trades.js';
 
 /** The commands, in help order. */
@@ -20,6 +22,8 @@ export const COMMANDS: readonly CommandModule[] = [
   tradesCommand,
   streamCommand,
   bookCommand,
+  syncCommand,
+  archiveCommand,
   simCommand,
   demoCommand,
 ];
