@@ -9,6 +9,8 @@ export {
   csvLine,
   jsonLine,
   type LineKey,
+  OUTPUT_FORMATS,
+  type OutputFormat,
   parseLineKey,
   type RecordKind,
   type RecordOf,
