@@ -3,15 +3,20 @@ import { copyFile, mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanTemp, commitPartition, PartitionFileWriter, tempDir as archiveTemp } from '../../src/archive/commit.js';
+import {
+  tempDir as archiveTemp,
+  cleanTemp,
+  commitPartition,
+  PartitionFileWriter,
+} from '../../src/archive/commit.js';
 import { LOCK_NAME, partitionDir } from '../../src/archive/layout.js';
 import { acquireLock } from '../../src/archive/lock.js';
 import { readRecord, summarize } from '../../src/archive/manifest.js';
 import { syncArchive, syncUnit } from '../../src/archive/sync.js';
 import { verifyArchive } from '../../src/archive/verify.js';
 import type { Trade } from '../../src/core/records.js';
-import { tempDir } from '../helpers/cli-run.js';
 import { dataRequests, ns, readAll, sim } from '../helpers/archive.js';
+import { tempDir } from '../helpers/cli-run.js';
 
 const KEY = { exchange: 'binance', kind: 'trades' as const, symbol: 'BTCUSDT', date: '2025-12-31' };
 
@@ -47,10 +52,22 @@ describe('the commit primitive (what the live recorder calls)', () => {
         { startNs: hour.startNs, endNs: gap.startNs },
         { startNs: gap.endNs, endNs: hour.endNs },
       ]);
-      expect(rec.files[0]).toMatchObject({ source: 'record', rows: seen.length, name: 'part-233000.000000000-240000.000000000.parquet' });
+      expect(rec.files[0]).toMatchObject({
+        source: 'record',
+        rows: seen.length,
+        name: 'part-233000.000000000-240000.000000000.parquet',
+      });
       expect((await verifyArchive({ dir })).problems).toEqual([]);
 
-      const r = await syncArchive({ dir, exchange: 'binance', kind: 'trades', symbols: ['BTCUSDT'], start: hour.startNs, end: hour.endNs, baseUrl: s.url });
+      const r = await syncArchive({
+        dir,
+        exchange: 'binance',
+        kind: 'trades',
+        symbols: ['BTCUSDT'],
+        start: hour.startNs,
+        end: hour.endNs,
+        baseUrl: s.url,
+      });
       expect(r.complete).toBe(true);
       expect(r.units[0]!.planned).toEqual([gap]);
       expect(r.rows).toBe(truth.length - seen.length);
@@ -71,7 +88,9 @@ describe('the commit primitive (what the live recorder calls)', () => {
     expect(() => w.write(t(ns('2026-01-01')))).toThrow(/inside 2025-12-31/);
     w.write(t(ns('2025-12-31T10:00Z')));
     expect(() => w.write(t(ns('2025-12-31T09:00Z')))).toThrow(/time order/);
-    await expect(w.finish({ startNs: ns('2025-12-31T11:00Z'), endNs: ns('2025-12-31T12:00Z') })).rejects.toMatchObject({ argument: 'range' });
+    await expect(
+      w.finish({ startNs: ns('2025-12-31T11:00Z'), endNs: ns('2025-12-31T12:00Z') }),
+    ).rejects.toMatchObject({ argument: 'range' });
     await w.abort();
     expect(await readdir(archiveTemp(dir))).toEqual([]);
   });
@@ -80,9 +99,24 @@ describe('the commit primitive (what the live recorder calls)', () => {
     const s = await sim('binance');
     const dir = await tempDir();
     try {
-      const base = { dir, exchange: 'binance', kind: 'ohlc' as const, span: '1m', symbols: ['BTCUSDT'], baseUrl: s.url, start: '2025-12-30', end: '2025-12-31' };
+      const base = {
+        dir,
+        exchange: 'binance',
+        kind: 'ohlc' as const,
+        span: '1m',
+        symbols: ['BTCUSDT'],
+        baseUrl: s.url,
+        start: '2025-12-30',
+        end: '2025-12-31',
+      };
       await syncArchive(base);
-      const key = { exchange: 'binance', kind: 'ohlc' as const, spanS: 60, symbol: 'BTCUSDT', date: '2025-12-30' };
+      const key = {
+        exchange: 'binance',
+        kind: 'ohlc' as const,
+        spanS: 60,
+        symbol: 'BTCUSDT',
+        date: '2025-12-30',
+      };
       const folder = partitionDir(dir, key);
       const [file] = (await readdir(folder)).filter((n) => n.endsWith('.parquet'));
       // Killed after renaming a file in but before writing the record:
@@ -112,11 +146,20 @@ describe('partition locks', () => {
     const s = await sim('binance');
     const dir = await tempDir();
     try {
-      const unit = { dir, exchange: 'binance', kind: 'trades' as const, symbol: 'BTC/USDT', date: '2025-12-31', baseUrl: s.url };
+      const unit = {
+        dir,
+        exchange: 'binance',
+        kind: 'trades' as const,
+        symbol: 'BTC/USDT',
+        date: '2025-12-31',
+        baseUrl: s.url,
+      };
       // A day with only its last 10 minutes to fetch, to keep the test short.
       // (an empty file claimed complete for the rest of the day, as a recorder could have committed it)
       const w = await PartitionFileWriter.open(dir, KEY);
-      await commitPartition(dir, KEY, { files: [await w.finish({ startNs: ns('2025-12-31'), endNs: ns('2025-12-31T23:50Z') })] });
+      await commitPartition(dir, KEY, {
+        files: [await w.finish({ startNs: ns('2025-12-31'), endNs: ns('2025-12-31T23:50Z') })],
+      });
       const before = dataRequests(s);
       const [a, b] = await Promise.all([syncUnit(unit), syncUnit(unit)]);
       const truth = s.truth.trades('BTCUSDT', ns('2025-12-31T23:50Z'), ns('2026-01-01'));
@@ -125,7 +168,9 @@ describe('partition locks', () => {
       expect(dataRequests(s)).toBeGreaterThan(before);
       const rec = await readRecord(dir, KEY);
       expect(rec!.files).toHaveLength(2);
-      expect(await readAll(dir, 'binance', 'trades', 'BTCUSDT', ns('2025-12-31T23:50Z'), ns('2026-01-01'))).toEqual(truth);
+      expect(
+        await readAll(dir, 'binance', 'trades', 'BTCUSDT', ns('2025-12-31T23:50Z'), ns('2026-01-01')),
+      ).toEqual(truth);
       expect(await readdir(partitionDir(dir, KEY))).not.toContain(LOCK_NAME);
     } finally {
       await s.close();
@@ -148,7 +193,10 @@ describe('partition locks', () => {
     const next = await waiting;
     await next.release();
     // A lock left by a dead process on this host is taken over at once.
-    await writeFile(path, JSON.stringify({ host: hostname(), pid: await deadPid(), token: 'x', since: 'then' }));
+    await writeFile(
+      path,
+      JSON.stringify({ host: hostname(), pid: await deadPid(), token: 'x', since: 'then' }),
+    );
     const t1 = Date.now();
     const taken = await acquireLock(path, { timeoutMs: 5000 });
     expect(Date.now() - t1).toBeLessThan(1000);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { syncArchive } from '../../src/archive/sync.js';
+import { FAST_HTTP, ns, sim } from '../helpers/archive.js';
 import { tempDir } from '../helpers/cli-run.js';
 import { duck, sqlPath } from '../helpers/duckdb.js';
-import { FAST_HTTP, ns, sim } from '../helpers/archive.js';
 
 describe('DuckDB reads the archive', () => {
   it("read_parquet('<dir>/**/*.parquet', hive_partitioning = true) gives exactly the simulators' ground truth", async () => {
@@ -13,9 +13,36 @@ describe('DuckDB reads the archive', () => {
     try {
       const common = { dir, http: FAST_HTTP };
       const results = await Promise.all([
-        syncArchive({ ...common, exchange: 'binance', kind: 'ohlc', span: '1m', symbols: ['BTCUSDT', 'ETHUSDT'], start: '2025-12-30', end: '2026-01-01', baseUrl: binance.url }),
-        syncArchive({ ...common, dir: tdir, exchange: 'binance', kind: 'trades', symbols: ['BTCUSDT'], start: '2025-12-31T23:45', end: '2026-01-01', baseUrl: binance.url }),
-        syncArchive({ ...common, dir: tdir, exchange: 'coinbase', kind: 'trades', symbols: ['BTC-USD'], start: '2025-12-31T23:45', end: '2026-01-01', baseUrl: coinbase.url }),
+        syncArchive({
+          ...common,
+          exchange: 'binance',
+          kind: 'ohlc',
+          span: '1m',
+          symbols: ['BTCUSDT', 'ETHUSDT'],
+          start: '2025-12-30',
+          end: '2026-01-01',
+          baseUrl: binance.url,
+        }),
+        syncArchive({
+          ...common,
+          dir: tdir,
+          exchange: 'binance',
+          kind: 'trades',
+          symbols: ['BTCUSDT'],
+          start: '2025-12-31T23:45',
+          end: '2026-01-01',
+          baseUrl: binance.url,
+        }),
+        syncArchive({
+          ...common,
+          dir: tdir,
+          exchange: 'coinbase',
+          kind: 'trades',
+          symbols: ['BTC-USD'],
+          start: '2025-12-31T23:45',
+          end: '2026-01-01',
+          baseUrl: coinbase.url,
+        }),
       ]);
       expect(results.map((r) => r.complete)).toEqual([true, true, true]);
       const all = `read_parquet(${sqlPath(`${dir}/**/*.parquet`)}, hive_partitioning = true)`;
@@ -31,8 +58,20 @@ describe('DuckDB reads the archive', () => {
         { exchange: 'binance', kind: 'ohlc-1m', symbol: 'BTCUSDT', day: '2025-12-31', n: 1440 },
         { exchange: 'binance', kind: 'ohlc-1m', symbol: 'ETHUSDT', day: '2025-12-30', n: 1440 },
         { exchange: 'binance', kind: 'ohlc-1m', symbol: 'ETHUSDT', day: '2025-12-31', n: 1440 },
-        { exchange: 'binance', kind: 'trades', symbol: 'BTCUSDT', day: '2025-12-31', n: binance.truth.trades('BTCUSDT', ns('2025-12-31T23:45Z'), ns('2026-01-01')).length },
-        { exchange: 'coinbase', kind: 'trades', symbol: 'BTC-USD', day: '2025-12-31', n: coinbase.truth.trades('BTC-USD', ns('2025-12-31T23:45Z'), ns('2026-01-01')).length },
+        {
+          exchange: 'binance',
+          kind: 'trades',
+          symbol: 'BTCUSDT',
+          day: '2025-12-31',
+          n: binance.truth.trades('BTCUSDT', ns('2025-12-31T23:45Z'), ns('2026-01-01')).length,
+        },
+        {
+          exchange: 'coinbase',
+          kind: 'trades',
+          symbol: 'BTC-USD',
+          day: '2025-12-31',
+          n: coinbase.truth.trades('BTC-USD', ns('2025-12-31T23:45Z'), ns('2026-01-01')).length,
+        },
       ]);
 
       for (const [s, exchange, symbol] of [
@@ -45,13 +84,17 @@ describe('DuckDB reads the archive', () => {
         );
         const truth = s.truth.trades(symbol, ns('2025-12-31T23:45Z'), ns('2026-01-01'));
         expect(rows.every((r) => r.timeType === 'TIMESTAMP_NS')).toBe(true);
-        expect(rows.map((r) => ({ id: r.id, tsNs: r.tsNs, price: r.price, amount: r.amount, side: r.side }))).toEqual(
+        expect(
+          rows.map((r) => ({ id: r.id, tsNs: r.tsNs, price: r.price, amount: r.amount, side: r.side })),
+        ).toEqual(
           [...truth].sort((a, b) => (a.tsNs === b.tsNs ? (a.id < b.id ? -1 : 1) : a.tsNs < b.tsNs ? -1 : 1)),
         );
         expect(rows.map((r) => r.timeNs)).toEqual(rows.map((r) => r.tsNs));
       }
       // Coinbase times carry microseconds: nanosecond columns keep them exactly.
-      const [us] = await duck(`select count(*)::int as n from ${trades} where exchange = 'coinbase' and tsNs % 1000000 <> 0`);
+      const [us] = await duck(
+        `select count(*)::int as n from ${trades} where exchange = 'coinbase' and tsNs % 1000000 <> 0`,
+      );
       expect(Number(us!.n)).toBeGreaterThan(0);
 
       const bars = await duck(

@@ -4,8 +4,8 @@ import { partitionDir } from '../../src/archive/layout.js';
 import { readRecord, summarize } from '../../src/archive/manifest.js';
 import { syncArchive } from '../../src/archive/sync.js';
 import { verifyArchive } from '../../src/archive/verify.js';
-import { tempDir } from '../helpers/cli-run.js';
 import { dataRequests, FAST_HTTP, ns, readAll, sim } from '../helpers/archive.js';
+import { tempDir } from '../helpers/cli-run.js';
 
 const parquetIn = async (dir: string) => (await readdir(dir)).filter((n) => n.endsWith('.parquet')).sort();
 
@@ -14,8 +14,20 @@ describe('archive.sync', () => {
     const s = await sim('binance', { errorRate: 0.03, resetRate: 0.01, seed: 7 });
     const dir = await tempDir();
     try {
-      const base = { dir, exchange: 'binance', kind: 'ohlc' as const, span: '1m', baseUrl: s.url, http: FAST_HTTP };
-      const first = await syncArchive({ ...base, symbols: ['BTC/USDT', 'ethusdt'], start: '2025-12-29', end: '2025-12-31' });
+      const base = {
+        dir,
+        exchange: 'binance',
+        kind: 'ohlc' as const,
+        span: '1m',
+        baseUrl: s.url,
+        http: FAST_HTTP,
+      };
+      const first = await syncArchive({
+        ...base,
+        symbols: ['BTC/USDT', 'ethusdt'],
+        start: '2025-12-29',
+        end: '2025-12-31',
+      });
       expect(first.complete).toBe(true);
       expect(first.symbols).toEqual([
         { input: 'BTC/USDT', symbol: 'BTCUSDT' },
@@ -32,17 +44,26 @@ describe('archive.sync', () => {
         expect(got).toEqual(s.truth.bars(sym, 60, ns('2025-12-29'), ns('2025-12-31')));
       }
       const before = dataRequests(s);
-      const again = await syncArchive({ ...base, symbols: ['BTCUSDT', 'ETHUSDT'], start: '2025-12-29', end: '2025-12-31' });
+      const again = await syncArchive({
+        ...base,
+        symbols: ['BTCUSDT', 'ETHUSDT'],
+        start: '2025-12-29',
+        end: '2025-12-31',
+      });
       expect(dataRequests(s)).toBe(before);
       expect(again).toMatchObject({ complete: true, rows: 0, requests: 0, skipped: 4 });
 
-      const longer = await syncArchive({ ...base, symbols: ['BTCUSDT', 'ETHUSDT'], start: '2025-12-29', end: '2026-01-01' });
+      const longer = await syncArchive({
+        ...base,
+        symbols: ['BTCUSDT', 'ETHUSDT'],
+        start: '2025-12-29',
+        end: '2026-01-01',
+      });
       expect(longer.complete).toBe(true);
       expect(longer.skipped).toBe(4);
-      expect(longer.units.filter((u) => u.planned.length > 0).map((u) => `${u.key.symbol} ${u.key.date}`)).toEqual([
-        'BTCUSDT 2025-12-31',
-        'ETHUSDT 2025-12-31',
-      ]);
+      expect(
+        longer.units.filter((u) => u.planned.length > 0).map((u) => `${u.key.symbol} ${u.key.date}`),
+      ).toEqual(['BTCUSDT 2025-12-31', 'ETHUSDT 2025-12-31']);
       expect(longer.rows).toBe(2 * 1440);
       expect((await verifyArchive({ dir })).problems).toEqual([]);
     } finally {
@@ -54,7 +75,13 @@ describe('archive.sync', () => {
     const s = await sim('coinbase');
     const dir = await tempDir();
     try {
-      const base = { dir, exchange: 'coinbase', kind: 'trades' as const, symbols: ['BTC-USD'], baseUrl: s.url };
+      const base = {
+        dir,
+        exchange: 'coinbase',
+        kind: 'trades' as const,
+        symbols: ['BTC-USD'],
+        baseUrl: s.url,
+      };
       const a = await syncArchive({ ...base, start: '2025-12-31T23:20', end: '2025-12-31T23:40' });
       expect(a.complete).toBe(true);
       const key = { exchange: 'coinbase', kind: 'trades' as const, symbol: 'BTC-USD', date: '2025-12-31' };
@@ -65,14 +92,25 @@ describe('archive.sync', () => {
       });
       const b = await syncArchive({ ...base, start: '2025-12-31T23:20', end: 'now' });
       expect(b.complete).toBe(true);
-      expect(b.units[0]!.planned).toEqual([{ startNs: ns('2025-12-31T23:40Z'), endNs: ns('2026-01-01T00:00Z') }]);
+      expect(b.units[0]!.planned).toEqual([
+        { startNs: ns('2025-12-31T23:40Z'), endNs: ns('2026-01-01T00:00Z') },
+      ]);
       const rec2 = await readRecord(dir, key);
-      expect(summarize(rec2!).covered).toEqual([{ startNs: ns('2025-12-31T23:20Z'), endNs: ns('2026-01-01T00:00Z') }]);
+      expect(summarize(rec2!).covered).toEqual([
+        { startNs: ns('2025-12-31T23:20Z'), endNs: ns('2026-01-01T00:00Z') },
+      ]);
       expect(await parquetIn(partitionDir(dir, key))).toEqual([
         'part-232000.000000000-234000.000000000.parquet',
         'part-234000.000000000-240000.000000000.parquet',
       ]);
-      const got = await readAll(dir, 'coinbase', 'trades', 'BTC-USD', ns('2025-12-31T23:00Z'), ns('2026-01-01'));
+      const got = await readAll(
+        dir,
+        'coinbase',
+        'trades',
+        'BTC-USD',
+        ns('2025-12-31T23:00Z'),
+        ns('2026-01-01'),
+      );
       expect(got).toEqual(s.truth.trades('BTC-USD', ns('2025-12-31T23:20Z'), ns('2026-01-01')));
     } finally {
       await s.close();
@@ -83,18 +121,35 @@ describe('archive.sync', () => {
     const s = await sim('kraken');
     const dir = await tempDir();
     try {
-      const base = { dir, exchange: 'kraken', kind: 'ohlc' as const, span: '1m', symbols: ['XBT/USD'], baseUrl: s.url };
+      const base = {
+        dir,
+        exchange: 'kraken',
+        kind: 'ohlc' as const,
+        span: '1m',
+        symbols: ['XBT/USD'],
+        baseUrl: s.url,
+      };
       const r = await syncArchive({ ...base, start: '2025-12-30', end: 'now' });
       expect(r.complete).toBe(false);
       const gaps = r.missing.filter((m) => !m.pending);
       expect(gaps.length).toBe(2);
-      expect(gaps.every((g) => g.permanent && /newest 720 1m candles/.test(g.reason) && g.symbol === 'XBTUSD')).toBe(true);
+      expect(
+        gaps.every((g) => g.permanent && /newest 720 1m candles/.test(g.reason) && g.symbol === 'XBTUSD'),
+      ).toBe(true);
       expect(gaps[0]!.range.startNs).toBe(ns('2025-12-30'));
       const earliest = gaps[1]!.range.endNs;
       expect(Number(ns('2026-01-01') - earliest) / 60e9).toBeLessThanOrEqual(720);
-      const day30 = await readRecord(dir, { exchange: 'kraken', kind: 'ohlc', spanS: 60, symbol: 'XBTUSD', date: '2025-12-30' });
+      const day30 = await readRecord(dir, {
+        exchange: 'kraken',
+        kind: 'ohlc',
+        spanS: 60,
+        symbol: 'XBTUSD',
+        date: '2025-12-30',
+      });
       expect(day30!.files).toEqual([]);
-      expect(day30!.gaps).toMatchObject([{ permanent: true, range: { startNs: ns('2025-12-30'), endNs: ns('2025-12-31') } }]);
+      expect(day30!.gaps).toMatchObject([
+        { permanent: true, range: { startNs: ns('2025-12-30'), endNs: ns('2025-12-31') } },
+      ]);
       const got = await readAll(dir, 'kraken', 'ohlc', 'XBTUSD', ns('2025-12-30'), ns('2026-01-01'), '1m');
       expect(got).toEqual(s.truth.bars('XBTUSD', 60, earliest, ns('2026-01-01')));
       // Retrying the gaps costs no data request: the cap is known without asking.
@@ -112,7 +167,15 @@ describe('archive.sync', () => {
     const s = await sim('binance');
     const dir = await tempDir();
     try {
-      const base = { dir, exchange: 'binance', kind: 'trades' as const, symbols: ['BTCUSDT'], baseUrl: s.url, start: '2025-12-31T23:30', end: '2026-01-01' };
+      const base = {
+        dir,
+        exchange: 'binance',
+        kind: 'trades' as const,
+        symbols: ['BTCUSDT'],
+        baseUrl: s.url,
+        start: '2025-12-31T23:30',
+        end: '2026-01-01',
+      };
       const failed = await syncArchive({ ...base, maxPages: 5, downloadConcurrency: 1 });
       expect(failed.complete).toBe(false);
       const [gap] = failed.missing;
@@ -123,13 +186,22 @@ describe('archive.sync', () => {
       const rec = await readRecord(dir, key);
       expect(rec!.gaps).toHaveLength(1);
       expect(rec!.gaps[0]!.reason).toMatch(/page/i);
-      const partial = await readAll(dir, 'binance', 'trades', 'BTCUSDT', ns('2025-12-31T23:30Z'), ns('2026-01-01'));
+      const partial = await readAll(
+        dir,
+        'binance',
+        'trades',
+        'BTCUSDT',
+        ns('2025-12-31T23:30Z'),
+        ns('2026-01-01'),
+      );
       const truth = s.truth.trades('BTCUSDT', ns('2025-12-31T23:30Z'), ns('2026-01-01'));
       expect(partial).toEqual(truth.filter((t) => t.tsNs < gap!.range.startNs));
       const done = await syncArchive(base);
       expect(done.complete).toBe(true);
       expect(done.units[0]!.planned).toEqual([gap!.range]);
-      expect(await readAll(dir, 'binance', 'trades', 'BTCUSDT', ns('2025-12-31T23:30Z'), ns('2026-01-01'))).toEqual(truth);
+      expect(
+        await readAll(dir, 'binance', 'trades', 'BTCUSDT', ns('2025-12-31T23:30Z'), ns('2026-01-01')),
+      ).toEqual(truth);
       expect((await readRecord(dir, key))!.gaps).toEqual([]);
       expect((await verifyArchive({ dir })).problems).toEqual([]);
     } finally {
@@ -141,7 +213,15 @@ describe('archive.sync', () => {
     const s = await sim('binance');
     const dir = await tempDir();
     try {
-      const base = { dir, exchange: 'binance', kind: 'trades' as const, symbols: ['BTCUSDT', 'ETHUSDT'], baseUrl: s.url, start: '2025-12-31T23:40', end: '2026-01-01' };
+      const base = {
+        dir,
+        exchange: 'binance',
+        kind: 'trades' as const,
+        symbols: ['BTCUSDT', 'ETHUSDT'],
+        baseUrl: s.url,
+        start: '2025-12-31T23:40',
+        end: '2026-01-01',
+      };
       const [a, b] = await Promise.all([syncArchive(base), syncArchive(base)]);
       expect(a.complete && b.complete).toBe(true);
       expect(a.rows + b.rows).toBe(
@@ -149,7 +229,12 @@ describe('archive.sync', () => {
           s.truth.trades('ETHUSDT', ns('2025-12-31T23:40Z'), ns('2026-01-01')).length,
       );
       for (const sym of ['BTCUSDT', 'ETHUSDT']) {
-        const folder = partitionDir(dir, { exchange: 'binance', kind: 'trades', symbol: sym, date: '2025-12-31' });
+        const folder = partitionDir(dir, {
+          exchange: 'binance',
+          kind: 'trades',
+          symbol: sym,
+          date: '2025-12-31',
+        });
         expect(await parquetIn(folder)).toEqual(['part-234000.000000000-240000.000000000.parquet']);
         expect(await readAll(dir, 'binance', 'trades', sym, ns('2025-12-31'), ns('2026-01-01'))).toEqual(
           s.truth.trades(sym, ns('2025-12-31T23:40Z'), ns('2026-01-01')),
@@ -166,12 +251,30 @@ describe('archive.sync', () => {
     const dir = await tempDir();
     try {
       const base = { dir, exchange: 'binance', baseUrl: s.url, start: '2025-12-31', end: '2026-01-01' };
-      await expect(syncArchive({ ...base, kind: 'trades', symbols: ['NOPE/USDT'] })).rejects.toMatchObject({ code: 'ERR_UNKNOWN_SYMBOL' });
-      await expect(syncArchive({ ...base, kind: 'funding', symbols: ['BTCUSDT'] })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_KIND' });
-      await expect(syncArchive({ ...base, kind: 'ohlc', span: '7m', symbols: ['BTCUSDT'] })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_SPAN' });
-      await expect(syncArchive({ ...base, kind: 'ohlc', symbols: ['BTCUSDT'] })).rejects.toMatchObject({ argument: 'options.span' });
-      await expect(syncArchive({ ...base, kind: 'trades', symbols: [] })).rejects.toMatchObject({ argument: 'options.symbols' });
-      await expect(syncArchive({ ...base, kind: 'trades', symbols: ['BTCUSDT'], start: '2026-02-01', end: '2026-03-01' })).rejects.toMatchObject({
+      await expect(syncArchive({ ...base, kind: 'trades', symbols: ['NOPE/USDT'] })).rejects.toMatchObject({
+        code: 'ERR_UNKNOWN_SYMBOL',
+      });
+      await expect(syncArchive({ ...base, kind: 'funding', symbols: ['BTCUSDT'] })).rejects.toMatchObject({
+        code: 'ERR_UNSUPPORTED_KIND',
+      });
+      await expect(
+        syncArchive({ ...base, kind: 'ohlc', span: '7m', symbols: ['BTCUSDT'] }),
+      ).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_SPAN' });
+      await expect(syncArchive({ ...base, kind: 'ohlc', symbols: ['BTCUSDT'] })).rejects.toMatchObject({
+        argument: 'options.span',
+      });
+      await expect(syncArchive({ ...base, kind: 'trades', symbols: [] })).rejects.toMatchObject({
+        argument: 'options.symbols',
+      });
+      await expect(
+        syncArchive({
+          ...base,
+          kind: 'trades',
+          symbols: ['BTCUSDT'],
+          start: '2026-02-01',
+          end: '2026-03-01',
+        }),
+      ).rejects.toMatchObject({
         argument: 'options.start',
       });
       expect(await readdir(dir)).toEqual([]);

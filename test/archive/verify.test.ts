@@ -5,10 +5,16 @@ import { partitionDir } from '../../src/archive/layout.js';
 import { manifestPath } from '../../src/archive/manifest.js';
 import { syncArchive } from '../../src/archive/sync.js';
 import { verifyArchive } from '../../src/archive/verify.js';
-import { tempDir } from '../helpers/cli-run.js';
 import { sim } from '../helpers/archive.js';
+import { tempDir } from '../helpers/cli-run.js';
 
-const DAY30 = { exchange: 'binance', kind: 'ohlc' as const, spanS: 60, symbol: 'BTCUSDT', date: '2025-12-30' };
+const DAY30 = {
+  exchange: 'binance',
+  kind: 'ohlc' as const,
+  spanS: 60,
+  symbol: 'BTCUSDT',
+  date: '2025-12-30',
+};
 const DAY31 = { ...DAY30, date: '2025-12-31' };
 let pristine: string;
 
@@ -103,7 +109,9 @@ describe('archive.verify catches each corruption, naming the file', () => {
     const r2 = await verifyArchive({ dir });
     const checks = r2.problems.filter((p) => p.path === over).map((p) => p.check);
     expect(checks).toEqual(expect.arrayContaining(['checksum', 'footer', 'outside-range']));
-    expect(r2.problems.find((p) => p.check === 'outside-range')!.message).toMatch(/1440 row\(s\) outside .* of day 2025-12-30/);
+    expect(r2.problems.find((p) => p.check === 'outside-range')!.message).toMatch(
+      /1440 row\(s\) outside .* of day 2025-12-30/,
+    );
   });
 
   it('a hand-edited completeness record claiming more than is there', async () => {
@@ -117,7 +125,14 @@ describe('archive.verify catches each corruption, naming the file', () => {
     // And that a day with a gap is complete.
     const path31 = manifestPath(dir, DAY31);
     const j31 = JSON.parse(await readFile(path31, 'utf8'));
-    j31.gaps.push({ startNs: j31.day.startNs, endNs: (BigInt(j31.day.startNs) + 60_000_000_000n).toString(), reason: 'x', permanent: false, source: 'sync', recordedAt: 'now' });
+    j31.gaps.push({
+      startNs: j31.day.startNs,
+      endNs: (BigInt(j31.day.startNs) + 60_000_000_000n).toString(),
+      reason: 'x',
+      permanent: false,
+      source: 'sync',
+      recordedAt: 'now',
+    });
     await writeFile(path31, JSON.stringify(j31));
     const r = await verifyArchive({ dir });
     expect(r.ok).toBe(false);
@@ -125,7 +140,9 @@ describe('archive.verify catches each corruption, naming the file', () => {
     expect(byPath(path)).toEqual(expect.arrayContaining(['claims']));
     expect(byPath(await fileOf(dir, DAY30))).toContain('footer');
     expect(byPath(path31)).toEqual(['claims', 'claims']); // covered and complete no longer what it says
-    expect(r.problems.find((x) => x.path === path && /rows/.test(x.message))!.message).toMatch(/claims 2000 rows but its files list 1440/);
+    expect(r.problems.find((x) => x.path === path && /rows/.test(x.message))!.message).toMatch(
+      /claims 2000 rows but its files list 1440/,
+    );
   });
 
   it('an unreadable record', async () => {

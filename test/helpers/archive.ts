@@ -6,8 +6,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { readArchive } from '../../src/archive/read.js';
 import type { KindId, RecordOfKind } from '../../src/core/kinds.js';
-import { type RunningSimulator, startSimulator } from '../../src/sim/index.js';
 import type { FaultOptions } from '../../src/sim/index.js';
+import { type RunningSimulator, startSimulator } from '../../src/sim/index.js';
 import { SIM_NOW } from './cli-run.js';
 
 /** Paths that are not data: market lists and server time. */
@@ -43,7 +43,15 @@ export async function readAll<K extends KindId>(
   span?: string,
 ): Promise<RecordOfKind<K>[]> {
   const out: RecordOfKind<K>[] = [];
-  for await (const r of readArchive({ dir, exchange, kind, symbol, start: startNs, end: endNs, ...(span ? { span } : {}) })) {
+  for await (const r of readArchive({
+    dir,
+    exchange,
+    kind,
+    symbol,
+    start: startNs,
+    end: endNs,
+    ...(span ? { span } : {}),
+  })) {
     out.push(r);
   }
   return out;

@@ -1,13 +1,13 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FundingRate, Liquidation, MarkPrice, OHLCBar, Trade } from '../../src/core/records.js';
 import { ValidationError } from '../../src/core/errors.js';
-import { openParquet, readParquetRecords } from '../../src/sinks/parquet-read.js';
+import type { FundingRate, Liquidation, MarkPrice, OHLCBar, Trade } from '../../src/core/records.js';
 import { openParquetFile, ParquetRecordWriter } from '../../src/sinks/parquet.js';
+import { openParquet, readParquetRecords } from '../../src/sinks/parquet-read.js';
 import { tempDir } from '../helpers/cli-run.js';
 import { duck, sqlPath } from '../helpers/duckdb.js';
-import { createHash } from 'node:crypto';
 
 const T0 = 1_767_139_200_123_456_789n; // 2025-12-31T00:00:00.123456789Z: nanoseconds that microseconds would lose
 
@@ -93,7 +93,12 @@ describe('ParquetRecordWriter: any kind, typed from the kinds registry', () => {
     const [agg] = await duck(
       `select count(*)::int as n, count(indexPrice)::int as idx, sum((nextFundingNs is null)::int)::int as nulls, max(recvNs - tsNs) as lag from read_parquet(${sqlPath(path)})`,
     );
-    expect(agg).toEqual({ n: 2500, idx: 1250, nulls: marks.filter((m) => m.nextFundingNs === undefined).length, lag: 3_141_592n });
+    expect(agg).toEqual({
+      n: 2500,
+      idx: 1250,
+      nulls: marks.filter((m) => m.nextFundingNs === undefined).length,
+      lag: 3_141_592n,
+    });
   });
 
   it('liquidations: enum side dictionary-encoded, bool column', async () => {
@@ -108,7 +113,9 @@ describe('ParquetRecordWriter: any kind, typed from the kinds registry', () => {
     const back: Liquidation[] = [];
     for await (const r of readParquetRecords(path, 'liquidations')) back.push(r);
     expect(back).toEqual(liquidations);
-    const rows = await duck(`select side, count(*)::int as n, sum(sampled::int)::int as s from read_parquet(${sqlPath(path)}) group by side order by side`);
+    const rows = await duck(
+      `select side, count(*)::int as n, sum(sampled::int)::int as s from read_parquet(${sqlPath(path)}) group by side order by side`,
+    );
     expect(rows).toEqual([
       { side: 'long', n: 26, s: liquidations.filter((l) => l.side === 'long' && l.sampled).length },
       { side: 'short', n: 14, s: liquidations.filter((l) => l.side === 'short' && l.sampled).length },
@@ -124,8 +131,19 @@ describe('ParquetRecordWriter: any kind, typed from the kinds registry', () => {
     const bars: OHLCBar[] = [{ tsNs: T0, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 }];
     await writeAll(join(dir, 't.parquet'), 'trades', trades, { codec: 'none' });
     await writeAll(join(dir, 'o.parquet'), 'ohlc', bars);
-    const t = await duck(`select * exclude (time), epoch_ns(time) as t from read_parquet(${sqlPath(join(dir, 't.parquet'))})`);
-    expect(t).toEqual(trades.map((x) => ({ tsNs: x.tsNs, id: x.id, price: x.price, amount: x.amount, side: x.side, t: x.tsNs })));
+    const t = await duck(
+      `select * exclude (time), epoch_ns(time) as t from read_parquet(${sqlPath(join(dir, 't.parquet'))})`,
+    );
+    expect(t).toEqual(
+      trades.map((x) => ({
+        tsNs: x.tsNs,
+        id: x.id,
+        price: x.price,
+        amount: x.amount,
+        side: x.side,
+        t: x.tsNs,
+      })),
+    );
     const o = await duck(`describe select * from read_parquet(${sqlPath(join(dir, 'o.parquet'))})`);
     expect(o.map((r) => `${r.column_name}:${r.column_type}`)).toEqual([
       'tsNs:BIGINT',
@@ -153,9 +171,9 @@ describe('ParquetRecordWriter: any kind, typed from the kinds registry', () => {
       name: 'ValidationError',
       argument: 'kind',
     });
-    await expect(ParquetRecordWriter.open(sink, { kind: 'trades', codec: 'lz4' as never })).rejects.toBeInstanceOf(
-      ValidationError,
-    );
+    await expect(
+      ParquetRecordWriter.open(sink, { kind: 'trades', codec: 'lz4' as never }),
+    ).rejects.toBeInstanceOf(ValidationError);
     await expect(ParquetRecordWriter.open(sink, { kind: 'trades', rowGroupRows: 0 })).rejects.toMatchObject({
       argument: 'rowGroupRows',
     });
