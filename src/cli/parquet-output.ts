@@ -11,8 +11,8 @@ import type { Writable } from 'node:stream';
 import { tempNameFor } from '../archive/durable.js';
 import { ValidationError } from '../core/errors.js';
 import type { KindId, RecordOfKind } from '../core/kinds.js';
-import { openParquet, readParquetRecords } from '../sinks/parquet-read.js';
 import { openParquetFile, ParquetRecordWriter, streamByteSink } from '../sinks/parquet.js';
+import { openParquet, readParquetRecords } from '../sinks/parquet-read.js';
 import type { ResumePoint } from '../sinks/resume.js';
 
 /** A Parquet output as the CLI's output sink uses it. */
@@ -36,7 +36,11 @@ export async function parquetResumePoint(path: string, kind: KindId): Promise<Re
     const want = KINDS[kind].columns.map((c) => c.name);
     if (names.join(',') !== want.join(',')) throw new Error('other columns');
   } catch {
-    throw new ValidationError('out', path, `a Parquet file of ${kind} written by tickwire (to resume), or a new file`);
+    throw new ValidationError(
+      'out',
+      path,
+      `a Parquet file of ${kind} written by tickwire (to resume), or a new file`,
+    );
   }
   if (rows === 0) return undefined;
   let lastTsNs = 0n;
