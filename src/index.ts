@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 export * from './adapters/index.js';
+export * from './archive/index.js';
 export * from './core/index.js';
 export * from './download/index.js';
 export * from './sim/index.js';

@@ -6,8 +6,8 @@
  */
 import { type Command, Option } from 'commander';
 import type { ExchangeId } from '../adapters/adapter.js';
-import type { SinkFormat } from '../sinks/format.js';
-import { formatFor, parseFormatArg, parseTimeArg, type TimeArg } from './args.js';
+import type { OutputFormat } from '../sinks/format.js';
+import { outputFormatFor, parseOutputFormatArg, parseTimeArg, type TimeArg } from './args.js';
 import { type CliContext, globalsOf } from './context.js';
 import {
   addExchangeOptions,
@@ -27,7 +27,7 @@ export type DownloadFlags = ExchangeFlags & {
   from: TimeArg;
   to: TimeArg;
   out?: string;
-  format?: SinkFormat;
+  format?: OutputFormat;
   resume: boolean;
   force?: boolean;
   span?: number;
@@ -48,9 +48,10 @@ export function addDownloadOptions(cmd: Command): Command {
     )
     .option('-o, --out <file>', 'write to this file (resumes it if it exists); default: stdout')
     .addOption(
-      new Option('--format <format>', 'csv or jsonl; default: from the --out extension, else csv').argParser(
-        parseFormatArg,
-      ),
+      new Option(
+        '--format <format>',
+        'csv, jsonl or parquet; default: from the --out extension (.jsonl, .parquet), else csv',
+      ).argParser(parseOutputFormatArg),
     )
     .option('--no-resume', 'overwrite --out instead of continuing after its last row')
     .option('-f, --force', 'same as --no-resume');
@@ -76,7 +77,7 @@ export async function runDownloadCommand(
     ...(kind === 'ohlc' ? { spanS: flags.span ?? 60 } : {}),
     range: resolveRange(flags.from, flags.to, flags.sim ? SIM_DEFAULT_NOW_NS : undefined),
     out,
-    format: formatFor(out, flags.format),
+    format: outputFormatFor(out, flags.format),
     resume: flags.resume !== false && flags.force !== true,
   };
   const say = (line: string): void => {

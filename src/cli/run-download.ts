@@ -10,7 +10,7 @@ import type { OHLCBar, Trade } from '../core/records.js';
 import { spanToNs } from '../core/time.js';
 import type { Download } from '../download/index.js';
 import type { DownloadReport } from '../download/report.js';
-import type { SinkFormat } from '../sinks/format.js';
+import type { OutputFormat } from '../sinks/format.js';
 import type { ExchangeConnection } from './exchange.js';
 import { type OutputSink, openOutput } from './output.js';
 import type { ProgressReporter } from './progress.js';
@@ -26,7 +26,7 @@ export type DownloadJob = {
   range: CliRange;
   /** File to write, or `undefined` for stdout. */
   out: string | undefined;
-  format: SinkFormat;
+  format: OutputFormat;
   /** Continue an existing file (default) rather than overwrite it. */
   resume: boolean;
 };

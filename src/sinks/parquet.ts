@@ -190,7 +190,8 @@ export class ParquetRecordWriter<K extends KindId> {
    * Sets one key-value entry of the footer (written by `end()`), e.g. the range a file turned out to cover.
    */
   setMetadata(key: string, value: string): void {
-    const kv = (this.#writer.kvMetadata ??= []);
+    this.#writer.kvMetadata ??= [];
+    const kv = this.#writer.kvMetadata;
     const at = kv.findIndex((e) => e.key === key);
     if (at >= 0) kv[at] = { key, value };
     else kv.push({ key, value });

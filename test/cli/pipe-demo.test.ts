@@ -51,6 +51,7 @@ describe('pipes and the demo', () => {
     expect(r.stderr).not.toContain('\x1b');
     const files = (await readdir(dir)).sort();
     expect(files).toEqual([
+      'archive',
       'binance-BTCUSDT-1m.csv',
       'binance-BTCUSDT-trades.csv',
       'coinbase-BTC-USD-1m.csv',
@@ -60,5 +61,9 @@ describe('pipes and the demo', () => {
     ]);
     const bars = (await readText(join(dir, 'binance-BTCUSDT-1m.csv'))).trimEnd().split('\n');
     expect(bars).toHaveLength(2881);
+    // The demo's archive, listed and verified.
+    expect(r.stderr).toMatch(/binance\s+ohlc-1m\s+BTCUSDT\s+2025-12-31\s+2025-12-31\s+1\s+1\s+1,440 /);
+    expect(r.stderr).toMatch(/kraken\s+trades\s+XBTUSD\s/);
+    expect(r.stderr).toMatch(/archive verify: 6 files, [\d,]+ rows: all consistent\./);
   }, 60_000);
 });

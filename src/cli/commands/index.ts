@@ -7,12 +7,14 @@
  * @module
  */
 import type { CommandModule } from '../context.js';
+import { archiveCommand } from './archive.js';
 import { bookCommand } from './book.js';
 import { demoCommand } from './demo.js';
 import { ohlcCommand } from './ohlc.js';
 import { recordCommand } from './record.js';
 import { simCommand } from './sim.js';
 import { streamCommand } from './stream.js';
+import { syncCommand } from './sync.js';
 import { tradesCommand } from './trades.js';
 
 /** The commands, in help order. */
@@ -21,6 +23,8 @@ export const COMMANDS: readonly CommandModule[] = [
   tradesCommand,
   streamCommand,
   bookCommand,
+  syncCommand,
+  archiveCommand,
   recordCommand,
   simCommand,
   demoCommand,
