@@ -194,6 +194,7 @@ async function verifyFile(
   report: VerifyReport,
   problem: (path: string, check: VerifyProblem['check'], message: string) => void,
 ): Promise<void> {
+  const unique = KINDS[key.kind].unique !== false;
   const st = await stat(path).catch(() => undefined);
   if (!st) {
     problem(path, 'missing-file', `listed in the completeness record (${f.rows} rows) but missing`);
@@ -255,9 +256,11 @@ async function verifyFile(
         }
         if (prev !== undefined && rec.tsNs < prev) disorder++;
         prev = rec.tsNs;
-        const k = keyOf(rec);
-        if (keys.has(k)) dup++;
-        else keys.add(k);
+        if (unique) {
+          const k = keyOf(rec);
+          if (keys.has(k)) dup++;
+          else keys.add(k);
+        }
         const at = rec.id === undefined ? { tsNs: rec.tsNs } : { tsNs: rec.tsNs, id: String(rec.id) };
         first ??= at;
         last = at;
