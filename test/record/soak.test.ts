@@ -55,7 +55,7 @@ describe('record soak', () => {
     const cfg = join(dir, 'record.json');
     await writeFile(cfg, JSON.stringify(config));
     const archive = join(dir, 'archive');
-    const child = startCli(['record', '--archive', archive, '--config', cfg, '--idle-timeout', '1'], {
+    const child = startCli(['record', '--archive', archive, '--config', cfg, '--idle-timeout', '1', '--rate-scale', '20'], {
       timeoutMs: 100_000,
       // A bounded old space (as docs/RECORDER.md recommends for long runs): V8 then collects instead of
       // growing the heap lazily, and a leak would end the process with an out-of-memory error.
