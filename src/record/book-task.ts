@@ -105,9 +105,19 @@ export async function recordBook(ctx: TaskContext, market: Market, depth: number
               writer.advance(tsNs); // a rotation snapshots the book before this update
             }
             const changes: { side: Side; price: number; amount: number }[] =
-              depth > 0 ? diff(mirror, viewLevels(ev)) : ev.changes.map((c) => ({ side: c.side, price: c.price, amount: c.amount }));
+              depth > 0
+                ? diff(mirror, viewLevels(ev))
+                : ev.changes.map((c) => ({ side: c.side, price: c.price, amount: c.amount }));
             for (const c of changes) {
-              write({ tsNs, recvNs, updateId, side: c.side, price: c.price, amount: c.amount, isSnapshot: false });
+              write({
+                tsNs,
+                recvNs,
+                updateId,
+                side: c.side,
+                price: c.price,
+                amount: c.amount,
+                isSnapshot: false,
+              });
               const m = c.side === 'bid' ? mirror.bids : mirror.asks;
               if (c.amount === 0) m.delete(c.price);
               else m.set(c.price, c.amount);

@@ -26,14 +26,14 @@ import { EXCHANGES } from '../adapters/adapter.js';
 import { isExchangeId } from '../adapters/registry.js';
 import { UnsupportedKindError, ValidationError } from '../core/errors.js';
 import { parseSpan } from '../core/time.js';
-import { KIND_RECORDERS, RECORD_KINDS, type RecordKind } from './live-kinds.js';
+import { KIND_RECORDERS, RECORDER_KINDS, type RecorderKind } from './live-kinds.js';
 
 /** One group of streams: an exchange, kinds, symbols. */
 export type RecordStreamConfig = {
   /** Exchange id. */
   exchange: ExchangeId;
   /** Kinds to record. */
-  kinds: readonly RecordKind[];
+  kinds: readonly RecorderKind[];
   /** Symbols in any spelling the exchange accepts. */
   symbols: readonly string[];
   /** Book levels per side to record; 0 or absent: every change of the full book. @default 0 */
@@ -76,7 +76,11 @@ export function parseRotate(value: unknown, argument = 'rotate'): number {
     }
   } else throw new ValidationError(argument, value, 'seconds or a span such as 1h, 15m');
   if (!Number.isInteger(s) || s <= 0 || 86_400 % s !== 0) {
-    throw new ValidationError(argument, value, 'a whole number of seconds that divides a day (1h, 15m, 1d...)');
+    throw new ValidationError(
+      argument,
+      value,
+      'a whole number of seconds that divides a day (1h, 15m, 1d...)',
+    );
   }
   return s;
 }
@@ -105,17 +109,17 @@ export function checkStream(raw: unknown, at: string): RecordStreamConfig {
   const exchange = o.exchange;
   const kindsRaw = typeof o.kinds === 'string' ? o.kinds.split(',') : o.kinds;
   if (!Array.isArray(kindsRaw) || kindsRaw.length === 0) {
-    throw new ValidationError(`${at}.kinds`, o.kinds, `a non-empty list of ${RECORD_KINDS.join(', ')}`);
+    throw new ValidationError(`${at}.kinds`, o.kinds, `a non-empty list of ${RECORDER_KINDS.join(', ')}`);
   }
-  const kinds = kindsRaw.map((k: unknown, i: number): RecordKind => {
+  const kinds = kindsRaw.map((k: unknown, i: number): RecorderKind => {
     const key = `${at}.kinds[${i}]`;
-    if (typeof k !== 'string' || !(RECORD_KINDS as readonly string[]).includes(k.trim())) {
-      throw new ValidationError(key, k, `one of ${RECORD_KINDS.join(', ')}`);
+    if (typeof k !== 'string' || !(RECORDER_KINDS as readonly string[]).includes(k.trim())) {
+      throw new ValidationError(key, k, `one of ${RECORDER_KINDS.join(', ')}`);
     }
-    const kind = k.trim() as RecordKind;
+    const kind = k.trim() as RecorderKind;
     const rec = KIND_RECORDERS[kind];
-    if (!rec || !rec.exchanges.includes(exchange)) {
-      const served = RECORD_KINDS.filter((x) => KIND_RECORDERS[x]?.exchanges.includes(exchange));
+    if (!rec?.exchanges.includes(exchange)) {
+      const served = RECORDER_KINDS.filter((x) => KIND_RECORDERS[x]?.exchanges.includes(exchange));
       throw new UnsupportedKindError(
         exchange,
         kind,
@@ -125,7 +129,8 @@ export function checkStream(raw: unknown, at: string): RecordStreamConfig {
     }
     return kind;
   });
-  if (new Set(kinds).size !== kinds.length) throw new ValidationError(`${at}.kinds`, kindsRaw, 'each kind once');
+  if (new Set(kinds).size !== kinds.length)
+    throw new ValidationError(`${at}.kinds`, kindsRaw, 'each kind once');
   const symbolsRaw = typeof o.symbols === 'string' ? [o.symbols] : o.symbols;
   if (!Array.isArray(symbolsRaw) || symbolsRaw.length === 0) {
     throw new ValidationError(`${at}.symbols`, o.symbols, 'a non-empty list of symbols');
@@ -147,7 +152,8 @@ export function checkStream(raw: unknown, at: string): RecordStreamConfig {
   for (const k of ['baseUrl', 'wsUrl'] as const) {
     const v = o[k];
     if (v === undefined) continue;
-    const ok = typeof v === 'string' && URL.canParse(v) && (k === 'baseUrl' ? /^https?:/i : /^wss?:/i).test(v);
+    const ok =
+      typeof v === 'string' && URL.canParse(v) && (k === 'baseUrl' ? /^https?:/i : /^wss?:/i).test(v);
     if (!ok) throw new ValidationError(`${at}.${k}`, v, k === 'baseUrl' ? 'an http(s) URL' : 'a ws(s) URL');
     out[k] = (v as string).replace(/\/+$/, '');
   }
@@ -177,7 +183,12 @@ export function checkConfig(raw: unknown, at = 'config'): RecordConfig {
   }
   if (o.rotate !== undefined) cfg.rotate = parseRotate(o.rotate, `${at}.rotate`);
   if (o.metricsPort !== undefined) {
-    if (typeof o.metricsPort !== 'number' || !Number.isInteger(o.metricsPort) || o.metricsPort < 0 || o.metricsPort > 65_535) {
+    if (
+      typeof o.metricsPort !== 'number' ||
+      !Number.isInteger(o.metricsPort) ||
+      o.metricsPort < 0 ||
+      o.metricsPort > 65_535
+    ) {
       throw new ValidationError(`${at}.metricsPort`, o.metricsPort, 'a port in [0, 65535]');
     }
     cfg.metricsPort = o.metricsPort;
@@ -193,9 +204,14 @@ export function parseConfigText(text: string, source = 'config', format?: 'json'
   try {
     raw = fmt === 'json' ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new ValidationError(source, `${text.slice(0, 40)}...`, `valid ${fmt.toUpperCase()} (${(error as Error).message.split('\n')[0]})`, {
-      cause: error,
-    });
+    throw new ValidationError(
+      source,
+      `${text.slice(0, 40)}...`,
+      `valid ${fmt.toUpperCase()} (${(error as Error).message.split('\n')[0]})`,
+      {
+        cause: error,
+      },
+    );
   }
   return checkConfig(raw);
 }
@@ -206,9 +222,14 @@ export async function loadConfig(path: string): Promise<RecordConfig> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ValidationError('--config', path, `a readable file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
-      cause: error,
-    });
+    throw new ValidationError(
+      '--config',
+      path,
+      `a readable file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      {
+        cause: error,
+      },
+    );
   }
   const format = /\.json$/i.test(path) ? 'json' : /\.ya?ml$/i.test(path) ? 'yaml' : undefined;
   return parseConfigText(text, `--config ${path}`, format);

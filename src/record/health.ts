@@ -34,7 +34,10 @@ export type HealthReport = {
 
 /** The streams of one recorder and their silence timers. */
 export class HealthBoard {
-  readonly #streams = new Map<string, StreamHealth & { onSilent: () => void; onChange: (up: boolean) => void; up: boolean }>();
+  readonly #streams = new Map<
+    string,
+    StreamHealth & { onSilent: () => void; onChange: (up: boolean) => void; up: boolean }
+  >();
   readonly #now: () => number;
   #timer: NodeJS.Timeout | undefined;
 

@@ -14,9 +14,9 @@ import { closeSync, createReadStream, fsyncSync, openSync, writeSync } from 'nod
 import { open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { PartitionKey } from '../archive/layout.js';
 import type { NsRange } from '../core/errors.js';
 import { type Column, KINDS, type KindId, type RecordOfKind } from '../core/kinds.js';
-import type { PartitionKey } from '../archive/layout.js';
 
 /** The journal format id, first field of the header line. */
 export const JOURNAL_FORMAT = '#tickwire.journal/1';
@@ -54,7 +54,7 @@ export class JournalCodec<K extends KindId> {
       if (i > 0) line += '\t';
       if (v === undefined) continue;
       if (typeof v === 'boolean') line += v ? '1' : '0';
-      else if (typeof v === 'string') line += escape(v);
+      else if (typeof v === 'string') line += escapeField(v);
       else line += String(v);
     }
     return `${line}\n`;
@@ -104,18 +104,18 @@ function setterOf(c: AnyColumn): (r: AnyRecord, text: string) => void {
       };
     default:
       return (r, t) => {
-        r[field] = unescape(t);
+        r[field] = unescapeField(t);
       };
   }
 }
 
-function escape(s: string): string {
+function escapeField(s: string): string {
   return /[\\\t\n\r]/.test(s)
     ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
     : s;
 }
 
-function unescape(s: string): string {
+function unescapeField(s: string): string {
   if (!s.includes('\\')) return s;
   return s.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c));
 }
@@ -179,7 +179,7 @@ export class Journal {
 
   /** Notes a gap. */
   gap(g: JournalGap): void {
-    this.append(`#gap\t${g.range.startNs}\t${g.range.endNs}\t${escape(g.reason)}\n`);
+    this.append(`#gap\t${g.range.startNs}\t${g.range.endNs}\t${escapeField(g.reason)}\n`);
   }
 
   /** Hands buffered lines to the kernel. */
@@ -212,7 +212,7 @@ export class Journal {
 }
 
 /** What {@link readJournal} found. */
-export type JournalContents<K extends KindId> = {
+export type JournalContents = {
   header: JournalHeader;
   /** Gaps noted. */
   gaps: JournalGap[];
@@ -228,7 +228,7 @@ export async function readJournal<K extends KindId>(
   path: string,
   codec: JournalCodec<K> | ((kind: KindId) => JournalCodec<K>),
   onRecord: (record: RecordOfKind<K>) => void | Promise<void>,
-): Promise<JournalContents<K> | undefined> {
+): Promise<JournalContents | undefined> {
   const stream = createReadStream(path, { encoding: 'utf8' });
   const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   let header: JournalHeader | undefined;
@@ -241,7 +241,7 @@ export async function readJournal<K extends KindId>(
     if (line.startsWith('#gap\t')) {
       const [, s, e, reason = ''] = line.split('\t');
       if (s && e && /^\d+$/.test(s) && /^\d+$/.test(e) && BigInt(s) < BigInt(e)) {
-        gaps.push({ range: { startNs: BigInt(s), endNs: BigInt(e) }, reason: unescape(reason) });
+        gaps.push({ range: { startNs: BigInt(s), endNs: BigInt(e) }, reason: unescapeField(reason) });
       } else bad++;
       return;
     }

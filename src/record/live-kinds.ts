@@ -13,10 +13,10 @@ import type { TaskContext } from './context.js';
 import { recordTrades } from './trades-task.js';
 
 /** The kinds `tickwire record` knows. */
-export const RECORD_KINDS = ['trades', 'book', 'liquidations', 'mark'] as const;
+export const RECORDER_KINDS = ['trades', 'book', 'liquidations', 'mark'] as const;
 
-/** One of {@link RECORD_KINDS}. */
-export type RecordKind = (typeof RECORD_KINDS)[number];
+/** One of {@link RECORDER_KINDS}. */
+export type RecorderKind = (typeof RECORDER_KINDS)[number];
 
 /** Per-stream settings a task may use. */
 export type TaskSettings = {
@@ -35,7 +35,7 @@ export type KindRecorder = {
 const SPOT: readonly ExchangeId[] = ['binance', 'coinbase', 'kraken'];
 
 /** The table: kind → recorder (undefined: not wired yet). */
-export const KIND_RECORDERS: Readonly<Record<RecordKind, KindRecorder | undefined>> = {
+export const KIND_RECORDERS: Readonly<Record<RecorderKind, KindRecorder | undefined>> = {
   trades: { exchanges: SPOT, start: (ctx, markets) => [recordTrades(ctx, markets)] },
   book: { exchanges: SPOT, start: (ctx, markets, s) => markets.map((m) => recordBook(ctx, m, s.depth)) },
   liquidations: undefined,

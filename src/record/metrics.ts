@@ -43,7 +43,12 @@ export class RecorderMetrics {
     const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
       new Counter<L>({ name: `tickwire_record_${name}`, help, labelNames, registers });
     const gauge = (name: string, help: string) =>
-      new Gauge<(typeof labels)[number]>({ name: `tickwire_record_${name}`, help, labelNames: labels, registers });
+      new Gauge<(typeof labels)[number]>({
+        name: `tickwire_record_${name}`,
+        help,
+        labelNames: labels,
+        registers,
+      });
     this.messages = counter('messages_total', 'Data messages received', labels);
     this.records = counter('records_written_total', 'Rows written', labels);
     this.reconnects = counter('reconnects_total', 'WebSocket reconnects and silent-stream restarts', [
@@ -58,6 +63,7 @@ export class RecorderMetrics {
     this.lag = gauge('lag_seconds', 'Receive time minus exchange time of the latest message');
     this.lastMessage = gauge('last_message_timestamp_seconds', 'Wall time of the latest data message');
     this.up = gauge('stream_up', '1 while the stream delivers data within its silence limit');
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'tickwire_' });
+    if (options.processMetrics ?? true)
+      collectDefaultMetrics({ register: this.registry, prefix: 'tickwire_' });
   }
 }

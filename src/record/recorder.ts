@@ -94,17 +94,23 @@ export type RecorderHandle = {
  * process.on('SIGTERM', () => void rec.stop());
  */
 export async function record(options: RecordOptions): Promise<RecorderHandle> {
-  if (typeof options !== 'object' || options === null) throw new ValidationError('options', options, 'an options object');
+  if (typeof options !== 'object' || options === null)
+    throw new ValidationError('options', options, 'an options object');
   if (typeof options.archive !== 'string' || options.archive === '') {
     throw new ValidationError('options.archive', options.archive, 'a folder path');
   }
   if (!Array.isArray(options.streams) || options.streams.length === 0) {
-    throw new ValidationError('options.streams', options.streams, 'a non-empty list of { exchange, kinds, symbols }');
+    throw new ValidationError(
+      'options.streams',
+      options.streams,
+      'a non-empty list of { exchange, kinds, symbols }',
+    );
   }
   const streams = options.streams.map((s, i) => checkStream(s, `options.streams[${i}]`));
   const rotateS = parseRotate(options.rotate ?? 3600, 'options.rotate');
   const silenceS = options.silenceS ?? 60;
-  if (!(silenceS > 0)) throw new ValidationError('options.silenceS', silenceS, 'a positive number of seconds');
+  if (!(silenceS > 0))
+    throw new ValidationError('options.silenceS', silenceS, 'a positive number of seconds');
   const maxBackfillS = options.maxBackfillS ?? 86_400;
   if (!(maxBackfillS >= 0)) throw new ValidationError('options.maxBackfillS', maxBackfillS, 'a number ≥ 0');
   const dir = options.archive;
@@ -136,7 +142,12 @@ export async function record(options: RecordOptions): Promise<RecorderHandle> {
   let server: OpsServer | undefined;
   try {
     // Group by exchange; resolve every symbol first (an unknown one fails here, before anything runs).
-    const groups: { ctx: TaskContext; kinds: RecordStreamConfig['kinds']; markets: Awaited<ReturnType<ExchangeAdapter['resolveSymbol']>>[]; depth: number }[] = [];
+    const groups: {
+      ctx: TaskContext;
+      kinds: RecordStreamConfig['kinds'];
+      markets: Awaited<ReturnType<ExchangeAdapter['resolveSymbol']>>[];
+      depth: number;
+    }[] = [];
     for (const s of streams) {
       const conn: ExchangeConnection = {
         ...options.connections?.[s.exchange],

@@ -18,7 +18,9 @@ import { commitJournal, type SegmentCommit } from './segment.js';
  * at that very time may not all have arrived; the next run refetches them over REST), for the others
  * right after it.
  */
-export function recoveredEnd(kind: keyof typeof KINDS): (last: { tsNs: bigint } | undefined, startNs: bigint) => bigint {
+export function recoveredEnd(
+  kind: keyof typeof KINDS,
+): (last: { tsNs: bigint } | undefined, startNs: bigint) => bigint {
   const hasId = KINDS[kind].columns.some((c) => c.name === 'id');
   return (last, startNs) => (last === undefined ? startNs : hasId ? last.tsNs : last.tsNs + 1n);
 }

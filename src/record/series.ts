@@ -132,7 +132,8 @@ export class SeriesWriter<K extends KindId> {
     const segRange = seg ? { startNs: seg.startNs, endNs: seg.boundaryNs } : undefined;
     const before = seg ? intersect([range], [{ startNs: range.startNs, endNs: seg.startNs }]) : [];
     for (const r of before) this.#commitGap(r, reason);
-    if (seg && segRange) for (const r of intersect([range], [segRange])) seg.journal.gap({ range: r, reason });
+    if (seg && segRange)
+      for (const r of intersect([range], [segRange])) seg.journal.gap({ range: r, reason });
     const after = seg ? subtract([range], [{ startNs: range.startNs, endNs: seg.boundaryNs }]) : [range];
     for (const r of after) this.#futureGaps.push({ range: r, reason });
   }
@@ -143,10 +144,15 @@ export class SeriesWriter<K extends KindId> {
     while (at < range.endNs) {
       const date = dayOf(at);
       const day = dayRange(date);
+      // biome-ignore lint/complexity/useMathMinMax: bigints
       const end = day.endNs < range.endNs ? day.endNs : range.endNs;
       const part = { startNs: at, endNs: end };
       this.#enqueue(async () => {
-        await commitPartition(this.#o.dir, { ...this.key, date }, { gaps: [{ range: part, reason }], source: 'record' });
+        await commitPartition(
+          this.#o.dir,
+          { ...this.key, date },
+          { gaps: [{ range: part, reason }], source: 'record' },
+        );
       });
       at = end;
     }

@@ -13,8 +13,8 @@ import { isStreamEvent, streamTrades, type TradeStreamEvent } from '../stream/in
 import { paginateTrades } from '../transport/paginate/index.js';
 import { labelsOf, seriesWriter, type TaskContext } from './context.js';
 import { coverageEnd } from './recover.js';
-import type { SeriesWriter } from './series.js';
 import { runRestartable } from './restart.js';
+import type { SeriesWriter } from './series.js';
 
 type SymbolState = {
   readonly market: Market;
@@ -70,7 +70,13 @@ export async function recordTrades(ctx: TaskContext, markets: readonly Market[])
           await backfill(ctx, s, idNum, item.tsNs, signal);
         }
         if (s.last && idNum <= s.last.id) continue;
-        write(ctx, s, { id: item.id, tsNs: item.tsNs, price: item.price, amount: item.amount, side: item.side });
+        write(ctx, s, {
+          id: item.id,
+          tsNs: item.tsNs,
+          price: item.price,
+          amount: item.amount,
+          side: item.side,
+        });
         ctx.metrics.lag.set(labels, Number(BigInt(Date.now()) * 1_000_000n - item.tsNs) / 1e9);
       }
     });
@@ -191,7 +197,8 @@ async function backfill(
       const n = BigInt(t.id);
       if ((afterId !== undefined && n <= afterId) || n >= firstId) continue;
       if (prev !== undefined && n <= prev) continue;
-      if (prev !== undefined && n > prev + 1n) holes.push({ from: prev + 1n, to: n - 1n, sinceNs: prevTs, untilNs: t.tsNs });
+      if (prev !== undefined && n > prev + 1n)
+        holes.push({ from: prev + 1n, to: n - 1n, sinceNs: prevTs, untilNs: t.tsNs });
       firstGot ??= n;
       write(ctx, s, t);
       prev = n;

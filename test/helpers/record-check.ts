@@ -50,7 +50,10 @@ export async function checkTrades(
   exchange: string,
   symbol: string,
   truth: GroundTruth,
-): Promise<{ problems: string[]; days: { date: string; covered: NsRange[]; complete: boolean; rows: number; gaps: number }[] }> {
+): Promise<{
+  problems: string[];
+  days: { date: string; covered: NsRange[]; complete: boolean; rows: number; gaps: number }[];
+}> {
   const problems: string[] = [];
   const days = [];
   for (const r of await seriesDays(dir, exchange, 'trades', symbol)) {
@@ -61,11 +64,19 @@ export async function checkTrades(
     const want = s.covered.flatMap((c) => truth.trades(symbol, c.startNs, c.endNs)).map(key);
     if (got.length !== want.length || got.some((g, i) => g !== want[i])) {
       const i = got.findIndex((g, j) => g !== want[j]);
-      problems.push(`${exchange} ${symbol} ${r.date}: ${got.length} trades vs truth ${want.length}; first difference at ${i}: ${got[i]} vs ${want[i]}`);
+      problems.push(
+        `${exchange} ${symbol} ${r.date}: ${got.length} trades vs truth ${want.length}; first difference at ${i}: ${got[i]} vs ${want[i]}`,
+      );
     }
     const ids = mine.map((t) => t.id);
     if (new Set(ids).size !== ids.length) problems.push(`${exchange} ${symbol} ${r.date}: an id twice`);
-    days.push({ date: r.date, covered: s.covered, complete: s.complete, rows: mine.length, gaps: r.gaps.length });
+    days.push({
+      date: r.date,
+      covered: s.covered,
+      complete: s.complete,
+      rows: mine.length,
+      gaps: r.gaps.length,
+    });
   }
   return { problems, days };
 }
@@ -107,10 +118,15 @@ export async function checkBookFiles(
         const t = truth.book(symbol, at, depth);
         const mine = top(book, depth);
         if (JSON.stringify(mine) !== JSON.stringify({ bids: t.bids, asks: t.asks })) {
-          problems.push(`${f.name} at ${at}: replayed ${JSON.stringify(mine)} truth ${JSON.stringify({ bids: t.bids, asks: t.asks })}`);
+          problems.push(
+            `${f.name} at ${at}: replayed ${JSON.stringify(mine)} truth ${JSON.stringify({ bids: t.bids, asks: t.asks })}`,
+          );
         }
       };
-      for await (const row of readParquetRecords(join(partitionDir(dir, r), f.name), 'book') as AsyncIterable<BookRow>) {
+      for await (const row of readParquetRecords(
+        join(partitionDir(dir, r), f.name),
+        'book',
+      ) as AsyncIterable<BookRow>) {
         if (first && !row.isSnapshot) problems.push(`${f.name}: does not open with a snapshot`);
         first = false;
         if (row.tsNs !== at) {

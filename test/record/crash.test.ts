@@ -8,13 +8,13 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { partitionDir } from '../../src/archive/layout.js';
 import { normalize } from '../../src/archive/ranges.js';
 import type { BookRow } from '../../src/core/kinds.js';
 import { startSimulator } from '../../src/sim/index.js';
 import { readParquetRecords } from '../../src/sinks/parquet-read.js';
-import { partitionDir } from '../../src/archive/layout.js';
-import { checkBookFiles, checkTrades, seriesDays } from '../helpers/record-check.js';
 import { runCliProcess, startCli, tempDir, waitFor } from '../helpers/cli-run.js';
+import { checkBookFiles, checkTrades, seriesDays } from '../helpers/record-check.js';
 
 const START = 1_767_225_600_000_000_000n;
 const SPEED = 200;
@@ -28,16 +28,38 @@ describe('record: SIGKILL and restart', () => {
       exchange: 'kraken',
       rateLimits: 'off',
       clock: { startNs: START, speed: SPEED },
-      markets: { historyStart: START - 86_400n * 1_000_000_000n, symbols: { XXBTZUSD: { tradesPerSecond: 2 } } },
+      markets: {
+        historyStart: START - 86_400n * 1_000_000_000n,
+        symbols: { XXBTZUSD: { tradesPerSecond: 2 } },
+      },
     });
     const simNow = () => START + BigInt(Math.round((performance.now() - t0) * SPEED)) * 1_000_000n;
     const args = [
-      'record', '--archive', archive, 'kraken', 'trades,book', 'XBTUSD', '--depth', '10', '--rotate', '10m',
-      '--base-url', sim.url, '--ws-url', sim.wsUrl, '--idle-timeout', '2', '--rate-scale', '20',
+      'record',
+      '--archive',
+      archive,
+      'kraken',
+      'trades,book',
+      'XBTUSD',
+      '--depth',
+      '10',
+      '--rotate',
+      '10m',
+      '--base-url',
+      sim.url,
+      '--ws-url',
+      sim.wsUrl,
+      '--idle-timeout',
+      '2',
+      '--rate-scale',
+      '20',
     ];
     try {
       const first = startCli(args, { timeoutMs: 60_000 });
-      await waitFor(() => (first.stderr.match(/kraken book XBTUSD 2026-01-01: part-/g) ?? []).length >= 2, 30_000);
+      await waitFor(
+        () => (first.stderr.match(/kraken book XBTUSD 2026-01-01: part-/g) ?? []).length >= 2,
+        30_000,
+      );
       await new Promise((r) => setTimeout(r, 700));
       first.child.kill('SIGKILL');
       const killNs = simNow();
@@ -55,7 +77,10 @@ describe('record: SIGKILL and restart', () => {
       await waitFor(() => second.stderr.includes('recovered 2 file(s)'), 20_000);
       await waitFor(() => /refilled \d+ over REST \(recorder-restart\)/.test(second.stderr), 20_000);
       const mark = second.stderr.length;
-      await waitFor(() => (second.stderr.slice(mark).match(/kraken book XBTUSD 2026-01-01: part-/g) ?? []).length >= 1, 30_000);
+      await waitFor(
+        () => (second.stderr.slice(mark).match(/kraken book XBTUSD 2026-01-01: part-/g) ?? []).length >= 1,
+        30_000,
+      );
       second.child.kill('SIGTERM');
       const res = await second.done;
       expect(res.code, res.stderr.slice(-2000)).toBe(0);
@@ -79,7 +104,8 @@ describe('record: SIGKILL and restart', () => {
       const rows: BookRow[] = [];
       for (const r of days) {
         for (const f of [...r.files].sort((a, b) => (a.range.startNs < b.range.startNs ? -1 : 1))) {
-          for await (const row of readParquetRecords(join(partitionDir(archive, r), f.name), 'book')) rows.push(row);
+          for await (const row of readParquetRecords(join(partitionDir(archive, r), f.name), 'book'))
+            rows.push(row);
         }
       }
       const lastBefore = rows.filter((r) => r.tsNs < gap.startNs).at(-1)!;

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startSimulator } from '../../src/sim/index.js';
-import { checkTrades } from '../helpers/record-check.js';
 import { startCli, tempDir, waitFor } from '../helpers/cli-run.js';
+import { checkTrades } from '../helpers/record-check.js';
 
 const START = 1_767_225_600_000_000_000n;
 
@@ -61,8 +61,24 @@ describe('record: a silent feed', () => {
     });
     const proxy = await silentProxy(sim.wsUrl, 1);
     const child = startCli(
-      ['record', '--archive', archive, 'binance', 'trades', 'BTCUSDT', '--base-url', sim.url, '--ws-url', proxy.url,
-        '--silence', '2', '--metrics-port', '0', '--rate-scale', '20'],
+      [
+        'record',
+        '--archive',
+        archive,
+        'binance',
+        'trades',
+        'BTCUSDT',
+        '--base-url',
+        sim.url,
+        '--ws-url',
+        proxy.url,
+        '--silence',
+        '2',
+        '--metrics-port',
+        '0',
+        '--rate-scale',
+        '20',
+      ],
       { timeoutMs: 60_000 },
     );
     try {
@@ -81,14 +97,23 @@ describe('record: a silent feed', () => {
         return true;
       }, 15_000);
       expect(unhealthy?.ok).toBe(false);
-      expect(unhealthy?.streams).toContainEqual(expect.objectContaining({ id: 'binance/trades/BTCUSDT', ok: false }));
+      expect(unhealthy?.streams).toContainEqual(
+        expect.objectContaining({ id: 'binance/trades/BTCUSDT', ok: false }),
+      );
       // Detected and reconnected: the second connection carries data, and health comes back.
-      await waitFor(() => child.stderr.includes('binance trades *: no data for 2000 ms; reconnecting'), 10_000);
+      await waitFor(
+        () => child.stderr.includes('binance trades *: no data for 2000 ms; reconnecting'),
+        10_000,
+      );
       await waitFor(async () => (await fetch(`${base}/healthz`)).status === 200, 15_000);
       expect(proxy.connections).toBeGreaterThanOrEqual(2);
       const metrics = await (await fetch(`${base}/metrics`)).text();
-      expect(metrics).toMatch(/tickwire_record_reconnects_total\{exchange="binance",kind="trades",symbol="\*",cause="silent"\} [1-9]/);
-      expect(metrics).toMatch(/tickwire_record_records_written_total\{exchange="binance",kind="trades",symbol="BTCUSDT"\} [1-9]\d*/);
+      expect(metrics).toMatch(
+        /tickwire_record_reconnects_total\{exchange="binance",kind="trades",symbol="\*",cause="silent"\} [1-9]/,
+      );
+      expect(metrics).toMatch(
+        /tickwire_record_records_written_total\{exchange="binance",kind="trades",symbol="BTCUSDT"\} [1-9]\d*/,
+      );
       expect(metrics).toMatch(/tickwire_record_stream_up\{exchange="binance",kind="trades",symbol="\*"\} 1/);
       child.child.kill('SIGTERM');
       const res = await child.done;

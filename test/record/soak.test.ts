@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalize, subtract, union } from '../../src/archive/ranges.js';
 import { type RunningSimulator, startSimulator } from '../../src/sim/index.js';
-import { checkBookFiles, checkTrades, seriesDays } from '../helpers/record-check.js';
 import { runCliProcess, startCli, tempDir, waitFor } from '../helpers/cli-run.js';
+import { checkBookFiles, checkTrades, seriesDays } from '../helpers/record-check.js';
 
 const START = 1_767_225_600_000_000_000n; // 2026-01-01T00:00:00Z
 const HOUR = 3_600_000_000_000n;
@@ -28,12 +28,19 @@ describe('record soak', () => {
   it('24 market hours with faults: trades equal the truth, book files replay to the true book, gaps recorded, memory flat', async () => {
     const dir = await tempDir();
     const t0 = performance.now();
-    const sim = (exchange: 'binance' | 'coinbase' | 'kraken', native: string, faults: Record<string, number>) =>
+    const sim = (
+      exchange: 'binance' | 'coinbase' | 'kraken',
+      native: string,
+      faults: Record<string, number>,
+    ) =>
       startSimulator({
         exchange,
         rateLimits: 'off',
         clock: { startNs: START, speed: SPEED },
-        markets: { historyStart: START - 86_400n * 1_000_000_000n, symbols: { [native]: { tradesPerSecond: 1 } } },
+        markets: {
+          historyStart: START - 86_400n * 1_000_000_000n,
+          symbols: { [native]: { tradesPerSecond: 1 } },
+        },
         ws: { faults: { seed: 7, ...faults } },
       });
     const sims: RunningSimulator[] = await Promise.all([
@@ -47,20 +54,42 @@ describe('record soak', () => {
       rotate: '1h',
       silenceS: 5,
       streams: [
-        { exchange: 'kraken', kinds: ['trades', 'book'], symbols: ['XBTUSD'], depth: 10, baseUrl: kraken.url, wsUrl: kraken.wsUrl },
-        { exchange: 'coinbase', kinds: ['trades'], symbols: ['BTC-USD'], baseUrl: coinbase.url, wsUrl: coinbase.wsUrl },
-        { exchange: 'binance', kinds: ['trades'], symbols: ['BTCUSDT'], baseUrl: binance.url, wsUrl: binance.wsUrl },
+        {
+          exchange: 'kraken',
+          kinds: ['trades', 'book'],
+          symbols: ['XBTUSD'],
+          depth: 10,
+          baseUrl: kraken.url,
+          wsUrl: kraken.wsUrl,
+        },
+        {
+          exchange: 'coinbase',
+          kinds: ['trades'],
+          symbols: ['BTC-USD'],
+          baseUrl: coinbase.url,
+          wsUrl: coinbase.wsUrl,
+        },
+        {
+          exchange: 'binance',
+          kinds: ['trades'],
+          symbols: ['BTCUSDT'],
+          baseUrl: binance.url,
+          wsUrl: binance.wsUrl,
+        },
       ],
     };
     const cfg = join(dir, 'record.json');
     await writeFile(cfg, JSON.stringify(config));
     const archive = join(dir, 'archive');
-    const child = startCli(['record', '--archive', archive, '--config', cfg, '--idle-timeout', '1', '--rate-scale', '20'], {
-      timeoutMs: 100_000,
-      // A bounded old space (as docs/RECORDER.md recommends for long runs): V8 then collects instead of
-      // growing the heap lazily, and a leak would end the process with an out-of-memory error.
-      env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=48`.trim() },
-    });
+    const child = startCli(
+      ['record', '--archive', archive, '--config', cfg, '--idle-timeout', '1', '--rate-scale', '20'],
+      {
+        timeoutMs: 100_000,
+        // A bounded old space (as docs/RECORDER.md recommends for long runs): V8 then collects instead of
+        // growing the heap lazily, and a leak would end the process with an out-of-memory error.
+        env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=48`.trim() },
+      },
+    );
     try {
       // After the first simulated hour of recording: its files are committed. (The recorder starts a simulated
       // hour or so after the simulators: the first file starts at the hour it joined, filled over REST.)
@@ -79,7 +108,12 @@ describe('record soak', () => {
       await waitFor(() => simNow() > firstNs + 24n * HOUR + HOUR / 6n, 60_000);
       const hh = h0 === 0 ? '24' : String(h0).padStart(2, '0');
       const endDate = h0 === 0 ? '2026-01-01' : '2026-01-02';
-      for (const series of ['kraken trades XBTUSD', 'kraken book XBTUSD', 'coinbase trades BTC-USD', 'binance trades BTCUSDT']) {
+      for (const series of [
+        'kraken trades XBTUSD',
+        'kraken book XBTUSD',
+        'coinbase trades BTC-USD',
+        'binance trades BTCUSDT',
+      ]) {
         const done = new RegExp(`${series} ${endDate}: part-\\d{6}\\.\\d{9}-${hh}0000`);
         await waitFor(() => done.test(child.stderr), 45_000).catch((error: Error) => {
           throw new Error(`${series}: ${error.message}; stderr: ${child.stderr.slice(-2000)}`);
@@ -122,15 +156,27 @@ describe('record soak', () => {
       expect(book.gaps.length).toBeGreaterThanOrEqual(1);
       for (const r of await seriesDays(archive, 'kraken', 'book', 'XBTUSD')) {
         const files = normalize(r.files.map((f) => f.range));
-        expect(union(subtract(files, r.gaps.map((g) => g.range)), r.gaps.map((g) => g.range))).toEqual(
-          union(files, r.gaps.map((g) => g.range)),
+        expect(
+          union(
+            subtract(
+              files,
+              r.gaps.map((g) => g.range),
+            ),
+            r.gaps.map((g) => g.range),
+          ),
+        ).toEqual(
+          union(
+            files,
+            r.gaps.map((g) => g.range),
+          ),
         );
       }
       const verify = await runCliProcess(['archive', 'verify', archive], { timeoutMs: 60_000 });
       expect(verify.code, verify.stdout + verify.stderr).toBe(0);
-      expect(rssEnd, `peak RSS ${rssFirstHour} after the first hour, ${rssEnd} at the end`).toBeLessThanOrEqual(
-        rssFirstHour * 1.15,
-      );
+      expect(
+        rssEnd,
+        `peak RSS ${rssFirstHour} after the first hour, ${rssEnd} at the end`,
+      ).toBeLessThanOrEqual(rssFirstHour * 1.15);
     } finally {
       child.child.kill('SIGKILL');
       await Promise.all(sims.map((s) => s.close()));

@@ -83,10 +83,28 @@ export const recordCommand: CommandModule = {
       .argument('[symbol...]', 'symbols in any spelling: BTCUSDT, BTC/USDT, BTC-USD, XBTUSD')
       .requiredOption('--archive <dir>', 'the archive folder')
       .option('--config <file>', 'what to record, as YAML or JSON (see docs/RECORDER.md)')
-      .addOption(new Option('--rotate <span>', 'file rotation period, e.g. 1h, 15m (divides a day)').argParser(parseRotateArg))
-      .addOption(new Option('--depth <n>', 'book levels per side to record (0: every change)').argParser(parseDepthArg))
-      .addOption(new Option('--silence <s>', 'a stream without data this long is unhealthy and restarted (default 60)').argParser(parsePositiveArg))
-      .addOption(new Option('--metrics-port <port>', 'serve /metrics (Prometheus) and /healthz on this port').argParser(parsePortArg))
+      .addOption(
+        new Option('--rotate <span>', 'file rotation period, e.g. 1h, 15m (divides a day)').argParser(
+          parseRotateArg,
+        ),
+      )
+      .addOption(
+        new Option('--depth <n>', 'book levels per side to record (0: every change)').argParser(
+          parseDepthArg,
+        ),
+      )
+      .addOption(
+        new Option(
+          '--silence <s>',
+          'a stream without data this long is unhealthy and restarted (default 60)',
+        ).argParser(parsePositiveArg),
+      )
+      .addOption(
+        new Option(
+          '--metrics-port <port>',
+          'serve /metrics (Prometheus) and /healthz on this port',
+        ).argParser(parsePortArg),
+      )
       .option('--metrics-host <host>', 'interface of the metrics endpoint', '127.0.0.1')
       .option('--no-backfill', 'do not refill trades over REST from the start of the file / the archive end');
     cmd
@@ -97,23 +115,28 @@ export const recordCommand: CommandModule = {
           .conflicts('sim'),
       )
       .addOption(
-        new Option('--sim-speed <x>', 'with --sim: market seconds per real second').argParser(parsePositiveArg).default(1),
+        new Option('--sim-speed <x>', 'with --sim: market seconds per real second')
+          .argParser(parsePositiveArg)
+          .default(1),
       )
       .addOption(
-        new Option('--ws-faults <list>', 'with --sim: WebSocket faults per message, e.g. dropRate=0.001,stallRate=0.001').argParser(
-          parseWsFaultsArg,
-        ),
+        new Option(
+          '--ws-faults <list>',
+          'with --sim: WebSocket faults per message, e.g. dropRate=0.001,stallRate=0.001',
+        ).argParser(parseWsFaultsArg),
       )
       .addOption(
-        new Option('--idle-timeout <s>', 'a connection silent this long (not even pongs) is dead and is reconnected').argParser(
-          parsePositiveArg,
-        ),
+        new Option(
+          '--idle-timeout <s>',
+          'a connection silent this long (not even pongs) is dead and is reconnected',
+        ).argParser(parsePositiveArg),
       );
     addExchangeOptions(cmd);
     cmd
       .addHelpText('after', EXAMPLES)
-      .action((exchange: string | undefined, kinds: string | undefined, symbols: string[], flags: RecordFlags) =>
-        runRecord(ctx, cmd, exchange, kinds, symbols, flags),
+      .action(
+        (exchange: string | undefined, kinds: string | undefined, symbols: string[], flags: RecordFlags) =>
+          runRecord(ctx, cmd, exchange, kinds, symbols, flags),
       );
   },
 };
@@ -140,7 +163,12 @@ async function configOf(
   return {
     streams: [
       checkStream(
-        { exchange, kinds: kinds.split(','), symbols, ...(flags.depth === undefined ? {} : { depth: flags.depth }) },
+        {
+          exchange,
+          kinds: kinds.split(','),
+          symbols,
+          ...(flags.depth === undefined ? {} : { depth: flags.depth }),
+        },
         'arguments',
       ),
     ],
@@ -166,13 +194,18 @@ async function runRecord(
   const config = await configOf(exchangeArg, kinds, symbols, flags);
   const exchanges = [...new Set(config.streams.map((s) => s.exchange))];
   if ((flags.sim || flags.baseUrl || flags.wsUrl) && exchanges.length > 1 && !flags.sim) {
-    throw new ValidationError('--base-url', flags.baseUrl ?? flags.wsUrl, 'one exchange (use baseUrl/wsUrl per stream in --config)');
+    throw new ValidationError(
+      '--base-url',
+      flags.baseUrl ?? flags.wsUrl,
+      'one exchange (use baseUrl/wsUrl per stream in --config)',
+    );
   }
   const connections: Partial<Record<ExchangeId, ExchangeConnection>> = {};
   const live: LiveConnection[] = [];
   const stop = new AbortController();
   const trap = trapInterrupts({
-    onFirst: (s) => info(`tickwire: ${s}: stopping; closing and committing every file (again to quit at once)`),
+    onFirst: (s) =>
+      info(`tickwire: ${s}: stopping; closing and committing every file (again to quit at once)`),
   });
   trap.signal.addEventListener('abort', () => stop.abort(trap.signal.reason), { once: true });
   const timer =
@@ -185,7 +218,9 @@ async function runRecord(
       const c = await connectLive(ex, flags, (m) => warn(`tickwire: warning: ${m}`));
       live.push(c);
       if (c.sim) {
-        info(`tickwire: simulated ${ex} at ${c.sim.url} (market clock from ${formatIsoNs(SIM_DEFAULT_NOW_NS)} at ${flags.simSpeed}x)`);
+        info(
+          `tickwire: simulated ${ex} at ${c.sim.url} (market clock from ${formatIsoNs(SIM_DEFAULT_NOW_NS)} at ${flags.simSpeed}x)`,
+        );
       }
       connections[ex] = {
         adapterOptions: c.adapterOptions,
@@ -199,7 +234,7 @@ async function runRecord(
       archive: flags.archive ?? config.archive,
       streams: config.streams,
       rotate: flags.rotate ?? config.rotate ?? 3600,
-      ...(flags.silence ?? config.silenceS ? { silenceS: flags.silence ?? config.silenceS } : {}),
+      ...((flags.silence ?? config.silenceS) ? { silenceS: flags.silence ?? config.silenceS } : {}),
       connections,
       backfill: flags.backfill,
       ...(metricsPort === undefined ? {} : { metricsPort, metricsHost: flags.metricsHost }),
@@ -207,23 +242,42 @@ async function runRecord(
     });
     const stats = rec.stats();
     if (stats.recovered > 0) info(`tickwire: recovered ${stats.recovered} file(s) a previous run left open`);
-    if (rec.server) info(`tickwire: metrics at ${rec.server.url}/metrics, health at ${rec.server.url}/healthz`);
+    if (rec.server)
+      info(`tickwire: metrics at ${rec.server.url}/metrics, health at ${rec.server.url}/healthz`);
     info(
       `tickwire: recording ${config.streams.map((s) => `${s.exchange} ${s.kinds.join(',')} ${s.symbols.join(' ')}`).join('; ')} -> ${flags.archive}`,
     );
     rec.events.on('commit', (c) =>
-      info(`tickwire: ${c.key.exchange} ${c.key.kind} ${c.key.symbol} ${c.key.date}: ${c.file ?? '-'} (${c.rows} rows${c.gaps.length ? `, ${c.gaps.length} gap(s)` : ''})`),
+      info(
+        `tickwire: ${c.key.exchange} ${c.key.kind} ${c.key.symbol} ${c.key.date}: ${c.file ?? '-'} (${c.rows} rows${c.gaps.length ? `, ${c.gaps.length} gap(s)` : ''})`,
+      ),
     );
     rec.events.on('gap', (g) =>
-      warn(`tickwire: GAP ${g.exchange} ${g.kind} ${g.symbol} ${formatIsoNs(g.range.startNs)}..${formatIsoNs(g.range.endNs)}: ${g.reason}`),
+      warn(
+        `tickwire: GAP ${g.exchange} ${g.kind} ${g.symbol} ${formatIsoNs(g.range.startNs)}..${formatIsoNs(g.range.endNs)}: ${g.reason}`,
+      ),
     );
-    rec.events.on('repaired', (r) => info(`tickwire: ${r.exchange} ${r.kind} ${r.symbol}: refilled ${r.count} over REST (${r.trigger})`));
-    rec.events.on('resync', (r) => info(`tickwire: ${r.exchange} ${r.kind} ${r.symbol}: resync (${r.reason}) ${r.detail}`));
-    rec.events.on('silent', (s) => warn(`tickwire: ${s.exchange} ${s.kind} ${s.symbol}: no data for ${s.silentForMs} ms; reconnecting`));
-    rec.events.on('reconnect', (r) => info(`tickwire: ${r.exchange} ${r.kind} ${r.symbol}: reconnect (${r.cause}) ${r.detail}`));
-    rec.events.on('error', (e) => warn(`tickwire: ${e.exchange} ${e.kind} ${e.symbol}: error: ${(e.error as Error)?.message ?? String(e.error)}`));
+    rec.events.on('repaired', (r) =>
+      info(`tickwire: ${r.exchange} ${r.kind} ${r.symbol}: refilled ${r.count} over REST (${r.trigger})`),
+    );
+    rec.events.on('resync', (r) =>
+      info(`tickwire: ${r.exchange} ${r.kind} ${r.symbol}: resync (${r.reason}) ${r.detail}`),
+    );
+    rec.events.on('silent', (s) =>
+      warn(`tickwire: ${s.exchange} ${s.kind} ${s.symbol}: no data for ${s.silentForMs} ms; reconnecting`),
+    );
+    rec.events.on('reconnect', (r) =>
+      info(`tickwire: ${r.exchange} ${r.kind} ${r.symbol}: reconnect (${r.cause}) ${r.detail}`),
+    );
+    rec.events.on('error', (e) =>
+      warn(
+        `tickwire: ${e.exchange} ${e.kind} ${e.symbol}: error: ${(e.error as Error)?.message ?? String(e.error)}`,
+      ),
+    );
     const done = await rec.done;
-    info(`tickwire: record: ${done.files} file(s), ${done.rows} rows, ${done.gaps} gap(s) recorded (stopped: ${trap.received ?? (stop.signal.aborted ? `--duration ${flags.duration}s` : 'the streams ended')})`);
+    info(
+      `tickwire: record: ${done.files} file(s), ${done.rows} rows, ${done.gaps} gap(s) recorded (stopped: ${trap.received ?? (stop.signal.aborted ? `--duration ${flags.duration}s` : 'the streams ended')})`,
+    );
     ctx.exitCode = EXIT.OK;
   } finally {
     if (timer) clearTimeout(timer);
