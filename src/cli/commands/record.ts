@@ -28,7 +28,7 @@ import {
 import { trapInterrupts } from '../signals.js';
 
 type RecordFlags = LiveFlags & {
-  archive: string;
+  archive?: string;
   config?: string;
   rotate?: number;
   depth?: number;
@@ -81,7 +81,7 @@ export const recordCommand: CommandModule = {
       .argument('[exchange]', 'binance, coinbase or kraken (or use --config)')
       .argument('[kinds]', 'comma-separated: trades, book')
       .argument('[symbol...]', 'symbols in any spelling: BTCUSDT, BTC/USDT, BTC-USD, XBTUSD')
-      .requiredOption('--archive <dir>', 'the archive folder')
+      .option('--archive <dir>', 'the archive folder (or archive: in --config)')
       .option('--config <file>', 'what to record, as YAML or JSON (see docs/RECORDER.md)')
       .addOption(
         new Option('--rotate <span>', 'file rotation period, e.g. 1h, 15m (divides a day)').argParser(
@@ -229,9 +229,11 @@ async function runRecord(
         ...(c.wsUrl === undefined ? {} : { wsUrl: c.wsUrl }),
       };
     }
+    const archive = flags.archive ?? config.archive;
+    if (archive === undefined) throw new ValidationError('--archive', archive, 'the archive folder (or archive: in --config)');
     const metricsPort = flags.metricsPort ?? config.metricsPort;
     const rec = await record({
-      archive: flags.archive ?? config.archive,
+      archive,
       streams: config.streams,
       rotate: flags.rotate ?? config.rotate ?? 3600,
       ...((flags.silence ?? config.silenceS) ? { silenceS: flags.silence ?? config.silenceS } : {}),
@@ -245,7 +247,7 @@ async function runRecord(
     if (rec.server)
       info(`tickwire: metrics at ${rec.server.url}/metrics, health at ${rec.server.url}/healthz`);
     info(
-      `tickwire: recording ${config.streams.map((s) => `${s.exchange} ${s.kinds.join(',')} ${s.symbols.join(' ')}`).join('; ')} -> ${flags.archive}`,
+      `tickwire: recording ${config.streams.map((s) => `${s.exchange} ${s.kinds.join(',')} ${s.symbols.join(' ')}`).join('; ')} -> ${archive}`,
     );
     rec.events.on('commit', (c) =>
       info(
