@@ -13,7 +13,7 @@ import type { Limiter, RateSpec } from '../transport/rate-limit/types.js';
 import type { Market } from './symbols.js';
 
 /** The exchanges tickwire has adapters for. */
-export const EXCHANGES = ['binance', 'coinbase', 'kraken'] as const;
+export const EXCHANGES = ['binance', 'coinbase', 'kraken', 'binance-usdm'] as const;
 
 /** One of {@link EXCHANGES}. */
 export type ExchangeId = (typeof EXCHANGES)[number];

@@ -18,6 +18,8 @@ export type RestCallOptions = {
   signal?: AbortSignal;
   /** Rate-limit cost (request weight). @default 1 */
   cost?: number;
+  /** Charge this limiter key instead of the exchange's (an endpoint with its own budget). @default the exchange */
+  limiterKey?: string;
 };
 
 /**

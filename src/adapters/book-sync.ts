@@ -10,7 +10,11 @@ import type { BookChange, OrderBook } from './order-book.js';
 
 /** Why a local book was thrown away and rebuilt. */
 export type ResyncReason =
-  /** Binance: an update's first id `U` skipped past the book's id + 1 (messages were missed). */
+  /**
+   * Binance: an update's first id `U` skipped past the book's id + 1 (messages were missed); on USDⓈ-M
+   * futures, an update's `pu` is not the previous update's `u`, or the first update after the snapshot
+   * does not reach back to its `lastUpdateId`.
+   */
   | 'sequence-gap'
   /** Kraken: the CRC32 over the top 10 levels after an update differs from the exchange's. */
   | 'checksum-mismatch'

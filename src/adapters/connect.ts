@@ -41,11 +41,15 @@ const limiterIds = new WeakMap<Limiter, number>();
 let nextLimiterId = 1;
 
 /** One in-process limiter per exchange and rates, shared by every adapter that does not bring its own. */
-function sharedLimiter(exchange: ExchangeId, rates: RateSpec): Limiter {
-  const key = `${exchange} ${JSON.stringify(rates)}`;
+function sharedLimiter(
+  exchange: ExchangeId,
+  rates: RateSpec,
+  budgets: Readonly<Record<string, RateSpec>> = {},
+): Limiter {
+  const key = `${exchange} ${JSON.stringify(rates)} ${JSON.stringify(budgets)}`;
   let limiter = sharedLimiters.get(key);
   if (!limiter) {
-    limiter = new RateLimiter({ [exchange]: rates });
+    limiter = new RateLimiter({ ...budgets, [exchange]: rates });
     sharedLimiters.set(key, limiter);
   }
   return limiter;
@@ -81,6 +85,7 @@ export function connect(
   documented: RateLimit,
   options: AdapterOptions,
   inspect?: (response: HttpResponse) => ResponseVerdict | undefined,
+  budgets: Readonly<Record<string, RateLimit>> = {},
 ): Connection {
   if (typeof options !== 'object' || options === null)
     throw new ValidationError('options', options, 'an object');
@@ -92,7 +97,12 @@ export function connect(
     throw new ValidationError('options.baseUrl', baseUrl, 'an http(s) URL such as "http://127.0.0.1:8080"');
   }
   const rates = resolveRates(documented, options);
-  const limiter = options.limiter ?? sharedLimiter(exchange, rates);
+  // Endpoints with budgets of their own (limiter keys besides the exchange's), scaled like the rates.
+  const scaledBudgets: Record<string, RateSpec> = {};
+  for (const [name, limit] of Object.entries(budgets)) {
+    scaledBudgets[name] = scaleLimit(limit, options.rateScale ?? 1);
+  }
+  const limiter = options.limiter ?? sharedLimiter(exchange, rates, scaledBudgets);
   const http = options.http ?? {};
   const clientOptions: HttpClientOptions = {
     ...(http.maxRetries === undefined ? {} : { maxRetries: http.maxRetries }),
@@ -119,7 +129,7 @@ export function connect(
     get: <T>(
       url: string,
       params?: Readonly<Record<string, string | number | undefined>>,
-      o?: { signal?: AbortSignal; cost?: number },
+      o?: { signal?: AbortSignal; cost?: number; limiterKey?: string },
     ) => lease.client.get<T>(url, { ...params }, o),
   };
   return { baseUrl, rates, transport, release: () => lease.release() };

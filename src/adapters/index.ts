@@ -20,6 +20,17 @@ export { BaseAdapter, type RestCallOptions, type RestParams, type RestTransport 
 export { BINANCE_OHLC_CAPABILITY, BINANCE_RATE, BINANCE_TRADES_CAPABILITY } from './binance/capabilities.js';
 export { BINANCE_BASE_URL, BinanceAdapter } from './binance/rest.js';
 export {
+  BINANCE_USDM_RATE,
+  USDM_BUDGETS,
+  USDM_FUNDING_CAPABILITY,
+  USDM_KLINE_CAPABILITY,
+  USDM_OI_CAPABILITY,
+  USDM_OI_HISTORY_NS,
+  USDM_TRADES_CAPABILITY,
+} from './binance-usdm/capabilities.js';
+export { BINANCE_USDM_BASE_URL, BinanceUsdmAdapter } from './binance-usdm/rest.js';
+export { BINANCE_USDM_WS_URL, UsdmFeed, usdmRouteOf } from './binance-usdm/ws.js';
+export {
   COINBASE_OHLC_CAPABILITY,
   COINBASE_RATE,
   COINBASE_TRADES_CAPABILITY,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Trade } from '../core/records.js';
+import type { Liquidation, MarkPrice, Trade } from '../core/records.js';
 import type { BookChange } from './order-book.js';
 
 /** A live trade. `seq` is the trade id as a number (ids rise by one per trade on all three exchanges). */
@@ -40,6 +40,8 @@ export type LiveBookMessage = {
   readonly firstId?: number;
   /** Last update id covered (Binance `u`, or a snapshot's `lastUpdateId`). */
   readonly lastId?: number;
+  /** The previous update's last id, on exchanges that chain updates (Binance USDⓈ-M `pu`). */
+  readonly prevId?: number;
   /** The exchange's CRC32 over the book after this message (Kraken). */
   readonly checksum?: number;
   /** Event time, epoch ns, when the message carries one. */
@@ -52,5 +54,23 @@ export type LiveError = {
   readonly message: string;
 };
 
+/** A mark-price update (Binance `markPriceUpdate`, OKX `mark-price`/`funding-rate`, Bybit `tickers`). */
+export type LiveMark = {
+  readonly kind: 'mark';
+  readonly market: string;
+  /**
+   * The update. Exchanges that send partial updates (Bybit ticker deltas, OKX's separate mark and funding
+   * channels) are merged by the parser or feed into a full state before it is yielded.
+   */
+  readonly mark: MarkPrice;
+};
+
+/** A liquidation from the public feed, `side` already the liquidated position's side. */
+export type LiveLiquidation = {
+  readonly kind: 'liquidation';
+  readonly market: string;
+  readonly liquidation: Liquidation;
+};
+
 /** Everything a live parser yields. */
-export type LiveRecord = LiveTrade | LiveTradeMark | LiveBookMessage | LiveError;
+export type LiveRecord = LiveTrade | LiveTradeMark | LiveBookMessage | LiveError | LiveMark | LiveLiquidation;

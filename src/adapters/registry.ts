@@ -13,6 +13,8 @@ import {
 } from './adapter.js';
 import { BINANCE_RATE } from './binance/capabilities.js';
 import { BINANCE_BASE_URL, BinanceAdapter } from './binance/rest.js';
+import { BINANCE_USDM_RATE, USDM_BUDGETS } from './binance-usdm/capabilities.js';
+import { BINANCE_USDM_BASE_URL, BinanceUsdmAdapter } from './binance-usdm/rest.js';
 import { COINBASE_RATE } from './coinbase/capabilities.js';
 import { COINBASE_BASE_URL, CoinbaseAdapter } from './coinbase/rest.js';
 import { connect } from './connect.js';
@@ -33,6 +35,17 @@ export const ADAPTERS = {
   kraken: (options: AdapterOptions = {}) => {
     const c = connect('kraken', KRAKEN_BASE_URL, KRAKEN_RATE, options, inspectKraken);
     return new KrakenAdapter(c.baseUrl, c.transport, c.rates, c.release);
+  },
+  'binance-usdm': (options: AdapterOptions = {}) => {
+    const c = connect(
+      'binance-usdm',
+      BINANCE_USDM_BASE_URL,
+      BINANCE_USDM_RATE,
+      options,
+      undefined,
+      USDM_BUDGETS,
+    );
+    return new BinanceUsdmAdapter(c.baseUrl, c.transport, c.rates, c.release);
   },
 } satisfies Record<ExchangeId, AdapterFactory>;
 

@@ -29,15 +29,21 @@ export const FULL_DEMO: DemoSize = { candleDays: 30, tradeMinutes: 120 };
 /** `--small`: two days of candles, ten minutes of trades (for tests and slow machines). */
 export const SMALL_DEMO: DemoSize = { candleDays: 2, tradeMinutes: 10 };
 
+/** The exchanges the demo runs: the three spot venues (derivatives venues have their own commands). */
+export const DEMO_EXCHANGES = ['binance', 'coinbase', 'kraken'] as const satisfies readonly ExchangeId[];
+
+/** One of {@link DEMO_EXCHANGES}. */
+export type DemoExchange = (typeof DEMO_EXCHANGES)[number];
+
 /** The symbol the demo downloads on each exchange (native id; also what the ground truth takes). */
-export const DEMO_SYMBOLS: Readonly<Record<ExchangeId, string>> = {
+export const DEMO_SYMBOLS: Readonly<Record<DemoExchange, string>> = {
   binance: 'BTCUSDT',
   coinbase: 'BTC-USD',
   kraken: 'XXBTZUSD',
 };
 
 /** The jobs of one exchange, in the order they run, ending at the simulator's clock `nowNs`. */
-export function demoJobs(exchange: ExchangeId, dir: string, size: DemoSize, nowNs: bigint): DownloadJob[] {
+export function demoJobs(exchange: DemoExchange, dir: string, size: DemoSize, nowNs: bigint): DownloadJob[] {
   const symbol = DEMO_SYMBOLS[exchange];
   // Kraken serves only its newest 720 bars; the adapter keeps one bar of margin at each end as the window
   // moves while it downloads, so the newest 718 are what can be fetched as candles.

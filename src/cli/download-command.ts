@@ -1,11 +1,12 @@
 /**
- * What `ohlc` and `trades` share: the output and range options, and the action that wires flags →
- * connection → job → summary → exit code.
+ * What the download commands (`ohlc`, `trades`, `funding`, `open-interest`) share: the output and range
+ * options, and the action that wires flags → connection → job → summary → exit code, for any history kind.
  *
  * @module
  */
 import { type Command, Option } from 'commander';
 import type { ExchangeId } from '../adapters/adapter.js';
+import { KINDS, type KindId } from '../core/kinds.js';
 import type { OutputFormat } from '../sinks/format.js';
 import { outputFormatFor, parseOutputFormatArg, parseTimeArg, type TimeArg } from './args.js';
 import { type CliContext, globalsOf } from './context.js';
@@ -22,7 +23,7 @@ import { type DownloadJob, runDownloadJob } from './run-download.js';
 import { trapInterrupts } from './signals.js';
 import { describeJob, fatalError, jobLabel } from './summary.js';
 
-/** Flags of `ohlc` and `trades` as commander parses them. */
+/** Flags of the download commands as commander parses them. */
 export type DownloadFlags = ExchangeFlags & {
   from: TimeArg;
   to: TimeArg;
@@ -58,11 +59,11 @@ export function addDownloadOptions(cmd: Command): Command {
   return addExchangeOptions(cmd);
 }
 
-/** Runs one `ohlc`/`trades` invocation and sets `ctx.exitCode`. Usage and fatal errors are thrown. */
+/** Runs one download command of `kind` and sets `ctx.exitCode`. Usage and fatal errors are thrown. */
 export async function runDownloadCommand(
   ctx: CliContext,
   cmd: Command,
-  kind: 'ohlc' | 'trades',
+  kind: KindId,
   exchange: ExchangeId,
   symbol: string,
   flags: DownloadFlags,
@@ -74,7 +75,7 @@ export async function runDownloadCommand(
     kind,
     exchange,
     symbol,
-    ...(kind === 'ohlc' ? { spanS: flags.span ?? 60 } : {}),
+    ...(KINDS[kind].span === 'required' ? { spanS: flags.span ?? 60 } : {}),
     range: resolveRange(flags.from, flags.to, flags.sim ? SIM_DEFAULT_NOW_NS : undefined),
     out,
     format: outputFormatFor(out, flags.format),

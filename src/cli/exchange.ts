@@ -8,6 +8,7 @@
 import { type Command, Option } from 'commander';
 import type { ExchangeId } from '../adapters/adapter.js';
 import { BINANCE_RATE } from '../adapters/binance/capabilities.js';
+import { BINANCE_USDM_RATE } from '../adapters/binance-usdm/capabilities.js';
 import { COINBASE_RATE } from '../adapters/coinbase/capabilities.js';
 import { KRAKEN_RATE } from '../adapters/kraken/capabilities.js';
 import { formatIsoNs } from '../core/time.js';
@@ -30,6 +31,7 @@ export const EXCHANGE_RATES: Readonly<Record<ExchangeId, RateLimit>> = {
   binance: BINANCE_RATE,
   coinbase: COINBASE_RATE,
   kraken: KRAKEN_RATE,
+  'binance-usdm': BINANCE_USDM_RATE,
 };
 
 /** The exchange options as commander parses them. */

@@ -1,6 +1,7 @@
 /**
  * Output of the live commands: whole lines to stdout or a file (every write is one complete line, so a
- * stopped run leaves a valid file), and the line formats of live trades and book views.
+ * stopped run leaves a valid file), and the line formats of live trades, book views, mark updates and
+ * liquidations.
  *
  * @module
  */
@@ -10,9 +11,16 @@ import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { BookLevel } from '../adapters/order-book.js';
 import { ValidationError } from '../core/errors.js';
+import { type Column, KINDS } from '../core/kinds.js';
 import { formatIsoNs } from '../core/time.js';
-import type { SinkFormat } from '../sinks/format.js';
-import type { BookSnapshotEvent, BookUpdateEvent, StreamTrade } from '../stream/index.js';
+import { columnsLine, type SinkFormat } from '../sinks/format.js';
+import type {
+  BookSnapshotEvent,
+  BookUpdateEvent,
+  StreamLiquidation,
+  StreamMark,
+  StreamTrade,
+} from '../stream/index.js';
 
 /** Lines to stdout or a file, with backpressure. The file is created on the first line. */
 export class LineOutput {
@@ -128,4 +136,32 @@ export function bookLine(format: SinkFormat, ev: BookSnapshotEvent | BookUpdateE
 
 function csvField(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** The columns of a live derivatives line: the kind's columns with the unified `symbol` after `time`. */
+export function liveColumns(kind: 'mark' | 'liquidations'): readonly Column<never>[] {
+  const cols = KINDS[kind].columns as readonly Column<never>[];
+  const symbol = {
+    name: 'symbol',
+    type: 'string',
+    doc: 'Unified symbol',
+    get: (r: { symbol: string }) => r.symbol,
+  } as unknown as Column<never>;
+  return [cols[0] as Column<never>, cols[1] as Column<never>, symbol, ...cols.slice(2)];
+}
+
+/** The CSV header of a live derivatives stream. */
+export function liveCsvHeader(kind: 'mark' | 'liquidations'): string {
+  return `${liveColumns(kind)
+    .map((c) => c.name)
+    .join(',')}\n`;
+}
+
+/** One live mark update or liquidation as a line (columns of its kind, plus `symbol`). */
+export function liveLine(
+  format: SinkFormat,
+  kind: 'mark' | 'liquidations',
+  record: StreamMark | StreamLiquidation,
+): string {
+  return columnsLine(format, liveColumns(kind), record);
 }

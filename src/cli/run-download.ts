@@ -1,12 +1,14 @@
 /**
- * One download job, as `ohlc`, `trades` and `demo` run it: resume point → download → sink, with progress,
- * retry counts, and a result that says what was written and what is missing. Prints nothing itself.
+ * One download job, as `ohlc`, `trades`, `funding`, `open-interest` and `demo` run it: resume point →
+ * download → sink, with progress, retry counts, and a result that says what was written and what is
+ * missing. Generic over the history kinds (`download.records`). Prints nothing itself.
  *
  * @module
  */
 import type { Writable } from 'node:stream';
 import type { ExchangeId } from '../adapters/adapter.js';
-import type { OHLCBar, Trade } from '../core/records.js';
+import { KINDS, type KindId, type RecordOfKind } from '../core/kinds.js';
+import type { Trade } from '../core/records.js';
 import { spanToNs } from '../core/time.js';
 import type { Download } from '../download/index.js';
 import type { DownloadReport } from '../download/report.js';
@@ -18,10 +20,11 @@ import type { CliRange } from './range.js';
 
 /** What to download and where to. */
 export type DownloadJob = {
-  kind: 'ohlc' | 'trades';
+  /** A history kind: `ohlc`, `trades`, `funding`, `open-interest`, `mark-ohlc`... */
+  kind: KindId;
   exchange: ExchangeId;
   symbol: string;
-  /** Bar span in seconds (candles only). */
+  /** Bar span or sampling period in seconds (spanned kinds only). */
   spanS?: number;
   range: CliRange;
   /** File to write, or `undefined` for stdout. */
@@ -73,11 +76,10 @@ export async function runDownloadJob(job: DownloadJob, ctx: JobContext): Promise
     stdout: ctx.stdout,
   });
   const point = sink.plan.resume;
-  const spanNs = job.kind === 'ohlc' ? spanToNs(job.spanS ?? 60) : 0n;
   let startNs = job.range.startNs;
   let skipIds: ReadonlySet<string> | undefined;
   if (point) {
-    const next = job.kind === 'ohlc' ? point.lastTsNs + spanNs : point.lastTsNs;
+    const next = resumeAfter(job, point.lastTsNs);
     if (next > startNs) {
       startNs = next;
       if (job.kind === 'trades') skipIds = point.idsAtLastTs;
@@ -120,13 +122,17 @@ export async function runDownloadJob(job: DownloadJob, ctx: JobContext): Promise
     },
   };
   const { download } = await import('../download/index.js');
-  const dl: Download<OHLCBar | Trade> =
-    job.kind === 'ohlc' ? download.ohlc({ ...options, span: job.spanS ?? 60 }) : download.trades(options);
+  const spanned = KINDS[job.kind].span === 'required';
+  const dl: Download<RecordOfKind<KindId>> = download.records({
+    ...options,
+    kind: job.kind,
+    ...(spanned ? { span: job.spanS ?? 60 } : {}),
+  });
   const span = job.range.endNs - startNs;
   let error: unknown;
   const written: Written = { lastTsNs: undefined };
   try {
-    await pump(dl, sink as OutputSink<'ohlc' | 'trades'>, skipIds, startNs, written, (rows) => {
+    await pump(dl, sink as OutputSink<KindId>, skipIds, startNs, written, (rows) => {
       const done = Number((((written.lastTsNs ?? startNs) - startNs) * 1000n) / span);
       progress.update(job.kind === 'trades' ? { done, total: 1000, rows } : { rows });
     });
@@ -161,8 +167,8 @@ type Written = { lastTsNs: bigint | undefined };
  * id written there), awaiting backpressure.
  */
 async function pump(
-  dl: Download<OHLCBar | Trade>,
-  sink: OutputSink<'ohlc' | 'trades'>,
+  dl: Download<RecordOfKind<KindId>>,
+  sink: OutputSink<KindId>,
   skipIds: ReadonlySet<string> | undefined,
   skipAtNs: bigint,
   written: Written,
@@ -176,4 +182,13 @@ async function pump(
     written.lastTsNs = rec.tsNs;
     if (++n % 2000 === 0) onRows(sink.rows);
   }
+}
+
+/**
+ * Where a run continues after a file whose last row is at `lastTsNs`: spanned kinds after that row's
+ * period, trades at that time (ids already written there are skipped), other kinds just after it.
+ */
+export function resumeAfter(job: Pick<DownloadJob, 'kind' | 'spanS'>, lastTsNs: bigint): bigint {
+  if (KINDS[job.kind].span === 'required') return lastTsNs + spanToNs(job.spanS ?? 60);
+  return job.kind === 'trades' ? lastTsNs : lastTsNs + 1n;
 }

@@ -4,12 +4,18 @@
  * @module
  */
 import { formatRange, isTickwireError, type NsRange } from '../core/errors.js';
+import type { KindId } from '../core/kinds.js';
 import { formatIsoNs, formatSpan } from '../core/time.js';
 import { EXIT, type ExitCode, isUsageError } from './exit.js';
-import type { DownloadJob, JobResult } from './run-download.js';
+import { type DownloadJob, type JobResult, resumeAfter } from './run-download.js';
 
 /** Codes of errors that rerunning the same command cannot fix (exit 3 rather than 1). */
-const FATAL_CODES = new Set(['ERR_UNKNOWN_SYMBOL', 'ERR_UNSUPPORTED_RANGE', 'ERR_EXCHANGE']);
+const FATAL_CODES = new Set([
+  'ERR_UNKNOWN_SYMBOL',
+  'ERR_UNSUPPORTED_RANGE',
+  'ERR_UNSUPPORTED_KIND',
+  'ERR_EXCHANGE',
+]);
 
 /** What to print and which code to exit with. */
 export type Outcome = {
@@ -20,14 +26,27 @@ export type Outcome = {
   warnings: string[];
 };
 
-/** A short label such as `binance BTC/USDT 1m candles`. */
+/** What each kind is called in a label (after the span, for spanned kinds). */
+const KIND_LABELS: Readonly<Record<KindId, string>> = {
+  ohlc: 'candles',
+  trades: 'trades',
+  funding: 'funding rates',
+  'open-interest': 'open interest',
+  'mark-ohlc': 'mark-price candles',
+  'index-ohlc': 'index-price candles',
+  'premium-ohlc': 'premium-index candles',
+  liquidations: 'liquidations',
+  mark: 'mark prices',
+  book: 'book rows',
+};
+
+/** A short label such as `binance BTC/USDT 1m candles` or `binance-usdm BTC/USDT:USDT funding rates`. */
 export function jobLabel(
   job: Pick<DownloadJob, 'kind' | 'exchange' | 'symbol' | 'spanS'>,
   symbol = job.symbol,
 ): string {
-  return job.kind === 'ohlc'
-    ? `${job.exchange} ${symbol} ${formatSpan(job.spanS ?? 60)} candles`
-    : `${job.exchange} ${symbol} trades`;
+  const span = job.kind === 'ohlc' || job.spanS !== undefined ? `${formatSpan(job.spanS ?? 60)} ` : '';
+  return `${job.exchange} ${symbol} ${span}${KIND_LABELS[job.kind]}`;
 }
 
 /** The error to rethrow (usage or fatal) instead of reporting a partial download, if any. */
@@ -82,7 +101,12 @@ export function describeJob(job: DownloadJob, result: JobResult, interruptedBy?:
   }
   const report = result.report;
   const missing = report?.missing ?? [];
-  const notYet = job.range.toNow && result.error === undefined && missing.every((m) => m.error === undefined);
+  // With `--to now`, only the tail (records that do not exist yet) may be missing without an error; a
+  // range the exchange no longer keeps (open interest older than 30 days) is a real gap.
+  const notYet =
+    job.range.toNow &&
+    result.error === undefined &&
+    missing.every((m) => m.error === undefined && m.range.endNs === job.range.endNs);
   if (report && (report.complete || notYet)) {
     const info = [`${head}; complete.`, ...gap];
     for (const m of missing) info.push(`  not yet available: ${formatRange(m.range)} (${m.reason})`);
@@ -110,7 +134,7 @@ export function describeJob(job: DownloadJob, result: JobResult, interruptedBy?:
 function gapNote(job: DownloadJob, result: JobResult): string[] {
   const last = result.resumedAfterNs;
   if (last === undefined || !result.requested) return [];
-  const next = job.kind === 'ohlc' ? last + BigInt(job.spanS ?? 60) * 1_000_000_000n : last;
+  const next = resumeAfter(job, last);
   if (next >= result.requested.startNs) return [];
   return [
     `note: ${job.out} ended at ${formatIsoNs(last)}, before --from; the file now skips ${formatRange({ startNs: next, endNs: result.requested.startNs })}.`,
@@ -122,7 +146,7 @@ function nextStart(job: DownloadJob, result: JobResult): bigint {
   const last = result.lastTsNs;
   const start = result.requested?.startNs ?? job.range.startNs;
   if (last === undefined) return start;
-  return job.kind === 'ohlc' ? last + BigInt(job.spanS ?? 60) * 1_000_000_000n : last;
+  return resumeAfter(job, last);
 }
 
 function reasonOf(error: unknown): string {

@@ -7,10 +7,12 @@
  */
 export type { RunningClockOptions } from './clock.js';
 export type { FaultOptions } from './faults.js';
+export type { DerivedPrice } from './market/derivatives.js';
 export type { SimExchange, SymbolOverride } from './market/symbols.js';
 export type { MarketOptions, SimulatorOptions } from './options.js';
 export { type RunningSimulator, type SimStats, startSimulator } from './server.js';
 export type { GroundTruth, TrueBook } from './truth.js';
+export type { DerivativesTruth } from './truth-derivatives.js';
 export type { WsStats } from './ws/conn.js';
 export type { SimWs } from './ws/hub.js';
 export type { WsFaultRates, WsOptions } from './ws/options.js';

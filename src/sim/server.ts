@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fixedClock, runningClock, wallClock } from './clock.js';
 import { createBinanceDialect } from './dialects/binance.js';
+import { createBinanceUsdmDialect } from './dialects/binance-usdm.js';
 import { createCoinbaseDialect } from './dialects/coinbase.js';
 import { createKrakenDialect } from './dialects/kraken.js';
 import type { Dialect, DialectContext, SimResponse } from './dialects/types.js';
@@ -17,6 +18,7 @@ import type { SimExchange } from './market/symbols.js';
 import { resolveOptions, type SimulatorOptions } from './options.js';
 import { createGroundTruth, type GroundTruth } from './truth.js';
 import { createBinanceWs } from './ws/binance.js';
+import { createBinanceUsdmWs } from './ws/binance-usdm.js';
 import { createCoinbaseWs } from './ws/coinbase.js';
 import { attachWsHub, type SimWs, WsHub } from './ws/hub.js';
 import { createKrakenWs } from './ws/kraken.js';
@@ -64,12 +66,14 @@ const WS_DIALECTS: Record<SimExchange, () => WsDialect> = {
   binance: createBinanceWs,
   coinbase: createCoinbaseWs,
   kraken: createKrakenWs,
+  'binance-usdm': createBinanceUsdmWs,
 };
 
 const DIALECTS: Record<SimExchange, (ctx: DialectContext) => Dialect> = {
   binance: createBinanceDialect,
   coinbase: createCoinbaseDialect,
   kraken: createKrakenDialect,
+  'binance-usdm': createBinanceUsdmDialect,
 };
 
 /** Starts a simulator of one exchange on a loopback port. */

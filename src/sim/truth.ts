@@ -10,6 +10,7 @@ import { bookOf } from './market/book.js';
 import type { MarketModel } from './market/model.js';
 import { US_PER_MINUTE } from './market/symbol-market.js';
 import type { SimExchange } from './market/symbols.js';
+import { createDerivativesTruth, type DerivativesTruth } from './truth-derivatives.js';
 
 /** The true order book at one update: price levels `[price, qty]`, bids descending, asks ascending. */
 export type TrueBook = {
@@ -45,6 +46,12 @@ export type GroundTruth = {
    * 1000 price steps from the touch). Never later than now.
    */
   book(symbol: string, at: bigint | { updateId: number }, depth?: number): TrueBook;
+  /**
+   * Funding, open interest, mark/index/premium candles, liquidations and the live mark state of every
+   * symbol, from the derivatives model over the same trades (meaningful for the perpetuals of the
+   * derivatives dialects).
+   */
+  derivatives: DerivativesTruth;
 };
 
 /** Trade time quantum per exchange, in µs. */
@@ -52,11 +59,12 @@ export const TIME_QUANTUM_US: Readonly<Record<SimExchange, number>> = {
   binance: 1000,
   coinbase: 1,
   kraken: 1,
+  'binance-usdm': 1000,
 };
 
 /** Offset of bar alignment from the epoch, seconds (Binance weeks open on Monday, 4 days after). */
 export function barOffsetS(exchange: SimExchange, spanS: number): number {
-  return exchange === 'binance' && spanS === 604_800 ? 345_600 : 0;
+  return (exchange === 'binance' || exchange === 'binance-usdm') && spanS === 604_800 ? 345_600 : 0;
 }
 
 function ceilDiv(a: bigint, b: bigint): bigint {
@@ -78,6 +86,7 @@ export function createGroundTruth(model: MarketModel): GroundTruth {
     return s;
   };
   return {
+    derivatives: createDerivativesTruth(lookup, model.nowUs),
     symbols: () => model.symbols.map((s) => s.spec.id),
     trades(symbol, startNs, endNs) {
       const s = lookup(symbol);

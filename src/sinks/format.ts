@@ -103,6 +103,14 @@ function cell(c: AnyColumn, record: unknown): bigint | number | string | boolean
 }
 
 /** A CSV line from a kind's columns: ns as digits, `timestamp` as ISO, absent optional values empty. */
+/**
+ * One record as a line of `format` from any column list (a kind's columns, or a live stream's with a
+ * `symbol` column added), formatted as the kind files are.
+ */
+export function columnsLine(format: SinkFormat, columns: readonly Column<never>[], record: unknown): string {
+  return format === 'csv' ? genericCsvLine(columns, record) : genericJsonLine(columns, record);
+}
+
 function genericCsvLine(columns: readonly AnyColumn[] | readonly Column<never>[], record: unknown): string {
   let line = '';
   for (let i = 0; i < columns.length; i++) {

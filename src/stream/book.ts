@@ -12,12 +12,15 @@
  *
  * @module
  */
-import type { ExchangeAdapter, ExchangeId } from '../adapters/adapter.js';
+import type { AdapterOptions, ExchangeAdapter, ExchangeId } from '../adapters/adapter.js';
 import { BinanceBookSync, binanceDepthWeight } from '../adapters/binance/book.js';
 import { BINANCE_RATE } from '../adapters/binance/capabilities.js';
 import { BINANCE_BASE_URL } from '../adapters/binance/rest.js';
 import { BinanceFeed, binanceDepthStream } from '../adapters/binance/ws.js';
 import { parseBinanceDepthSnapshot } from '../adapters/binance/ws-parse.js';
+import { BINANCE_USDM_RATE, USDM_BUDGETS, usdmDepthWeight } from '../adapters/binance-usdm/capabilities.js';
+import { BINANCE_USDM_BASE_URL } from '../adapters/binance-usdm/rest.js';
+import { UsdmFeed, usdmDepthStream } from '../adapters/binance-usdm/ws.js';
 import type { BookSync, SyncOutcome } from '../adapters/book-sync.js';
 import { CoinbaseBookSync } from '../adapters/coinbase/book.js';
 import { CoinbaseFeed } from '../adapters/coinbase/ws.js';
@@ -241,44 +244,9 @@ function makeDriver(
   options: BookStreamOptions,
 ): Driver {
   switch (exchange) {
-    case 'binance': {
-      const sync = new BinanceBookSync(undefined, { depth, snapshotLimit: snapshotDepth });
-      const c = connect('binance', BINANCE_BASE_URL, BINANCE_RATE, {
-        ...options.adapterOptions,
-        ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
-      });
-      const signal = options.signal;
-      return {
-        feed: new BinanceFeed(url, [binanceDepthStream(market.id)], ws),
-        sync,
-        updateId: () => sync.updateId,
-        async *catchUp() {
-          let failures = 0;
-          while (sync.needsSnapshot) {
-            const body = await c.transport.get<unknown>(
-              `${c.baseUrl.replace(/\/+$/, '')}/api/v3/depth`,
-              { symbol: market.id, limit: snapshotDepth },
-              { cost: binanceDepthWeight(snapshotDepth), ...(signal ? { signal } : {}) },
-            );
-            const r = sync.onSnapshot(parseBinanceDepthSnapshot(body, wire));
-            if (r.type === 'snapshot') {
-              yield r;
-              return;
-            }
-            if (++failures >= maxAttempts) {
-              throw new ProtocolError(
-                `Binance depth snapshots did not line up with the diff stream ${failures} times in a row (${r.detail}); the book cannot be synced`,
-              );
-            }
-            if (r.type === 'resync') yield r;
-            else await sleep(Math.min(1000, 50 * failures), signal);
-          }
-        },
-        release: async () => {
-          await c.release();
-        },
-      };
-    }
+    case 'binance':
+    case 'binance-usdm':
+      return binanceDriver(exchange, url, market, wire, depth, snapshotDepth, maxAttempts, ws, options);
     case 'coinbase':
       return {
         feed: new CoinbaseFeed(url, [market.id], ['level2_batch', 'heartbeat'], ws),
@@ -298,4 +266,84 @@ function makeDriver(
       };
     }
   }
+}
+
+/** The REST side of a Binance book: snapshot path, valid depth, weight, and the connection to make. */
+const BINANCE_BOOKS = {
+  binance: {
+    path: '/api/v3/depth',
+    limit: (n: number) => n,
+    weight: binanceDepthWeight,
+    connect: (o: AdapterOptions) => connect('binance', BINANCE_BASE_URL, BINANCE_RATE, o),
+    feed: (url: string, id: string, ws: WebSocketOptions) =>
+      new BinanceFeed(url, [binanceDepthStream(id)], ws),
+    rule: 'spot',
+  },
+  'binance-usdm': {
+    path: '/fapi/v1/depth',
+    // USDⓈ-M takes only 5, 10, 20, 50, 100, 500 or 1000 levels.
+    limit: (n: number) => [5, 10, 20, 50, 100, 500, 1000].find((l) => l >= n) ?? 1000,
+    weight: usdmDepthWeight,
+    connect: (o: AdapterOptions) =>
+      connect('binance-usdm', BINANCE_USDM_BASE_URL, BINANCE_USDM_RATE, o, undefined, USDM_BUDGETS),
+    feed: (url: string, id: string, ws: WebSocketOptions) => new UsdmFeed(url, [usdmDepthStream(id)], ws),
+    rule: 'futures',
+  },
+} as const;
+
+/**
+ * Binance spot and USDⓈ-M: buffer the diff stream, fetch REST snapshots until one lines up (spot: `U` ≤
+ * id + 1; futures: `U` ≤ lastUpdateId ≤ `u`, then the `pu` chain). Each resync goes through `catchUp`,
+ * the one place that fetches snapshots again.
+ */
+function binanceDriver(
+  exchange: 'binance' | 'binance-usdm',
+  url: string,
+  market: Market,
+  wire: string,
+  depth: number,
+  snapshotDepth: number,
+  maxAttempts: number,
+  ws: WebSocketOptions,
+  options: BookStreamOptions,
+): Driver {
+  const rest = BINANCE_BOOKS[exchange];
+  const limit = rest.limit(snapshotDepth);
+  const sync = new BinanceBookSync(undefined, { depth, snapshotLimit: limit }, rest.rule);
+  const c = rest.connect({
+    ...options.adapterOptions,
+    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+  });
+  const signal = options.signal;
+  const name = exchange === 'binance' ? 'Binance' : 'Binance USDⓈ-M';
+  return {
+    feed: rest.feed(url, market.id, ws),
+    sync,
+    updateId: () => sync.updateId,
+    async *catchUp() {
+      let failures = 0;
+      while (sync.needsSnapshot) {
+        const body = await c.transport.get<unknown>(
+          `${c.baseUrl.replace(/\/+$/, '')}${rest.path}`,
+          { symbol: market.id, limit },
+          { cost: rest.weight(limit), ...(signal ? { signal } : {}) },
+        );
+        const r = sync.onSnapshot(parseBinanceDepthSnapshot(body, wire));
+        if (r.type === 'snapshot') {
+          yield r;
+          return;
+        }
+        if (++failures >= maxAttempts) {
+          throw new ProtocolError(
+            `${name} depth snapshots did not line up with the diff stream ${failures} times in a row (${r.detail}); the book cannot be synced`,
+          );
+        }
+        if (r.type === 'resync') yield r;
+        else await sleep(Math.min(1000, 50 * failures), signal);
+      }
+    },
+    release: async () => {
+      await c.release();
+    },
+  };
 }

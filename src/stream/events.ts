@@ -8,7 +8,7 @@
 import type { ExchangeId } from '../adapters/adapter.js';
 import type { ResyncReason } from '../adapters/book-sync.js';
 import type { BookChange, BookView } from '../adapters/order-book.js';
-import type { Trade } from '../core/records.js';
+import type { Liquidation, MarkPrice, Trade } from '../core/records.js';
 import type { FeedEvent } from '../transport/websocket/index.js';
 
 /** A live trade with the market it belongs to (the unified `BASE/QUOTE` symbol). */
@@ -124,15 +124,59 @@ export type BookResyncEvent = {
 /** Everything `stream.book` yields. */
 export type BookStreamItem = BookSnapshotEvent | BookUpdateEvent | BookResyncEvent | FeedEvent;
 
-/** Events of either stream (everything that is not a trade). */
-export type StreamEvent = TradeStreamEvent | BookResyncEvent;
+/** A live mark-price update with its market (unified symbol) and local receive time. */
+export type StreamMark = MarkPrice & {
+  /** Unified symbol, e.g. `BTC/USDT:USDT`. */
+  readonly symbol: string;
+  /** Local receive time, epoch ns. */
+  readonly recvNs: bigint;
+};
 
 /**
- * True for anything a stream yields that is not a trade: gap, repair, resync and connection events.
- * (Every event has a string `kind`; trades have none.) Book snapshots and updates are data, not events,
+ * A live liquidation with its market and local receive time. `side` is the liquidated position's side;
+ * `sampled: true` when the exchange publishes only a sample (Binance: at most one per symbol per second).
+ */
+export type StreamLiquidation = Liquidation & {
+  /** Unified symbol, e.g. `BTC/USDT:USDT`. */
+  readonly symbol: string;
+  /** Local receive time, epoch ns. */
+  readonly recvNs: bigint;
+};
+
+/**
+ * Updates of `symbol` between `sinceNs` and `untilNs` were not received (the connection was lost) and
+ * cannot be refilled: mark prices and liquidations have no REST history.
+ */
+export type LiveGapEvent = {
+  readonly kind: 'gap';
+  readonly exchange: ExchangeId;
+  readonly symbol: string;
+  /** The last record delivered before the gap (or the disconnect, if later), epoch ns. */
+  readonly sinceNs: bigint;
+  /** When the connection was back, epoch ns. */
+  readonly untilNs: bigint;
+  readonly reason: 'reconnect';
+  /** What happened, for logs. */
+  readonly detail: string;
+};
+
+/** What `stream.mark` yields. */
+export type MarkStreamItem = StreamMark | LiveGapEvent | FeedEvent;
+
+/** What `stream.liquidations` yields. */
+export type LiquidationStreamItem = StreamLiquidation | LiveGapEvent | FeedEvent;
+
+/** Events of any stream (everything that is not a trade, a mark update or a liquidation). */
+export type StreamEvent = TradeStreamEvent | BookResyncEvent | LiveGapEvent;
+
+/**
+ * True for anything a stream yields that is not data: gap, repair, resync and connection events.
+ * (Every event has a string `kind`; trades, mark updates and liquidations have none.) Book snapshots and updates are data, not events,
  * and are not matched either.
  */
-export function isStreamEvent(item: TradeStreamItem | BookStreamItem): item is StreamEvent {
+export function isStreamEvent(
+  item: TradeStreamItem | BookStreamItem | MarkStreamItem | LiquidationStreamItem,
+): item is StreamEvent {
   const kind = (item as { kind?: unknown }).kind;
   return typeof kind === 'string' && kind !== 'snapshot' && kind !== 'update';
 }

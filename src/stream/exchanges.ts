@@ -6,6 +6,13 @@
  */
 import type { ExchangeId } from '../adapters/adapter.js';
 import { BINANCE_WS_URL, BinanceFeed, binanceTradeStreams } from '../adapters/binance/ws.js';
+import {
+  BINANCE_USDM_WS_URL,
+  UsdmFeed,
+  usdmLiquidationStreams,
+  usdmMarkStreams,
+  usdmTradeStreams,
+} from '../adapters/binance-usdm/ws.js';
 import { COINBASE_WS_URL, CoinbaseFeed } from '../adapters/coinbase/ws.js';
 import { KRAKEN_WS_URL, KrakenFeed } from '../adapters/kraken/ws.js';
 import type { LiveRecord } from '../adapters/live.js';
@@ -20,6 +27,17 @@ export type LiveSpec = {
   wireName(market: Market): string;
   /** A feed of live trades for `markets`. */
   tradeFeed(url: string, markets: readonly Market[], options: WebSocketOptions): WebSocketBase<LiveRecord>;
+  /**
+   * A feed of mark-price updates (`LiveMark` records) for `markets`; absent on spot exchanges. `url` is the
+   * WebSocket base (as `wsUrl`); the feed picks the exchange's path for the channel itself.
+   */
+  markFeed?(url: string, markets: readonly Market[], options: WebSocketOptions): WebSocketBase<LiveRecord>;
+  /** A feed of liquidations (`LiveLiquidation` records) for `markets`; absent on spot exchanges. */
+  liquidationFeed?(
+    url: string,
+    markets: readonly Market[],
+    options: WebSocketOptions,
+  ): WebSocketBase<LiveRecord>;
 };
 
 /** Kraken v2 names markets `BTC/USD` (unified codes, never `XBT`): the unified symbol. */
@@ -43,6 +61,16 @@ export const LIVE: Readonly<Record<ExchangeId, LiveSpec>> = {
         ['matches', 'heartbeat'],
         options,
       ),
+  },
+  'binance-usdm': {
+    wsUrl: BINANCE_USDM_WS_URL,
+    wireName: (m) => m.id.toUpperCase(),
+    tradeFeed: (url, markets, options) =>
+      new UsdmFeed(url, usdmTradeStreams(markets.map((m) => m.id)), options),
+    markFeed: (url, markets, options) =>
+      new UsdmFeed(url, usdmMarkStreams(markets.map((m) => m.id)), options),
+    liquidationFeed: (url, markets, options) =>
+      new UsdmFeed(url, usdmLiquidationStreams(markets.map((m) => m.id)), options),
   },
   kraken: {
     wsUrl: KRAKEN_WS_URL,

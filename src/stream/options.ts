@@ -6,7 +6,7 @@
 import type { AdapterOptions, ExchangeAdapter, ExchangeId } from '../adapters/adapter.js';
 import { EXCHANGES } from '../adapters/adapter.js';
 import { isExchangeId } from '../adapters/registry.js';
-import { UnknownExchangeError, ValidationError } from '../core/errors.js';
+import { AbortError, isTickwireError, UnknownExchangeError, ValidationError } from '../core/errors.js';
 import { assertSignal } from '../core/validate.js';
 import type { WebSocketOptions } from '../transport/websocket/index.js';
 
@@ -46,4 +46,21 @@ export function checkLiveOptions(o: LiveOptions): void {
     throw new ValidationError('options.wsUrl', o.wsUrl, 'a ws:// or wss:// URL');
   }
   assertSignal('options.signal', o.signal);
+}
+
+/** True when `error` is the caller's own abort (`signal` aborted): a stream then ends quietly. */
+export function isCallerAbort(error: unknown, signal: AbortSignal | undefined): boolean {
+  return (
+    signal?.aborted === true &&
+    (error instanceof AbortError || (isTickwireError(error) && error.code === 'ERR_ABORTED'))
+  );
+}
+
+/** The markets option of a multi-symbol stream as a non-empty list; throws `ValidationError` otherwise. */
+export function symbolList(symbols: unknown): readonly string[] {
+  const list = typeof symbols === 'string' ? [symbols] : symbols;
+  if (!Array.isArray(list) || list.length === 0 || list.some((s) => typeof s !== 'string' || s === '')) {
+    throw new ValidationError('options.symbols', symbols, 'a symbol or a non-empty array of symbols');
+  }
+  return list as readonly string[];
 }

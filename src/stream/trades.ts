@@ -12,13 +12,13 @@ import type { ExchangeAdapter, ExchangeId } from '../adapters/adapter.js';
 import type { LiveRecord, LiveTrade } from '../adapters/live.js';
 import { createAdapter } from '../adapters/registry.js';
 import type { Market } from '../adapters/symbols.js';
-import { AbortError, ExchangeError, isTickwireError, ValidationError } from '../core/errors.js';
+import { ExchangeError, ValidationError } from '../core/errors.js';
 import type { Trade } from '../core/records.js';
 import { assertPositiveInt } from '../core/validate.js';
 import { type FeedEvent, isFeedEvent } from '../transport/websocket/index.js';
 import type { GapReason, GapTrigger, StreamTrade, TradeGapEvent, TradeStreamItem } from './events.js';
 import { LIVE } from './exchanges.js';
-import { checkLiveOptions, type LiveOptions } from './options.js';
+import { checkLiveOptions, isCallerAbort, type LiveOptions, symbolList } from './options.js';
 import { fetchTradeRange } from './repair.js';
 
 /** Options of {@link streamTrades}. */
@@ -57,14 +57,7 @@ export async function* streamTrades(
   options: TradeStreamOptions,
 ): AsyncGenerator<TradeStreamItem, void, undefined> {
   checkLiveOptions(options);
-  const symbols = typeof options.symbols === 'string' ? [options.symbols] : options.symbols;
-  if (
-    !Array.isArray(symbols) ||
-    symbols.length === 0 ||
-    symbols.some((s) => typeof s !== 'string' || s === '')
-  ) {
-    throw new ValidationError('options.symbols', options.symbols, 'a symbol or a non-empty array of symbols');
-  }
+  const symbols = symbolList(options.symbols);
   const maxRepair = options.maxRepairTrades ?? 100_000;
   assertPositiveInt('options.maxRepairTrades', maxRepair);
   const repair = options.repair ?? true;
@@ -104,11 +97,7 @@ export async function* streamTrades(
     }
   } catch (error) {
     // An abort from the caller ends the stream quietly, like the feed does.
-    if (
-      signal?.aborted &&
-      (error instanceof AbortError || (isTickwireError(error) && error.code === 'ERR_ABORTED'))
-    )
-      return;
+    if (isCallerAbort(error, signal)) return;
     throw error;
   } finally {
     if (owned) await adapter.close();

@@ -3,7 +3,7 @@
  * client options (rates scaled alike on both sides, fast backoff), and exact comparisons.
  */
 import type { OHLCBar, Trade } from '../../src/core/records.js';
-import { type RunningSimulator, startSimulator } from '../../src/sim/index.js';
+import { type RunningSimulator, type SimExchange, startSimulator } from '../../src/sim/index.js';
 
 /** One second, in ns. */
 export const S = 1_000_000_000n;
@@ -15,7 +15,7 @@ export const FAULTS = { errorRate: 0.05, resetRate: 0.01, truncateRate: 0.01 };
 
 /** Starts a simulator with faults on and its rate limits scaled by `scale`. */
 export function faultySim(
-  exchange: 'binance' | 'coinbase' | 'kraken',
+  exchange: SimExchange,
   scale: number,
   faults: Record<string, number> = FAULTS,
 ): Promise<RunningSimulator> {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OHLCBar, Trade } from '../../src/core/records.js';
-import { type RunningSimulator, startSimulator } from '../../src/sim/index.js';
+import { type RunningSimulator, type SimExchange, startSimulator } from '../../src/sim/index.js';
 import { csvHeader, csvLine, jsonLine, type RecordKind } from '../../src/sinks/format.js';
 
 /** The repository root. */
@@ -99,20 +99,17 @@ export function readText(path: string): Promise<string> {
 }
 
 /** The ground truth of a simulator with the given seed (started and closed here). */
-export async function truthOf(
-  exchange: 'binance' | 'coinbase' | 'kraken',
-  seed = 1,
-): Promise<RunningSimulator['truth']> {
+export async function truthOf(exchange: SimExchange, seed = 1): Promise<RunningSimulator['truth']> {
   const sim: RunningSimulator = await startSimulator({ exchange, seed, now: SIM_NOW, rateLimits: 'off' });
   await sim.close();
   return sim.truth;
 }
 
-/** The exact file the CLI should write for `records`. */
+/** The exact file the CLI should write for `records` (of any kind). */
 export function expectedFile(
   kind: RecordKind,
   format: 'csv' | 'jsonl',
-  records: readonly (OHLCBar | Trade)[],
+  records: readonly (OHLCBar | Trade | object)[],
 ): string {
   const head = format === 'csv' ? csvHeader(kind) : '';
   return (

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createBinanceDialect } from '../../src/sim/dialects/binance.js';
+import { createBinanceUsdmDialect } from '../../src/sim/dialects/binance-usdm.js';
 import { createCoinbaseDialect } from '../../src/sim/dialects/coinbase.js';
 import { createKrakenDialect } from '../../src/sim/dialects/kraken.js';
 import type { Dialect, DialectContext } from '../../src/sim/dialects/types.js';
@@ -122,6 +123,7 @@ const DIALECTS = {
   binance: createBinanceDialect,
   coinbase: createCoinbaseDialect,
   kraken: createKrakenDialect,
+  'binance-usdm': createBinanceUsdmDialect,
 } as const satisfies Record<SimExchange, (ctx: DialectContext) => Dialect>;
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);

@@ -33,7 +33,7 @@ export const FAST_WS = {
 
 /** A simulator with a running clock at `speed`, history from a day before, rate limits off. */
 export function startLiveSim(
-  exchange: 'binance' | 'coinbase' | 'kraken',
+  exchange: SimulatorOptions['exchange'],
   speed: number,
   extra: Omit<SimulatorOptions, 'exchange' | 'clock'> = {},
 ): Promise<RunningSimulator> {

@@ -20,6 +20,9 @@ export type SnapshotOutcome =
   /** A buffered event does not follow the snapshot: start again from step 1. */
   | { readonly type: 'resync'; readonly reason: 'sequence-gap'; readonly detail: string };
 
+/** Which of Binance's local-book procedures applies: spot's or USDⓈ-M futures' (`pu` chain). */
+export type BinanceBookRule = 'spot' | 'futures';
+
 /** How deep {@link BinanceBookSync} shows and fetches the book. */
 export type BinanceBookDepth = {
   /** Levels per side the consumer looks at. */
@@ -29,7 +32,7 @@ export type BinanceBookDepth = {
 };
 
 /**
- * Binance spot local-book synchroniser (pure).
+ * Binance local-book synchroniser (pure), for spot and, with `rule: 'futures'`, USDⓈ-M futures.
  *
  * The REST snapshot holds at most `snapshotLimit` levels per side; levels deeper than its deepest one are
  * unknown until they change (Binance's own caveat). When `depth` is given and the price moves so far that
@@ -47,14 +50,20 @@ export class BinanceBookSync implements BookSync {
   /** Deepest bid / ask price the snapshot vouched for (±Infinity when it held the whole side). */
   #bidBound = Number.NEGATIVE_INFINITY;
   #askBound = Number.POSITIVE_INFINITY;
+  readonly #rule: BinanceBookRule;
+  /** Futures: no event applied since the snapshot yet (the first must straddle `lastUpdateId`). */
+  #first = false;
 
   /**
    * @param maxBuffered events buffered while waiting for the snapshot; beyond it the oldest restart the wait.
    * @param depth the depth shown and fetched; without it the snapshot's boundary is not watched.
+   * @param rule `'spot'`: each event's `U` is at most the book id + 1. `'futures'` (USDⓈ-M): the first
+   *   event after the snapshot has `U <= lastUpdateId <= u`, every later one `pu` = the previous `u`.
    */
-  constructor(maxBuffered = 100_000, depth?: BinanceBookDepth) {
+  constructor(maxBuffered = 100_000, depth?: BinanceBookDepth, rule: BinanceBookRule = 'spot') {
     this.#maxBuffered = maxBuffered;
     this.#depth = depth;
+    this.#rule = rule;
   }
 
   get synced(): boolean {
@@ -87,21 +96,48 @@ export class BinanceBookSync implements BookSync {
       this.#buffer.push(m);
       return NONE;
     }
-    if (u <= this.#id) return NONE;
-    if (U > this.#id + 1) {
-      const detail = `expected an update starting at or before ${this.#id + 1}, got U=${U} (u=${u})`;
+    const broken = this.#rule === 'spot' ? this.#spotBreak(m, U, u) : this.#futuresBreak(m, U, u);
+    if (broken === null) return NONE;
+    if (broken !== undefined) {
       this.#clear();
       this.#buffer.push(m);
-      return { type: 'resync', reason: 'sequence-gap', detail };
+      return { type: 'resync', reason: 'sequence-gap', detail: broken };
     }
     for (const c of m.changes) this.book.apply(c);
     this.#id = u;
+    this.#first = false;
     const exhausted = this.#exhausted();
     if (exhausted) {
       this.#clear();
       return { type: 'resync', reason: 'depth-exhausted', detail: exhausted };
     }
     return { type: 'update', changes: m.changes };
+  }
+
+  /** Spot: `null` for a stale event, a detail when `U` skips past the book id + 1, else `undefined`. */
+  #spotBreak(_m: LiveBookMessage, U: number, u: number): string | null | undefined {
+    if (u <= this.#id) return null;
+    if (U > this.#id + 1)
+      return `expected an update starting at or before ${this.#id + 1}, got U=${U} (u=${u})`;
+    return undefined;
+  }
+
+  /**
+   * Futures: `null` for a stale event; a detail when the first event after the snapshot does not reach
+   * back to it (`U > lastUpdateId`) or a later one does not chain (`pu` ≠ previous `u`); else `undefined`.
+   */
+  #futuresBreak(m: LiveBookMessage, U: number, u: number): string | null | undefined {
+    if (this.#first) {
+      if (u < this.#id) return null;
+      if (U > this.#id)
+        return `the first update after the snapshot must have U <= ${this.#id} <= u, got U=${U} (u=${u})`;
+      return undefined;
+    }
+    if (u <= this.#id && m.prevId !== this.#id) return null;
+    if (m.prevId !== this.#id) {
+      return `expected pu=${this.#id} (the previous u), got pu=${m.prevId ?? 'none'} (U=${U}, u=${u})`;
+    }
+    return undefined;
   }
 
   /** Why the top `depth` levels are no longer all known, or `undefined` when they are. */
@@ -132,6 +168,7 @@ export class BinanceBookSync implements BookSync {
     this.#setBounds();
     this.#id = last;
     this.#synced = true;
+    this.#first = true;
     const buffered = this.#buffer;
     this.#buffer = [];
     for (const m of buffered) {

@@ -12,11 +12,19 @@ import {
   UnknownSymbolError,
   UnsupportedSpanError,
 } from '../../core/errors.js';
+import type { ExchangeId } from '../adapter.js';
 import { object, tryJson } from '../values.js';
 import { BINANCE_OHLC_CAPABILITY } from './capabilities.js';
 
 /** What the failing request was about, so the typed error can name it. */
-export type ErrorContext = { symbol?: string; span?: number };
+export type ErrorContext = {
+  symbol?: string;
+  span?: number;
+  /** The exchange the error is reported for (Binance USDⓈ-M speaks the same error bodies). @default 'binance' */
+  exchange?: ExchangeId;
+  /** The spans the endpoint offers, for `UnsupportedSpanError`. @default the spot kline intervals */
+  spans?: readonly number[];
+};
 
 /**
  * Maps a failed Binance request to a typed error: `-1121` → `UnknownSymbolError`, `-1120` →
@@ -36,23 +44,25 @@ export function binanceError(error: HTTPError, context: ErrorContext = {}): Tick
       // not an object: fall through to the status
     }
   }
-  if (code === -1121) return new UnknownSymbolError('binance', context.symbol ?? '?', []);
+  const exchange = context.exchange ?? 'binance';
+  const name = exchange === 'binance' ? 'Binance' : 'Binance USDⓈ-M';
+  if (code === -1121) return new UnknownSymbolError(exchange, context.symbol ?? '?', []);
   if (code === -1120) {
     return new UnsupportedSpanError(
-      'binance',
+      exchange,
       context.span ?? Number.NaN,
-      BINANCE_OHLC_CAPABILITY.spans ?? [],
+      context.spans ?? BINANCE_OHLC_CAPABILITY.spans ?? [],
     );
   }
   if (code === -1003 || error.status === 429 || error.status === 418) {
     return new RateLimitedError(
-      `Binance rate limit hit (HTTP ${error.status}${msg ? `: ${msg}` : ''}); lower the rate or wait.`,
-      { exchange: 'binance', status: error.status },
+      `${name} rate limit hit (HTTP ${error.status}${msg ? `: ${msg}` : ''}); lower the rate or wait.`,
+      { exchange, status: error.status },
       { cause: error },
     );
   }
   if (code !== undefined && error.status < 500) {
-    return new ExchangeError('binance', String(code), `Binance error ${code}: ${msg || error.message}`, {
+    return new ExchangeError(exchange, String(code), `${name} error ${code}: ${msg || error.message}`, {
       cause: error,
     });
   }

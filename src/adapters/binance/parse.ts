@@ -56,3 +56,14 @@ export function parseBinanceAggTrades(body: unknown): BinanceAggTrade[] {
 export function parseBinanceTime(body: unknown): bigint {
   return msToNs(integer(object(body, 'time')['serverTime'], 'time.serverTime'));
 }
+
+/** The trades of `rows` with time in `[startNs, endNs]`, without the numeric `aggId`. */
+export function aggTradesInWindow(rows: readonly BinanceAggTrade[], startNs: bigint, endNs: bigint): Trade[] {
+  const trades: Trade[] = [];
+  for (const r of rows) {
+    if (r.tsNs >= startNs && r.tsNs <= endNs) {
+      trades.push({ id: r.id, tsNs: r.tsNs, price: r.price, amount: r.amount, side: r.side });
+    }
+  }
+  return trades;
+}

@@ -25,7 +25,7 @@ import {
   binanceInterval,
 } from './capabilities.js';
 import { type ErrorContext, mapBinanceError } from './errors.js';
-import { parseBinanceAggTrades, parseBinanceKlines, parseBinanceTime } from './parse.js';
+import { aggTradesInWindow, parseBinanceAggTrades, parseBinanceKlines, parseBinanceTime } from './parse.js';
 import { parseBinanceMarkets } from './symbols.js';
 
 /** The real Binance spot REST base. */
@@ -110,13 +110,7 @@ export class BinanceAdapter extends BaseAdapter {
     );
     const last = rows.at(-1);
     const done = last === undefined || rows.length < pageLimit || last.tsNs > endNs;
-    const trades: Trade[] = [];
-    for (const r of rows) {
-      if (r.tsNs >= startNs && r.tsNs <= endNs) {
-        trades.push({ id: r.id, tsNs: r.tsNs, price: r.price, amount: r.amount, side: r.side });
-      }
-    }
-    return [trades, done ? null : String(last.aggId + 1)];
+    return [aggTradesInWindow(rows, startNs, endNs), done ? null : String(last.aggId + 1)];
   }
 
   /** Binance's trade cursor is the next aggregate id (`fromId`). */

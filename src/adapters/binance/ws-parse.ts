@@ -20,8 +20,20 @@ export function parseBinanceWsFrame(raw: string): LiveRecord[] {
   } catch (error) {
     throw new ProtocolError('Binance sent a frame that is not JSON', raw, { cause: error });
   }
+  return binanceEventRecords(binanceFrameData(msg));
+}
+
+/** The event of a parsed frame: a combined-stream frame's `data`, or the frame itself. */
+export function binanceFrameData(msg: unknown): Record<string, unknown> {
   const o = object(msg, 'binance frame');
-  const data = typeof o['stream'] === 'string' && o['data'] !== undefined ? object(o['data'], 'data') : o;
+  return typeof o['stream'] === 'string' && o['data'] !== undefined ? object(o['data'], 'data') : o;
+}
+
+/**
+ * The live records of one Binance event (spot and USDⓈ-M share these payloads): trades, depth diffs,
+ * error replies; none for acks and unknown events.
+ */
+export function binanceEventRecords(data: Record<string, unknown>): LiveRecord[] {
   switch (data['e']) {
     case 'aggTrade':
       return [tradeRecord(data, 'a')];
@@ -68,6 +80,8 @@ function depthUpdate(d: Record<string, unknown>): LiveBookMessage {
     changes,
     firstId: integer(d['U'], 'depthUpdate.U'),
     lastId: integer(d['u'], 'depthUpdate.u'),
+    // USDⓈ-M futures chain their diffs: `pu` is the previous event's `u`.
+    ...(d['pu'] === undefined ? {} : { prevId: integer(d['pu'], 'depthUpdate.pu') }),
     tsNs: msToNs(integer(d['E'], 'depthUpdate.E')),
   };
 }

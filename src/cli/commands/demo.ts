@@ -17,7 +17,9 @@ import type { FaultOptions } from '../../sim/index.js';
 import { formatFaults, parseFaultsArg, parseIntArg, parsePositiveArg } from '../args.js';
 import { type CliContext, type CommandModule, globalsOf } from '../context.js';
 import {
+  DEMO_EXCHANGES,
   DEMO_SYMBOLS,
+  type DemoExchange,
   demoJobs,
   FULL_DEMO,
   SMALL_DEMO,
@@ -90,7 +92,7 @@ async function runDemo(ctx: CliContext, flags: DemoFlags, quiet: boolean): Promi
   await mkdir(dir, { recursive: true });
   const size = flags.small ? SMALL_DEMO : FULL_DEMO;
   say(
-    `tickwire demo: simulated ${EXCHANGES.join(', ')} on 127.0.0.1 (no network), market clock ${formatIsoNs(SIM_DEFAULT_NOW_NS)}, ` +
+    `tickwire demo: simulated ${DEMO_EXCHANGES.join(', ')} on 127.0.0.1 (no network), market clock ${formatIsoNs(SIM_DEFAULT_NOW_NS)}, ` +
       `seed ${flags.seed}, faults ${formatFaults(flags.faults)}.`,
   );
   say(
@@ -102,7 +104,7 @@ async function runDemo(ctx: CliContext, flags: DemoFlags, quiet: boolean): Promi
   const started = Date.now();
   try {
     const perExchange = await Promise.all(
-      EXCHANGES.map((exchange) => runExchange(exchange, dir, flags, size, trap.signal, ctx, quiet)),
+      DEMO_EXCHANGES.map((exchange) => runExchange(exchange, dir, flags, size, trap.signal, ctx, quiet)),
     );
     const rows = perExchange.flatMap((p) => p.rows);
     const archiveRows = perExchange.flatMap((p) => p.archive);
@@ -159,7 +161,7 @@ async function runDemo(ctx: CliContext, flags: DemoFlags, quiet: boolean): Promi
 }
 
 async function runExchange(
-  exchange: ExchangeId,
+  exchange: DemoExchange,
   dir: string,
   flags: DemoFlags,
   size: typeof FULL_DEMO,
@@ -214,7 +216,7 @@ async function runExchange(
  * into `<dir>/archive` with `tickwire sync`'s library call.
  */
 async function syncDemoArchive(
-  exchange: ExchangeId,
+  exchange: DemoExchange,
   dir: string,
   size: typeof FULL_DEMO,
   conn: ExchangeConnection,

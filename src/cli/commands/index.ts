@@ -10,7 +10,9 @@ import type { CommandModule } from '../context.js';
 import { archiveCommand } from './archive.js';
 import { bookCommand } from './book.js';
 import { demoCommand } from './demo.js';
+import { fundingCommand } from './funding.js';
 import { ohlcCommand } from './ohlc.js';
+import { openInterestCommand } from './open-interest.js';
 import { recordCommand } from './record.js';
 import { simCommand } from './sim.js';
 import { streamCommand } from './stream.js';
@@ -21,6 +23,8 @@ import { tradesCommand } from './trades.js';
 export const COMMANDS: readonly CommandModule[] = [
   ohlcCommand,
   tradesCommand,
+  fundingCommand,
+  openInterestCommand,
   streamCommand,
   bookCommand,
   syncCommand,

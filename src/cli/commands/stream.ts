@@ -1,16 +1,18 @@
 /**
  * `tickwire stream trades <exchange> <symbol...>`: live trades, every id once and in order (holes refilled
- * over REST), as JSONL or CSV lines on stdout or `--out`; reconnects, repairs and gaps on stderr.
+ * over REST), as JSONL or CSV lines on stdout or `--out`; reconnects, repairs and gaps on stderr. The
+ * derivatives streams (`stream mark`, `stream liquidations`) live in `stream-derivatives.ts`.
  *
  * @module
  */
-import type { ExchangeId } from '../../adapters/adapter.js';
+import { EXCHANGES, type ExchangeId } from '../../adapters/adapter.js';
 import { formatIsoNs } from '../../core/time.js';
 import { isStreamEvent, streamTrades, type TradeStreamEvent } from '../../stream/index.js';
 import { parseExchangeArg } from '../args.js';
 import type { CliContext, CommandModule } from '../context.js';
 import { addLiveOptions, type LiveFlags, runLive } from '../live-command.js';
 import { TRADE_CSV_HEADER, tradeLine } from '../live-output.js';
+import { registerDerivativeStreams } from './stream-derivatives.js';
 
 const EXAMPLES = `
 Examples:
@@ -34,20 +36,23 @@ export const streamCommand: CommandModule = {
       .command('trades')
       .summary('live trades of one or more symbols')
       .description('Live trades of one or more symbols of one exchange, each once, in id order per symbol.')
-      .argument('<exchange>', 'binance, coinbase or kraken', parseExchangeArg)
+      .argument('<exchange>', EXCHANGES.join(', '), parseExchangeArg)
       .argument('<symbol...>', 'symbols in any spelling: BTC/USDT, BTCUSDT, BTC-USD, XBTUSD');
     addLiveOptions(cmd)
       .addHelpText('after', EXAMPLES)
       .action((exchange: ExchangeId, symbols: string[], flags: LiveFlags) =>
         runStreamTrades(ctx, cmd, exchange, symbols, flags),
       );
-    for (const c of [parent, cmd]) {
+    const derivatives = registerDerivativeStreams(parent, ctx);
+    for (const c of [parent, cmd, ...derivatives]) {
       c.exitOverride()
         .configureOutput({
           writeOut: (s) => ctx.io.stdout.write(s),
           writeErr: (s) => ctx.io.stderr.write(s),
         })
-        .showHelpAfterError(`(run tickwire stream trades --help for usage and examples)`);
+        .showHelpAfterError(
+          `(run tickwire stream ${c === parent ? 'trades' : c.name()} --help for usage and examples)`,
+        );
     }
   },
 };

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { ExchangeId } from '../../adapters/adapter.js';
+import { EXCHANGES, type ExchangeId } from '../../adapters/adapter.js';
 import { parseExchangeArg } from '../args.js';
 import type { CommandModule } from '../context.js';
 import { addDownloadOptions, type DownloadFlags, runDownloadCommand } from '../download-command.js';
@@ -25,7 +25,7 @@ export const tradesCommand: CommandModule = {
       .command('trades')
       .summary('download every trade in a range')
       .description('Download every trade of one symbol over a time range, ascending, each exactly once.')
-      .argument('<exchange>', 'binance, coinbase or kraken', parseExchangeArg)
+      .argument('<exchange>', EXCHANGES.join(', '), parseExchangeArg)
       .argument('<symbol>', 'symbol in any spelling: BTC/USDT, BTCUSDT, BTC-USD, XBTUSD');
     addDownloadOptions(cmd)
       .addHelpText('after', EXAMPLES)

@@ -15,6 +15,7 @@ import {
   klinesBody,
   trades,
 } from './binance-data.js';
+import { binanceErr, binanceParams, illegal, mandatory } from './binance-params.js';
 import { fixed } from './format.js';
 import {
   type Dialect,
@@ -26,20 +27,6 @@ import {
 } from './types.js';
 
 const PREFIX = '/api/v3/';
-const SYMBOL_RE = /^[A-Z0-9\-_.]{1,20}$/;
-
-function err(status: number, code: number, msg: string): BinanceError {
-  return [status, code, msg];
-}
-
-function mandatory(name: string): BinanceError {
-  return err(400, -1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
-}
-
-function illegal(name: string, range: string): BinanceError {
-  return err(400, -1100, `Illegal characters found in parameter '${name}'; legal range is '${range}'.`);
-}
-
 function depthWeight(limit: number): number {
   return limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250;
 }
@@ -49,26 +36,8 @@ export function createBinanceDialect(ctx: DialectContext): Dialect {
   const { model } = ctx;
   const limiter = new BinanceWeightLimiter({ windowMs: 60_000 / ctx.limits.scale });
 
-  const symbolOf = (q: URLSearchParams): SymbolMarket | BinanceError => {
-    const id = q.get('symbol');
-    if (id === null || id === '') return mandatory('symbol');
-    if (!SYMBOL_RE.test(id)) return illegal('symbol', '^[A-Z0-9-_.]{1,20}$');
-    return model.find(id) ?? err(400, -1121, 'Invalid symbol.');
-  };
-
-  const limitOf = (q: URLSearchParams, def: number, max: number): number | BinanceError => {
-    const v = intParam(q, 'limit');
-    if (v === undefined) return def;
-    if (Number.isNaN(v)) return illegal('limit', '^[0-9]{1,20}$');
-    if (v < 1) return err(400, -1130, "Data sent for parameter 'limit' is not valid.");
-    return Math.min(v, max); // larger values are cut silently
-  };
-
-  const timeOf = (q: URLSearchParams, name: string): number | undefined | BinanceError => {
-    const v = intParam(q, name);
-    if (v !== undefined && (Number.isNaN(v) || v < 0)) return illegal(name, '^[0-9]{1,20}$');
-    return v;
-  };
+  const { symbolOf, limitOf, timeOf } = binanceParams(model);
+  const err = binanceErr;
 
   const weightOf = (path: string, q: URLSearchParams): number => {
     switch (path) {

@@ -6,7 +6,7 @@
  */
 
 /** The exchanges the simulator speaks. */
-export const SIM_EXCHANGES = ['binance', 'coinbase', 'kraken'] as const;
+export const SIM_EXCHANGES = ['binance', 'coinbase', 'kraken', 'binance-usdm'] as const;
 
 /** One of {@link SIM_EXCHANGES}. */
 export type SimExchange = (typeof SIM_EXCHANGES)[number];
@@ -39,6 +39,10 @@ export type SymbolSpec = {
   meanSize: number;
   /** Illiquid: most hours see no trade at all, active hours see a trade every few minutes. */
   illiquid: boolean;
+  /** Spot or perpetual swap (derivatives dialects). @default 'spot' */
+  type?: 'spot' | 'perpetual';
+  /** Base units per contract for exchanges that count in contracts (OKX `ctVal`). @default 1 */
+  contractSize?: number;
 };
 
 type Row = Omit<SymbolSpec, 'key' | 'aliases' | 'wsname'> & { aliases?: string[]; wsname?: string };
@@ -63,6 +67,35 @@ const TABLE: Record<SimExchange, Row[]> = {
     { id: 'BTC-USD', base: 'BTC', quote: 'USD', priceDecimals: 2, sizeDecimals: 8, ...BTC },
     { id: 'ETH-USD', base: 'ETH', quote: 'USD', priceDecimals: 2, sizeDecimals: 8, ...ETH },
     { id: 'ZEC-USD', base: 'ZEC', quote: 'USD', priceDecimals: 2, sizeDecimals: 8, ...ZEC },
+  ],
+  'binance-usdm': [
+    {
+      id: 'BTCUSDT',
+      base: 'BTC',
+      quote: 'USDT',
+      priceDecimals: 1,
+      sizeDecimals: 3,
+      type: 'perpetual',
+      ...BTC,
+    },
+    {
+      id: 'ETHUSDT',
+      base: 'ETH',
+      quote: 'USDT',
+      priceDecimals: 2,
+      sizeDecimals: 3,
+      type: 'perpetual',
+      ...ETH,
+    },
+    {
+      id: 'ZECUSDT',
+      base: 'ZEC',
+      quote: 'USDT',
+      priceDecimals: 2,
+      sizeDecimals: 3,
+      type: 'perpetual',
+      ...ZEC,
+    },
   ],
   kraken: [
     {

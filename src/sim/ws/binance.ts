@@ -13,10 +13,35 @@ import { emptyAgg } from '../market/agg.js';
 import { type BookLevel, bookOf, diffRange } from '../market/book.js';
 import type { SimTrade, SymbolMarket } from '../market/symbol-market.js';
 import { US_PER_MINUTE } from '../market/symbol-market.js';
+import { forceOrderEvents, markEverySeconds, markPriceEvent } from './binance-usdm-events.js';
 import type { SimConn } from './conn.js';
 import type { Frame, SessionContext, WsDialect, WsSession } from './types.js';
 
-const STREAM_RE = /^([a-z0-9]+)@(trade|aggTrade|depth|depth@100ms|depth@1000ms|kline_1m)$/;
+/**
+ * What differs between Binance's spot and USDⓈ-M WebSocket servers: stream names, paths (routes), which
+ * route serves which stream, and whether depth diffs carry `pu` (the previous event's `u`).
+ */
+export type BinanceWsProfile = {
+  /** Valid stream names: group 1 the lower-case symbol, group 2 the channel. */
+  streamRe: RegExp;
+  /** True when the upgrade path belongs to this server. */
+  accepts(path: string): boolean;
+  /** The route prefix of a path (`/public`), stripped before `/ws` or `/stream`; `''` for spot. */
+  prefix(path: string): string;
+  /** Whether a connection on `route` sends data for a channel (USDⓈ-M: only on its own route). */
+  servesOn(route: string, channel: string): boolean;
+  /** Depth diffs carry `pu` and `T` (USDⓈ-M). */
+  chained: boolean;
+};
+
+/** The spot profile: `/ws` and `/stream`, every stream on every connection. */
+export const SPOT_WS_PROFILE: BinanceWsProfile = {
+  streamRe: /^([a-z0-9]+)@(trade|aggTrade|depth|depth@100ms|depth@1000ms|kline_1m)$/,
+  accepts: (path) => path === '/ws' || path.startsWith('/ws/') || path === '/stream' || path === '/stream/',
+  prefix: () => '',
+  servesOn: () => true,
+  chained: false,
+};
 /** Book ticks per `@depth` (1000 ms) event. */
 const TICKS_PER_SECOND = 10;
 /** Real ms between two kline events (Binance: 2000 ms for intervals above 1 s). */
@@ -25,7 +50,9 @@ const KLINE_EVERY_MS = 2000;
 type Stream = {
   name: string;
   s: SymbolMarket;
-  kind: 'trade' | 'aggTrade' | 'depth' | 'depth100' | 'kline';
+  kind: 'trade' | 'aggTrade' | 'depth' | 'depth100' | 'kline' | 'mark' | 'forceOrder' | 'silent';
+  /** Mark: seconds between updates. */
+  everyS: number;
   /** Depth: tick of the last event's `u`. */
   lastTick: number;
   /** Kline: real ms of the last event, and its minute. */
@@ -43,12 +70,17 @@ function levels(s: SymbolMarket, ls: readonly BookLevel[]): string {
   return `[${ls.map(([p, q]) => `["${px(s, p)}","${qty(s, q)}"]`).join(',')}]`;
 }
 
-/** Builds the Binance WebSocket dialect. */
+/** Builds the Binance (spot) WebSocket dialect. */
 export function createBinanceWs(): WsDialect {
+  return createBinanceWsWith(SPOT_WS_PROFILE);
+}
+
+/** Builds a Binance WebSocket dialect with `profile` (spot, USDⓈ-M). */
+export function createBinanceWsWith(profile: BinanceWsProfile): WsDialect {
   return {
-    accepts: (path) => path === '/ws' || path.startsWith('/ws/') || path === '/stream' || path === '/stream/',
+    accepts: (path) => profile.accepts(path),
     open(conn, path, query, ctx) {
-      return new BinanceSession(conn, path, query, ctx);
+      return new BinanceSession(conn, path, query, ctx, profile);
     },
   };
 }
@@ -60,10 +92,21 @@ class BinanceSession implements WsSession {
   readonly #streams = new Map<string, Stream>();
   readonly #timer: NodeJS.Timeout;
   #shutdownSent = false;
+  readonly #profile: BinanceWsProfile;
+  readonly #route: string;
 
-  constructor(conn: SimConn, path: string, query: URLSearchParams, ctx: SessionContext) {
+  constructor(
+    conn: SimConn,
+    fullPath: string,
+    query: URLSearchParams,
+    ctx: SessionContext,
+    profile: BinanceWsProfile,
+  ) {
     this.#conn = conn;
     this.#ctx = ctx;
+    this.#profile = profile;
+    this.#route = profile.prefix(fullPath);
+    const path = fullPath.slice(this.#route.length);
     this.#combined = path.startsWith('/stream');
     const names = this.#combined
       ? (query.get('streams') ?? '').split('/').filter((x) => x !== '')
@@ -104,25 +147,31 @@ class BinanceSession implements WsSession {
   #firstUnanswered = Number.POSITIVE_INFINITY;
 
   #add(name: string): boolean {
-    const m = STREAM_RE.exec(name);
+    const m = this.#profile.streamRe.exec(name);
     if (!m) return false;
     const s = this.#ctx.model.find(m[1]!.toUpperCase());
     if (!s) return false;
     if (this.#streams.has(name)) return true;
     const k = m[2]!;
-    const kind =
-      k === 'depth@100ms'
+    const kind: Stream['kind'] = !this.#profile.servesOn(this.#route, k)
+      ? 'silent' // USDⓈ-M on the wrong route: acknowledged, never sent
+      : k === 'depth@100ms'
         ? 'depth100'
         : k.startsWith('depth')
           ? 'depth'
           : k === 'kline_1m'
             ? 'kline'
-            : (k as 'trade' | 'aggTrade');
+            : k.startsWith('markPrice')
+              ? 'mark'
+              : k === 'forceOrder'
+                ? 'forceOrder'
+                : (k as 'trade' | 'aggTrade');
     const b = bookOf(s);
     this.#streams.set(name, {
       name,
       s,
       kind,
+      everyS: markEverySeconds(k),
       lastTick: b.tickOf(this.#ctx.boundaryUs()),
       lastKlineAt: 0,
       klineMinute: -1,
@@ -169,7 +218,7 @@ class BinanceSession implements WsSession {
         }
         if (method === 'SUBSCRIBE') {
           const bad = (params as string[]).find(
-            (p) => !STREAM_RE.test(p) || !this.#ctx.model.find(p.split('@')[0]!.toUpperCase()),
+            (p) => !this.#profile.streamRe.test(p) || !this.#ctx.model.find(p.split('@')[0]!.toUpperCase()),
           );
           if (bad !== undefined) {
             this.#reply({ code: 2, msg: `Invalid request: invalid stream name '${bad}'`, id: rid });
@@ -224,12 +273,27 @@ class BinanceSession implements WsSession {
           st.lastTick = to;
           if (this.#conn.strikes('skip-update-id')) break; // the event is lost: U jumps next time
           const d = diffRange(b, from, to);
+          // USDⓈ-M chains its diffs: `pu` is the `u` of the event before (the one skipped, after a fault).
+          const chain = this.#profile.chained ? `,"T":${E},"pu":${b.updateId(from)}` : '';
           this.#emit(
             st.name,
-            `{"e":"depthUpdate","E":${E},"s":"${s.spec.id}","U":${b.updateId(from) + 1},"u":${b.updateId(to)},"b":${levels(s, d.bids)},"a":${levels(s, d.asks)}}`,
+            `{"e":"depthUpdate","E":${E}${chain},"s":"${s.spec.id}","U":${b.updateId(from) + 1},"u":${b.updateId(to)},"b":${levels(s, d.bids)},"a":${levels(s, d.asks)}}`,
           );
           break;
         }
+        case 'mark': {
+          // One update at every whole `everyS` seconds of sim time in the frame.
+          const stepUs = st.everyS * 1_000_000;
+          for (let us = Math.ceil(f.fromUs / stepUs) * stepUs; us < f.toUs; us += stepUs) {
+            this.#emit(st.name, markPriceEvent(s, us));
+          }
+          break;
+        }
+        case 'forceOrder':
+          for (const ev of forceOrderEvents(s, f.fromUs, f.toUs, E)) this.#emit(st.name, ev);
+          break;
+        case 'silent':
+          break;
         case 'kline': {
           const now = this.#conn.now();
           const minute = Math.floor((f.toUs - 1) / US_PER_MINUTE);

@@ -136,7 +136,11 @@ export class HttpClient {
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(signal);
       if (this.#closed) throw new ClosedError('HttpClient');
-      if (limiter !== undefined) await limiter.acquire(exchange as string, cost, { signal });
+      if (limiter !== undefined) {
+        const key = options.limiterKey;
+        if (key === undefined) await limiter.acquire(exchange as string, cost, { signal });
+        else if (limiter.has(key)) await limiter.acquire(key, cost, { signal });
+      }
 
       const outcome = await this.#attempt(target, headers, safeUrl, signal);
       let failure: AttemptFailure;

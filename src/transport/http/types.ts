@@ -96,6 +96,13 @@ export type RequestOptions = {
   signal?: AbortSignal;
   /** Cost taken from the bound limiter before every attempt (e.g. Binance request weight). @default 1 */
   cost?: number;
+  /**
+   * The limiter key this request is charged to instead of the client's exchange: an endpoint with a budget
+   * of its own (Binance USDⓈ-M `fundingRate`: 500 per 5 min per IP). When the bound limiter has no limits
+   * for the key, nothing is acquired (the server's throttle answers still pause the exchange).
+   * @default the client's exchange
+   */
+  limiterKey?: string;
   /** Extra headers for this request; they override the client's. @default undefined */
   headers?: Record<string, string>;
 };
