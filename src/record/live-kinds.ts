@@ -1,15 +1,18 @@
 /**
- * The kinds the recorder captures and how: one table from kind to its task. A kind the table maps to
- * `undefined` is known but not wired yet (`UnsupportedKindError`). To add one (e.g. `mark` once
- * `stream.mark` exists): write its task (a `SeriesWriter` per symbol fed from the stream, with
- * `recvNs` set at receipt) and put it here.
+ * The kinds the recorder captures and how: one table from kind to its task. Each entry says which exchanges serve the
+ * kind live (from the streams' per-exchange wiring) and starts its task; an exchange not listed is an
+ * `UnsupportedKindError`. A new live-only kind with a `stream.<kind>` like `stream.mark` is one entry with
+ * `recordLiveKind`.
  *
  * @module
  */
 import type { ExchangeId } from '../adapters/adapter.js';
 import type { Market } from '../adapters/symbols.js';
+import { LIVE } from '../stream/exchanges.js';
+import { streamLiquidations, streamMark } from '../stream/index.js';
 import { recordBook } from './book-task.js';
 import type { TaskContext } from './context.js';
+import { recordLiveKind } from './live-task.js';
 import { recordTrades } from './trades-task.js';
 
 /** The kinds `tickwire record` knows. */
@@ -32,12 +35,20 @@ export type KindRecorder = {
   start(ctx: TaskContext, markets: readonly Market[], settings: TaskSettings): Promise<void>[];
 };
 
-const SPOT: readonly ExchangeId[] = ['binance', 'coinbase', 'kraken'];
+const ALL = Object.keys(LIVE) as ExchangeId[];
+const withFeed = (feed: 'markFeed' | 'liquidationFeed'): ExchangeId[] =>
+  ALL.filter((e) => LIVE[e][feed] !== undefined);
 
-/** The table: kind → recorder (undefined: not wired yet). */
+/** The table: kind → recorder (undefined: known, not wired). */
 export const KIND_RECORDERS: Readonly<Record<RecorderKind, KindRecorder | undefined>> = {
-  trades: { exchanges: SPOT, start: (ctx, markets) => [recordTrades(ctx, markets)] },
-  book: { exchanges: SPOT, start: (ctx, markets, s) => markets.map((m) => recordBook(ctx, m, s.depth)) },
-  liquidations: undefined,
-  mark: undefined,
+  trades: { exchanges: ALL, start: (ctx, markets) => [recordTrades(ctx, markets)] },
+  book: { exchanges: ALL, start: (ctx, markets, s) => markets.map((m) => recordBook(ctx, m, s.depth)) },
+  liquidations: {
+    exchanges: withFeed('liquidationFeed'),
+    start: (ctx, markets) => [recordLiveKind(ctx, markets, 'liquidations', streamLiquidations)],
+  },
+  mark: {
+    exchanges: withFeed('markFeed'),
+    start: (ctx, markets) => [recordLiveKind(ctx, markets, 'mark', streamMark)],
+  },
 };

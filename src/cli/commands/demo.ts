@@ -10,7 +10,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option } from 'commander';
-import { EXCHANGES, type ExchangeId } from '../../adapters/adapter.js';
+import type { ExchangeId } from '../../adapters/adapter.js';
 import type { SyncReport } from '../../archive/sync.js';
 import { formatIsoNs } from '../../core/time.js';
 import type { FaultOptions } from '../../sim/index.js';

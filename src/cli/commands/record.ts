@@ -78,8 +78,8 @@ export const recordCommand: CommandModule = {
       .description(
         'Record live trades and order books into a tickwire archive: hourly files, crash-safe, with every gap recorded.',
       )
-      .argument('[exchange]', 'binance, coinbase or kraken (or use --config)')
-      .argument('[kinds]', 'comma-separated: trades, book')
+      .argument('[exchange]', 'binance, coinbase, kraken or binance-usdm (or use --config)')
+      .argument('[kinds]', 'comma-separated: trades, book, mark, liquidations (binance-usdm)')
       .argument('[symbol...]', 'symbols in any spelling: BTCUSDT, BTC/USDT, BTC-USD, XBTUSD')
       .option('--archive <dir>', 'the archive folder (or archive: in --config)')
       .option('--config <file>', 'what to record, as YAML or JSON (see docs/RECORDER.md)')
@@ -230,7 +230,8 @@ async function runRecord(
       };
     }
     const archive = flags.archive ?? config.archive;
-    if (archive === undefined) throw new ValidationError('--archive', archive, 'the archive folder (or archive: in --config)');
+    if (archive === undefined)
+      throw new ValidationError('--archive', archive, 'the archive folder (or archive: in --config)');
     const metricsPort = flags.metricsPort ?? config.metricsPort;
     const rec = await record({
       archive,
