@@ -64,6 +64,8 @@ export type RecorderStats = {
   gaps: number;
   /** Segments a killed run left, recovered at the start. */
   recovered: number;
+  /** Journals that could not be recovered (set aside as `.failed`, reported as `error` events). */
+  unrecoverable: string[];
 };
 
 /** A running recorder. */
@@ -117,7 +119,7 @@ export async function record(options: RecordOptions): Promise<RecorderHandle> {
   const events = new RecorderEvents();
   const metrics = options.metrics ?? new RecorderMetrics();
   const health = new HealthBoard();
-  const stats: RecorderStats = { files: 0, rows: 0, gaps: 0, recovered: 0 };
+  const stats: RecorderStats = { files: 0, rows: 0, gaps: 0, recovered: 0, unrecoverable: [] };
   const onCommit = (c: SegmentCommit) => {
     stats.files++;
     stats.rows += c.rows;
@@ -126,11 +128,24 @@ export async function record(options: RecordOptions): Promise<RecorderHandle> {
   events.on('commit', onCommit);
   // Never let an 'error' event without a listener crash the process: errors are also counted.
   events.on('error', () => {});
-  const recovered = await recoverJournals(dir, (c) => {
-    stats.recovered++;
-    events.emit('commit', c);
-  });
-  void recovered;
+  await recoverJournals(
+    dir,
+    (c) => {
+      stats.recovered++;
+      events.emit('commit', c);
+    },
+    (path, error) => {
+      stats.unrecoverable.push(`${path}: ${(error as Error).message}`);
+      const h = /([^/]+)~([^~]+)~([^~]+)~\d+\.journal$/.exec(path);
+      events.emit('error', {
+        exchange: h?.[1] ?? '?',
+        kind: h?.[2] ?? '?',
+        symbol: h?.[3] ?? '?',
+        error: new Error(`could not recover ${path} (set aside as .failed): ${(error as Error).message}`),
+        fatal: false,
+      });
+    },
+  );
 
   const stop = new AbortController();
   if (options.signal) {
@@ -213,7 +228,7 @@ export async function record(options: RecordOptions): Promise<RecorderHandle> {
     events,
     metrics,
     server,
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, unrecoverable: [...stats.unrecoverable] }),
     health: () => health.report(),
     stop: async () => {
       stop.abort('stop');

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, rename } from 'node:fs/promises';
 import { cleanTemp } from '../archive/commit.js';
 import { type SeriesKey, seriesDir } from '../archive/layout.js';
 import { readRecord } from '../archive/manifest.js';
@@ -29,16 +29,24 @@ export function recoveredEnd(
 export async function recoverJournals(
   dir: string,
   onCommit?: (c: SegmentCommit) => void,
+  onError?: (path: string, error: unknown) => void,
 ): Promise<SegmentCommit[]> {
   await cleanTemp(dir);
   const out: SegmentCommit[] = [];
   for (const path of await listJournals(dir)) {
     const h = await readJournalHeader(path);
     const kind = h?.kind ?? 'trades';
-    const c = await commitJournal(dir, path, recoveredEnd(kind));
-    if (c && c.range.endNs > c.range.startNs) {
-      out.push(c);
-      onCommit?.(c);
+    try {
+      const c = await commitJournal(dir, path, recoveredEnd(kind));
+      if (c && c.range.endNs > c.range.startNs) {
+        out.push(c);
+        onCommit?.(c);
+      }
+    } catch (error) {
+      // A journal that cannot be committed (e.g. records out of time order) must not stop every later
+      // start: it is set aside as `.failed` (kept for inspection, never read again) and reported.
+      await rename(path, `${path}.failed`).catch(() => undefined);
+      onError?.(path, error);
     }
   }
   return out;

@@ -84,4 +84,31 @@ describe('record journal', () => {
       rows.push(t);
     expect(rows).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8].map(trade));
   });
+
+  it('sets aside a journal it cannot commit (records out of time order) instead of failing every start', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tickwire-journal-'));
+    await import('node:fs/promises').then((fs) =>
+      fs.mkdir(join(dir, '.tickwire', 'record'), { recursive: true }),
+    );
+    const path = join(dir, '.tickwire', 'record', 'binance~trades~BTCUSDT~2.journal');
+    const key = {
+      exchange: 'binance',
+      kind: 'trades' as const,
+      symbol: 'BTCUSDT',
+      date: '2026-01-01',
+      startNs: DAY,
+    };
+    const j = Journal.create(path, key);
+    const codec = new JournalCodec('trades');
+    for (const i of [0, 5, 3, 8]) j.append(codec.encode(trade(i)));
+    j.close();
+    const failed: string[] = [];
+    const commits = await recoverJournals(dir, undefined, (p) => failed.push(p));
+    expect(commits).toEqual([]);
+    expect(failed).toEqual([path]);
+    expect(await readdir(join(dir, '.tickwire', 'record'))).toEqual([
+      'binance~trades~BTCUSDT~2.journal.failed',
+    ]);
+    expect(await readRecord(dir, key)).toBeUndefined();
+  });
 });

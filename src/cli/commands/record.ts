@@ -245,6 +245,8 @@ async function runRecord(
     });
     const stats = rec.stats();
     if (stats.recovered > 0) info(`tickwire: recovered ${stats.recovered} file(s) a previous run left open`);
+    for (const u of stats.unrecoverable)
+      warn(`tickwire: warning: could not recover ${u} (set aside as .failed)`);
     if (rec.server)
       info(`tickwire: metrics at ${rec.server.url}/metrics, health at ${rec.server.url}/healthz`);
     info(
