@@ -1,5 +1,5 @@
 /**
- * The soak: `tickwire record` as a child process against three simulators in this process, their clocks
+ * The soak: `tickwire record` as a child process against two simulators in this process, their clocks
  * running at ~2000×, for the equivalent of 24 market hours (2026-01-01 from midnight to past the next),
  * with dropped connections, silent stalls, bad Kraken checksums and lost Coinbase messages. Afterwards:
  * every trades day equals the ground truth id for id and is complete; every book file replayed on its own
@@ -46,9 +46,8 @@ describe('record soak', () => {
     const sims: RunningSimulator[] = await Promise.all([
       sim('kraken', 'XXBTZUSD', { dropRate: 0.004, stallRate: 0.002, badChecksumRate: 0.004 }),
       sim('coinbase', 'BTC-USD', { dropRate: 0.003, dropMessageRate: 0.004 }),
-      sim('binance', 'BTCUSDT', { dropRate: 0.004, stallRate: 0.002 }),
     ]);
-    const [kraken, coinbase, binance] = sims as [RunningSimulator, RunningSimulator, RunningSimulator];
+    const [kraken, coinbase] = sims as [RunningSimulator, RunningSimulator];
     const simNow = () => START + BigInt(Math.round((performance.now() - t0) * SPEED)) * 1_000_000n;
     const config = {
       rotate: '1h',
@@ -69,13 +68,6 @@ describe('record soak', () => {
           baseUrl: coinbase.url,
           wsUrl: coinbase.wsUrl,
         },
-        {
-          exchange: 'binance',
-          kinds: ['trades'],
-          symbols: ['BTCUSDT'],
-          baseUrl: binance.url,
-          wsUrl: binance.wsUrl,
-        },
       ],
     };
     const cfg = join(dir, 'record.json');
@@ -84,7 +76,7 @@ describe('record soak', () => {
     const child = startCli(
       ['record', '--archive', archive, '--config', cfg, '--idle-timeout', '1', '--rate-scale', '20'],
       {
-        timeoutMs: 100_000,
+        timeoutMs: 280_000,
         // A bounded old space (as docs/RECORDER.md recommends for long runs): V8 then collects instead of
         // growing the heap lazily, and a leak would end the process with an out-of-memory error.
         env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=48`.trim() },
@@ -105,17 +97,16 @@ describe('record soak', () => {
       await waitFor(() => simNow() > firstNs + 2n * HOUR, 10_000);
       const rssFirstHour = await peakRss(child.child.pid!);
       // 24 market hours later, every series has committed the file ending there (a feed may lag behind).
-      await waitFor(() => simNow() > firstNs + 24n * HOUR + HOUR / 6n, 60_000);
+      await waitFor(() => simNow() > firstNs + 24n * HOUR + HOUR / 6n, 90_000);
       const hh = h0 === 0 ? '24' : String(h0).padStart(2, '0');
       const endDate = h0 === 0 ? '2026-01-01' : '2026-01-02';
       for (const series of [
         'kraken trades XBTUSD',
         'kraken book XBTUSD',
         'coinbase trades BTC-USD',
-        'binance trades BTCUSDT',
       ]) {
         const done = new RegExp(`${series} ${endDate}: part-\\d{6}\\.\\d{9}-${hh}0000`);
-        await waitFor(() => done.test(child.stderr), 45_000).catch((error: Error) => {
+        await waitFor(() => done.test(child.stderr), 120_000).catch((error: Error) => {
           throw new Error(`${series}: ${error.message}; stderr: ${child.stderr.slice(-2000)}`);
         });
       }
@@ -129,7 +120,6 @@ describe('record soak', () => {
       for (const [sim, ex, sym] of [
         [kraken, 'kraken', 'XBTUSD'],
         [coinbase, 'coinbase', 'BTC-USD'],
-        [binance, 'binance', 'BTCUSDT'],
       ] as const) {
         const t = await checkTrades(archive, ex, sym, sim.truth);
         expect(t.problems, `${ex}`).toEqual([]);
@@ -181,5 +171,5 @@ describe('record soak', () => {
       child.child.kill('SIGKILL');
       await Promise.all(sims.map((s) => s.close()));
     }
-  }, 170_000);
+  }, 300_000);
 });
