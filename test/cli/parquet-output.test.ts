@@ -83,7 +83,7 @@ describe('--format parquet / --out x.parquet', () => {
     expect(first.code).toBe(0);
     const size = (await stat(out)).size;
     const killed = startCli(args, LONG);
-    await waitFor(async () => (await readdir(dir)).some((n) => n.includes('.tmp-')));
+    await waitFor(async () => (await readdir(dir)).some((n) => n.includes('.tmp-')), 60_000);
     killed.child.kill('SIGKILL');
     await killed.done;
     expect((await stat(out)).size).toBe(size);

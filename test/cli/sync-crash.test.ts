@@ -72,8 +72,8 @@ describe('tickwire sync: concurrent runs and crashes (child processes)', () => {
           date: '2025-12-31',
         }).catch(() => undefined)) !== undefined;
       const moments: [string, () => Promise<unknown>][] = [
-        ['while a Parquet file is being written', () => waitFor(staged)],
-        ['after the first day was committed, during the second', () => waitFor(committed)],
+        ['while a Parquet file is being written', () => waitFor(staged, 60_000)],
+        ['after the first day was committed, during the second', () => waitFor(committed, 60_000)],
         ['at a random moment', () => new Promise((r) => setTimeout(r, 200 + Math.random() * 1500))],
       ];
       for (const [, moment] of moments) {
