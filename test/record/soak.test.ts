@@ -100,11 +100,7 @@ describe('record soak', () => {
       await waitFor(() => simNow() > firstNs + 24n * HOUR + HOUR / 6n, 90_000);
       const hh = h0 === 0 ? '24' : String(h0).padStart(2, '0');
       const endDate = h0 === 0 ? '2026-01-01' : '2026-01-02';
-      for (const series of [
-        'kraken trades XBTUSD',
-        'kraken book XBTUSD',
-        'coinbase trades BTC-USD',
-      ]) {
+      for (const series of ['kraken trades XBTUSD', 'kraken book XBTUSD', 'coinbase trades BTC-USD']) {
         const done = new RegExp(`${series} ${endDate}: part-\\d{6}\\.\\d{9}-${hh}0000`);
         await waitFor(() => done.test(child.stderr), 120_000).catch((error: Error) => {
           throw new Error(`${series}: ${error.message}; stderr: ${child.stderr.slice(-2000)}`);
