@@ -13,7 +13,7 @@ import { EXCHANGES, type ExchangeId } from '../adapters/adapter.js';
 import { ValidationError } from '../core/errors.js';
 import { formatIsoNs, parseIsoNs, parseSpan } from '../core/time.js';
 import type { FaultOptions } from '../sim/index.js';
-import { SINK_FORMATS, type SinkFormat } from '../sinks/format.js';
+import { OUTPUT_FORMATS, type OutputFormat, SINK_FORMATS, type SinkFormat } from '../sinks/format.js';
 
 /** A time given on the command line: epoch ns, or `'now'` (the exchange's clock, or the simulator's). */
 export type TimeArg = bigint | 'now';
@@ -58,6 +58,22 @@ export function formatFor(out: string | undefined, explicit: SinkFormat | undefi
   if (explicit) return explicit;
   const ext = out === undefined ? '' : extname(out).toLowerCase();
   return ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : 'csv';
+}
+
+/** Parses a download's `--format`: `csv`, `jsonl` or `parquet`. */
+export function parseOutputFormatArg(text: string): OutputFormat {
+  const f = text.trim().toLowerCase();
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(f)) {
+    throw new InvalidArgumentError(`Expected one of ${OUTPUT_FORMATS.join(', ')}.`);
+  }
+  return f as OutputFormat;
+}
+
+/** A download's file format: `--format` when given, else `.parquet` → Parquet, else as {@link formatFor}. */
+export function outputFormatFor(out: string | undefined, explicit: OutputFormat | undefined): OutputFormat {
+  if (explicit) return explicit;
+  if (out !== undefined && extname(out).toLowerCase() === '.parquet') return 'parquet';
+  return formatFor(out, undefined);
 }
 
 /** Parses a non-negative integer that fits a port: `--port`. */

@@ -109,7 +109,7 @@ export async function verifyAgainstTruth(job: DownloadJob, sim: RunningSimulator
   let firstDifference: number | undefined;
   const lines = createInterface({ input: createReadStream(job.out), crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {
-    const key = parseLineKey(job.kind as RecordKind, job.format, line);
+    const key = parseLineKey(job.kind as RecordKind, job.format === 'jsonl' ? 'jsonl' : 'csv', line);
     if (!key) continue;
     const want = truth[rows];
     rows++;

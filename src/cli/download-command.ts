@@ -7,8 +7,8 @@
 import { type Command, Option } from 'commander';
 import type { ExchangeId } from '../adapters/adapter.js';
 import { KINDS, type KindId } from '../core/kinds.js';
-import type { SinkFormat } from '../sinks/format.js';
-import { formatFor, parseFormatArg, parseTimeArg, type TimeArg } from './args.js';
+import type { OutputFormat } from '../sinks/format.js';
+import { outputFormatFor, parseOutputFormatArg, parseTimeArg, type TimeArg } from './args.js';
 import { type CliContext, globalsOf } from './context.js';
 import {
   addExchangeOptions,
@@ -30,7 +30,7 @@ export type DownloadFlags = ExchangeFlags &
     from: TimeArg;
     to: TimeArg;
     out?: string;
-    format?: SinkFormat;
+    format?: OutputFormat;
     resume: boolean;
     force?: boolean;
     span?: number;
@@ -51,9 +51,10 @@ export function addDownloadOptions(cmd: Command): Command {
     )
     .option('-o, --out <file>', 'write to this file (resumes it if it exists); default: stdout')
     .addOption(
-      new Option('--format <format>', 'csv or jsonl; default: from the --out extension, else csv').argParser(
-        parseFormatArg,
-      ),
+      new Option(
+        '--format <format>',
+        'csv, jsonl or parquet; default: from the --out extension (.jsonl, .parquet), else csv',
+      ).argParser(parseOutputFormatArg),
     )
     .option('--no-resume', 'overwrite --out instead of continuing after its last row')
     .option('-f, --force', 'same as --no-resume');
@@ -81,7 +82,7 @@ export async function runDownloadCommand(
     ...(KINDS[kind].span === 'required' ? { spanS: flags.span ?? 60 } : {}),
     range: resolveRange(flags.from, flags.to, flags.sim ? SIM_DEFAULT_NOW_NS : undefined),
     out,
-    format: formatFor(out, flags.format),
+    format: outputFormatFor(out, flags.format),
     resume: flags.resume !== false && flags.force !== true,
     ...(sink ? { sink } : {}),
   };

@@ -10,10 +10,18 @@ import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { ValidationError } from '../core/errors.js';
-import type { RecordKind, RecordOf, SinkFormat } from '../sinks/format.js';
+import type { OutputFormat, RecordKind, RecordOf } from '../sinks/format.js';
 import type { ResumePoint } from '../sinks/resume.js';
 import { prepareResume } from '../sinks/resume.js';
 import { openFileWriter, RecordWriter } from '../sinks/writer.js';
+import { parquetResumePoint, parquetToFile, parquetToStream } from './parquet-output.js';
+
+/** What the sink writes through: a CSV/JSONL `RecordWriter` or a Parquet output. */
+type RowWriter<K extends RecordKind> = {
+  readonly rows: number;
+  write(record: RecordOf<K>): Promise<void> | undefined;
+  end(): Promise<void>;
+};
 
 /** What {@link openOutput} found and decided. */
 export type OutputPlan = {
@@ -26,11 +34,11 @@ export type OutputPlan = {
 /** A record sink that opens its destination lazily. */
 export class OutputSink<K extends RecordKind> {
   readonly plan: OutputPlan;
-  readonly #open: () => Promise<RecordWriter<K>>;
-  #writer: RecordWriter<K> | undefined;
-  #opening: Promise<RecordWriter<K>> | undefined;
+  readonly #open: () => Promise<RowWriter<K>>;
+  #writer: RowWriter<K> | undefined;
+  #opening: Promise<RowWriter<K>> | undefined;
 
-  constructor(plan: OutputPlan, open: () => Promise<RecordWriter<K>>) {
+  constructor(plan: OutputPlan, open: () => Promise<RowWriter<K>>) {
     this.plan = plan;
     this.#open = open;
   }
@@ -56,7 +64,7 @@ export class OutputSink<K extends RecordKind> {
     await w.end();
   }
 
-  #ensure(): Promise<RecordWriter<K>> {
+  #ensure(): Promise<RowWriter<K>> {
     this.#opening ??= this.#open().then((w) => {
       this.#writer = w;
       return w;
@@ -68,7 +76,7 @@ export class OutputSink<K extends RecordKind> {
 /** Options of {@link openOutput}. */
 export type OpenOutputOptions<K extends RecordKind> = {
   kind: K;
-  format: SinkFormat;
+  format: OutputFormat;
   /** The file (`--out`), or `undefined` for `stdout`. */
   path: string | undefined;
   /** Continue an existing file after its last row (default) rather than overwrite it (`--force`). */
@@ -88,6 +96,14 @@ export async function openOutput<K extends RecordKind>(
   options: OpenOutputOptions<K>,
 ): Promise<OutputSink<K>> {
   const { kind, format, path } = options;
+  if (format === 'parquet') {
+    if (path === undefined) {
+      return new OutputSink({ path, resume: undefined }, () => parquetToStream(options.stdout, kind));
+    }
+    await assertWritable(path);
+    const resume = options.resume ? await parquetResumePoint(path, kind) : undefined;
+    return new OutputSink({ path, resume }, () => parquetToFile(path, kind, options.resume));
+  }
   if (path === undefined) {
     const plan: OutputPlan = { path, resume: undefined };
     return new OutputSink(plan, async () => new RecordWriter(options.stdout, { kind, format }));

@@ -13,7 +13,7 @@ import type { Trade } from '../core/records.js';
 import { spanToNs } from '../core/time.js';
 import type { Download } from '../download/index.js';
 import type { DownloadReport } from '../download/report.js';
-import type { SinkFormat } from '../sinks/format.js';
+import type { OutputFormat } from '../sinks/format.js';
 import type { ExchangeConnection } from './exchange.js';
 import { openOutput } from './output.js';
 import type { ProgressReporter } from './progress.js';
@@ -36,7 +36,7 @@ export type DownloadJob = {
   range: CliRange;
   /** File to write, or `undefined` for stdout. */
   out: string | undefined;
-  format: SinkFormat;
+  format: OutputFormat;
   /** Continue an existing file (default) rather than overwrite it. */
   resume: boolean;
   /** Write into this database (`--sink`) instead of `out`/stdout. */

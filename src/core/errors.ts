@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   'ERR_LIMITER_UNAVAILABLE',
   'ERR_RESYNC_EXHAUSTED',
   'ERR_POSTGRES',
+  'ERR_ARCHIVE_CORRUPT',
+  'ERR_ARCHIVE_LOCKED',
 ] as const;
 
 /** A stable error code: one of {@link ERROR_CODES}. */

@@ -127,6 +127,12 @@ export type KindDef<K extends KindId = KindId> = {
   key(record: RecordOfKind<K>): string;
   /** The columns that form {@link KindDef.key} (PostgreSQL primary key, docs). */
   readonly keyColumns: readonly string[];
+  /**
+   * `false` when rows of a day are not unique by {@link KindDef.key}: book rows, where a level can be set
+   * to the same size twice, and every file repeats the book as a snapshot. `archive verify` then skips its
+   * duplicate check. @default true
+   */
+  readonly unique?: boolean;
 };
 
 const tsColumns = <R extends { tsNs: bigint }>(doc: string): Column<R>[] => [
@@ -314,6 +320,7 @@ export const KINDS: { readonly [K in KindId]: KindDef<K> } = {
     ],
     key: (r) => `${r.updateId}/${r.side}/${r.price}/${r.isSnapshot}`,
     keyColumns: ['updateId', 'side', 'price', 'isSnapshot'],
+    unique: false,
   },
 };
 

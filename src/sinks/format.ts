@@ -14,6 +14,11 @@ export const SINK_FORMATS = ['csv', 'jsonl'] as const;
 /** One of {@link SINK_FORMATS}. */
 export type SinkFormat = (typeof SINK_FORMATS)[number];
 
+/** Every file format a download can write: the line formats and Parquet (`ParquetRecordWriter`). */
+export const OUTPUT_FORMATS = ['csv', 'jsonl', 'parquet'] as const;
+/** One of {@link OUTPUT_FORMATS}. */
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
 /** The kinds of record a sink writes: every registered kind (`KIND_IDS`). */
 export type RecordKind = KindId;
 

@@ -1,6 +1,6 @@
 /**
- * Sinks: CSV and JSONL writers with backpressure, resuming into an existing file, the PostgreSQL sink, and
- * the {@link RecordSink} contract they share.
+ * Sinks: CSV, JSONL and Parquet writers with backpressure, resuming into an existing CSV/JSONL file, the
+ * PostgreSQL sink, and the {@link RecordSink} contract they share.
  *
  * @module
  */
@@ -10,6 +10,8 @@ export {
   csvLine,
   jsonLine,
   type LineKey,
+  OUTPUT_FORMATS,
+  type OutputFormat,
   parseLineKey,
   type RecordKind,
   type RecordOf,
@@ -17,6 +19,24 @@ export {
   type SinkFormat,
 } from './format.js';
 export { type OpenedSink, type OpenSinkOptions, openSink } from './open.js';
+export {
+  type ByteSink,
+  DEFAULT_ROW_GROUP_ROWS,
+  fileByteSink,
+  openParquetFile,
+  type ParquetFileSummary,
+  ParquetRecordWriter,
+  type ParquetWriterOptions,
+  streamByteSink,
+} from './parquet.js';
+export {
+  compressorsFor,
+  DEFAULT_PARQUET_CODEC,
+  PARQUET_CODECS,
+  type ParquetCodec,
+} from './parquet-codec.js';
+export { openParquet, type ParquetFile, readParquetRecords } from './parquet-read.js';
+export { parquetSchemaOf, schemaElementOf } from './parquet-schema.js';
 export {
   type CreatePostgresTablesOptions,
   checkPostgresUrl,

@@ -52,12 +52,19 @@ describe('pipes and the demo', () => {
     expect(r.stderr).not.toContain('\x1b');
     const files = (await readdir(dir)).sort();
     expect(files).toEqual(
-      DEMO_EXCHANGES.flatMap((x) => [
-        `${x}-${DEMO_SYMBOLS[x]}-1m.csv`,
-        `${x}-${DEMO_SYMBOLS[x]}-trades.csv`,
-      ]).sort(),
+      [
+        'archive',
+        ...DEMO_EXCHANGES.flatMap((x) => [
+          `${x}-${DEMO_SYMBOLS[x]}-1m.csv`,
+          `${x}-${DEMO_SYMBOLS[x]}-trades.csv`,
+        ]),
+      ].sort(),
     );
     const bars = (await readText(join(dir, 'binance-BTCUSDT-1m.csv'))).trimEnd().split('\n');
     expect(bars).toHaveLength(2881);
+    // The demo's archive, listed and verified.
+    expect(r.stderr).toMatch(/binance\s+ohlc-1m\s+BTCUSDT\s+2025-12-31\s+2025-12-31\s+1\s+1\s+1,440 /);
+    expect(r.stderr).toMatch(/kraken\s+trades\s+XBTUSD\s/);
+    expect(r.stderr).toMatch(/archive verify: 6 files, [\d,]+ rows: all consistent\./);
   }, 60_000);
 });

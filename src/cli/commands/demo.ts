@@ -2,19 +2,23 @@
  * `tickwire demo`: starts a simulator of each exchange in this process and downloads into a folder a month
  * of 1m candles (Binance, Coinbase), the 1m candles Kraken keeps, and two hours of trades from each, the
  * three exchanges at once; then checks every file against the simulator's ground truth and prints a
- * summary. No network needed.
+ * summary. It also syncs a small Parquet archive (`<dir>/archive`: a day of 1m candles and the trades) and
+ * prints `archive ls` and `archive verify` of it. No network needed.
  *
  * @module
  */
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Option } from 'commander';
+import type { ExchangeId } from '../../adapters/adapter.js';
+import type { SyncReport } from '../../archive/sync.js';
 import { formatIsoNs } from '../../core/time.js';
 import type { FaultOptions } from '../../sim/index.js';
 import { formatFaults, parseFaultsArg, parseIntArg, parsePositiveArg } from '../args.js';
 import { type CliContext, type CommandModule, globalsOf } from '../context.js';
 import {
   DEMO_EXCHANGES,
+  DEMO_SYMBOLS,
   type DemoExchange,
   demoJobs,
   FULL_DEMO,
@@ -23,11 +27,12 @@ import {
   verifyAgainstTruth,
 } from '../demo-plan.js';
 import { type ExchangeConnection, SIM_DEFAULT_NOW_NS } from '../exchange.js';
-import { EXIT } from '../exit.js';
+import { EXIT, messageFor } from '../exit.js';
 import { ProgressReporter, progressMode } from '../progress.js';
 import { type DownloadJob, type JobResult, runDownloadJob } from '../run-download.js';
 import { trapInterrupts } from '../signals.js';
 import { jobLabel } from '../summary.js';
+import { coverageTable } from './archive.js';
 
 type DemoFlags = { dir: string; small?: boolean; faults: FaultOptions; seed: number; rateScale: number };
 
@@ -52,7 +57,8 @@ export const demoCommand: CommandModule = {
       .description(
         'Start a simulator of Binance, Coinbase and Kraken in this process and download into --dir: a month of\n' +
           '1m candles (Binance, Coinbase), the 1m candles Kraken keeps (its newest 720), and two hours of\n' +
-          'trades from each exchange, then print a summary and check every file against the ground truth.',
+          'trades from each exchange, then print a summary and check every file against the ground truth.\n' +
+          'Also sync a small Parquet archive into --dir/archive (a day of 1m candles and the trades) and list it.',
       )
       .option('--dir <dir>', 'output folder', 'tickwire-demo')
       .option('--small', 'two days of candles and ten minutes of trades (quick check)')
@@ -73,6 +79,9 @@ export const demoCommand: CommandModule = {
 };
 
 type Row = { job: DownloadJob; result: JobResult; verdict: Verdict };
+
+/** One archive sync of the demo and how it ended. */
+type ArchiveRow = { label: string; report: SyncReport | undefined; error: unknown };
 
 async function runDemo(ctx: CliContext, flags: DemoFlags, quiet: boolean): Promise<void> {
   const { io } = ctx;
@@ -97,7 +106,8 @@ async function runDemo(ctx: CliContext, flags: DemoFlags, quiet: boolean): Promi
     const perExchange = await Promise.all(
       DEMO_EXCHANGES.map((exchange) => runExchange(exchange, dir, flags, size, trap.signal, ctx, quiet)),
     );
-    const rows = perExchange.flat();
+    const rows = perExchange.flatMap((p) => p.rows);
+    const archiveRows = perExchange.flatMap((p) => p.archive);
     if (trap.received) {
       io.stderr.write(`interrupted by ${trap.received}; the files written so far are valid.\n`);
       ctx.exitCode = trap.received === 'SIGTERM' ? EXIT.SIGTERM : EXIT.SIGINT;
@@ -105,7 +115,28 @@ async function runDemo(ctx: CliContext, flags: DemoFlags, quiet: boolean): Promi
     }
     say('');
     for (const line of summaryTable(rows)) say(line);
-    const allOk = rows.every((r) => r.result.report?.complete && r.verdict.ok);
+    const archiveDir = join(dir, 'archive');
+    const { archiveCoverage } = await import('../../archive/coverage.js');
+    const { verifyArchive } = await import('../../archive/verify.js');
+    const verified = await verifyArchive({ dir: archiveDir });
+    say('');
+    say(`Archive (tickwire sync into ${archiveDir}; \`tickwire archive ls ${archiveDir}\`):`);
+    for (const line of coverageTable(await archiveCoverage({ dir: archiveDir }))) say(line);
+    say(
+      `archive verify: ${verified.files} files, ${verified.rows.toLocaleString('en-US')} rows: ` +
+        (verified.ok ? 'all consistent.' : `${verified.problems.length} PROBLEM(S).`),
+    );
+    for (const p of verified.problems) io.stderr.write(`${p.path}: ${p.check}: ${p.message}\n`);
+    const archiveOk = verified.ok && archiveRows.every((a) => a.report?.complete);
+    for (const a of archiveRows) {
+      if (a.error !== undefined) io.stderr.write(`${a.label}: ${messageFor(a.error)}\n`);
+      for (const m of a.report?.missing.filter((x) => !x.pending) ?? []) {
+        io.stderr.write(
+          `${a.label}: missing ${formatIsoNs(m.range.startNs)}..${formatIsoNs(m.range.endNs)}: ${m.reason}\n`,
+        );
+      }
+    }
+    const allOk = rows.every((r) => r.result.report?.complete && r.verdict.ok) && archiveOk;
     say('');
     say(
       `${rows.length} jobs in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
@@ -137,7 +168,7 @@ async function runExchange(
   signal: AbortSignal,
   ctx: CliContext,
   quiet: boolean,
-): Promise<Row[]> {
+): Promise<{ rows: Row[]; archive: ArchiveRow[] }> {
   const { startSimulator } = await import('../../sim/index.js');
   const sim = await startSimulator({
     exchange,
@@ -157,6 +188,7 @@ async function runExchange(
     close: () => sim.close(),
   };
   const rows: Row[] = [];
+  const archive: ArchiveRow[] = [];
   try {
     for (const job of demoJobs(exchange, dir, size, SIM_DEFAULT_NOW_NS)) {
       if (signal.aborted) break;
@@ -171,10 +203,59 @@ async function runExchange(
         ctx.io.stderr.write(`done: ${jobLabel(job, result.report?.symbol)} (${result.rows} rows)\n`);
       rows.push({ job, result, verdict });
     }
+    if (!signal.aborted)
+      archive.push(...(await syncDemoArchive(exchange, join(dir, 'archive'), size, conn, signal)));
   } finally {
     await conn.close();
   }
-  return rows;
+  return { rows, archive };
+}
+
+/**
+ * The demo's archive: the day's 1m candles (Kraken: those it keeps) and the same trades as the files, synced
+ * into `<dir>/archive` with `tickwire sync`'s library call.
+ */
+async function syncDemoArchive(
+  exchange: DemoExchange,
+  dir: string,
+  size: typeof FULL_DEMO,
+  conn: ExchangeConnection,
+  signal: AbortSignal,
+): Promise<ArchiveRow[]> {
+  const { syncArchive } = await import('../../archive/sync.js');
+  const now = SIM_DEFAULT_NOW_NS;
+  const minute = 60_000_000_000n;
+  const candleFrom = exchange === 'kraken' ? now - 700n * minute : now - 24n * 60n * minute;
+  const jobs = [
+    { label: `sync ${exchange} ohlc 1m`, kind: 'ohlc' as const, span: '1m', start: candleFrom },
+    {
+      label: `sync ${exchange} trades`,
+      kind: 'trades' as const,
+      start: now - BigInt(size.tradeMinutes) * minute,
+    },
+  ];
+  const out: ArchiveRow[] = [];
+  for (const j of jobs) {
+    try {
+      const report = await syncArchive({
+        dir,
+        exchange,
+        kind: j.kind,
+        ...(j.span ? { span: j.span } : {}),
+        symbols: [DEMO_SYMBOLS[exchange]],
+        start: j.start,
+        end: now,
+        ...(conn.baseUrl ? { baseUrl: conn.baseUrl } : {}),
+        rateScale: conn.rateScale,
+        http: conn.http,
+        signal,
+      });
+      out.push({ label: j.label, report, error: undefined });
+    } catch (error) {
+      out.push({ label: j.label, report: undefined, error });
+    }
+  }
+  return out;
 }
 
 function summaryTable(rows: Row[]): string[] {

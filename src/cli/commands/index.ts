@@ -7,13 +7,16 @@
  * @module
  */
 import type { CommandModule } from '../context.js';
+import { archiveCommand } from './archive.js';
 import { bookCommand } from './book.js';
 import { demoCommand } from './demo.js';
 import { fundingCommand } from './funding.js';
 import { ohlcCommand } from './ohlc.js';
 import { openInterestCommand } from './open-interest.js';
+import { recordCommand } from './record.js';
 import { simCommand } from './sim.js';
 import { streamCommand } from './stream.js';
+import { syncCommand } from './sync.js';
 import { tradesCommand } from './trades.js';
 
 /** The commands, in help order. */
@@ -24,6 +27,9 @@ export const COMMANDS: readonly CommandModule[] = [
   openInterestCommand,
   streamCommand,
   bookCommand,
+  syncCommand,
+  archiveCommand,
+  recordCommand,
   simCommand,
   demoCommand,
 ];
