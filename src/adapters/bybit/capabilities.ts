@@ -84,17 +84,12 @@ export const BYBIT_MAX_INSTRUMENT_PAGES = 50;
 /**
  * Bybit allows 600 requests per 5-second window per IP, counted over all `api.bybit.com` traffic (spot
  * and linear alike), in fixed windows; going over is answered with HTTP 403 "access too frequent" and an
- * IP ban of at least 10 minutes, so the limit must never be touched: the fixed window keeps a margin of
- * 6 requests (1 %), and a request granted near a window's end counts in both windows.
+ * IP ban of at least 10 minutes, so the limit must never be touched. Bybit reports no usage on public
+ * endpoints, so the phase of its windows is unknown to the client, and a client-side fixed window could
+ * put two budgets into one of Bybit's. A token bucket bounds ANY 5 s: 500 per 5 s (100/s) with a burst of
+ * 40 lets at most 540 through, and the 60 left absorb requests bunched by network jitter.
  */
-export const BYBIT_RATE: RateLimit = {
-  kind: 'fixed-window',
-  limit: 600,
-  windowMs: 5000,
-  margin: 6,
-  counts: 'requests',
-  name: 'ip-5s',
-};
+export const BYBIT_RATE: RateLimit = { limit: 500, intervalMs: 5000, burst: 40, name: 'ip-5s' };
 
 /**
  * The rate-limit key both Bybit exchange ids acquire under: one IP budget for `bybit` and

@@ -86,18 +86,13 @@ export function okxCost(path: string): number {
 
 /**
  * One budget for every public endpoint (ccxt's model): a request to an endpoint limited to N per 2 s
- * (`OKX_ENDPOINT_LIMITS`) costs 200 / N units of a fixed 2-second window of 200, so any single endpoint at
- * full speed stays within its own documented limit, counted as OKX counts it (fixed 2 s windows per IP).
- * No margin: the smallest request is already 1 % of the window, and the limiter counts a request granted
- * near a window's end in both windows.
+ * (`OKX_ENDPOINT_LIMITS`) costs 200 / N units, so any single endpoint at full speed stays within its own
+ * limit. OKX counts fixed 2-second windows per IP but reports no usage, so the client cannot know where
+ * its windows start: a client-side fixed window could spend one budget at the end of its window and
+ * another at the start of the next, inside one of OKX's. A token bucket of rate r and burst b lets through
+ * at most `b + 2r` units in ANY 2 s, whatever the phase: r = 90 units/s and b = 20 give at most 200.
  */
-export const OKX_RATE: RateLimit = {
-  kind: 'fixed-window',
-  limit: 200,
-  windowMs: 2000,
-  margin: 0,
-  name: 'public-2s',
-};
+export const OKX_RATE: RateLimit = { limit: 90, intervalMs: 1000, burst: 20, name: 'public' };
 
 /** Candles: 100 per page (history-candles' cap; `/market/candles` allows 300). */
 export const OKX_OHLC_CAPABILITY: Capability = {
