@@ -3,12 +3,14 @@
  * against the same CLI downloading 200 k trades (the baseline, same run). Memory must stay roughly flat:
  * the CLI streams pages to the file with backpressure and keeps nothing per record.
  *
- * The simulator runs in this (the benchmark's) process with rate limits off, so the child's RSS is the
- * CLI's alone; the child reports `process.resourceUsage().maxRSS` on exit (TICKWIRE_REPORT_MAXRSS=1).
+ * The CLI is the built one (`node dist/cli/main.js`, as installed; built first with `tsc -p
+ * tsconfig.build.json`), not tsx, whose compiler would add its own memory. The simulator runs in this (the
+ * benchmark's) process with rate limits off, so the child's RSS is the CLI's alone; the child reports
+ * `process.resourceUsage().maxRSS` on exit (TICKWIRE_REPORT_MAXRSS=1). Goal: ≤ 160 MiB for 2 M trades.
  *
  * Run: `npm run bench -- cli-memory`
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -51,18 +53,7 @@ async function runOnce(label: string, target: number, sim: RunningSimulator, dir
   const from = formatIsoNs(startFor(sim.truth, target));
   const to = formatIsoNs(SIM_NOW);
   const out = join(dir, `${label}.csv`);
-  const args = [
-    '--import',
-    'tsx',
-    'src/cli/main.ts',
-    'trades',
-    'binance',
-    'BTCUSDT',
-    '--from',
-    from,
-    '--to',
-    to,
-  ];
+  const args = ['dist/cli/main.js', 'trades', 'binance', 'BTCUSDT', '--from', from, '--to', to];
   args.push('--base-url', url, '--out', out, '--force');
   const started = performance.now();
   const child = spawn(process.execPath, args, {
@@ -91,6 +82,16 @@ async function runOnce(label: string, target: number, sim: RunningSimulator, dir
   };
 }
 
+const GOAL_MB = 160;
+const build = spawnSync(
+  process.execPath,
+  [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+  {
+    cwd: ROOT,
+    stdio: 'inherit',
+  },
+);
+if (build.status !== 0) throw new Error('the build failed');
 const sim = await startSimulator({ exchange: 'binance', seed: 1, now: SIM_NOW, rateLimits: 'off' });
 const dir = await mkdtemp(join(tmpdir(), 'tickwire-cli-bench-'));
 try {
@@ -98,7 +99,9 @@ try {
   const big = await runOnce('2M', 2_000_000, sim, dir);
   const rows = [baseline, big];
   console.log(`Machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
-  console.log('Simulator in the benchmark process, rate limits off; CLI as a child process writing CSV.\n');
+  console.log(
+    'Simulator in the benchmark process, rate limits off; the built CLI (node dist/cli/main.js) as a child process writing CSV.\n',
+  );
   console.log('| run | trades | CSV size | wall time | trades/s | peak RSS (maxRSS) |');
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const r of rows) {
@@ -110,6 +113,9 @@ try {
   const ratio = big.maxRssMb / baseline.maxRssMb;
   console.log(
     `\nPeak RSS ratio 2 M / 200 k: ${ratio.toFixed(2)} (for ${(big.trades / baseline.trades).toFixed(1)}× the trades)`,
+  );
+  console.log(
+    `Goal: 2 M trades at ≤ ${GOAL_MB} MiB peak RSS: ${big.maxRssMb <= GOAL_MB ? 'met' : 'NOT met'}.`,
   );
   if (ratio > 1.5) {
     console.error('Peak RSS grew with the number of trades: memory is not bounded.');

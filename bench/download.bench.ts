@@ -1,64 +1,122 @@
 /**
- * Downloads against the rate-limit ceiling: a year of Binance 1m candles and hours of trades from the
- * simulator with 50 ms latency and Binance's real limits (6000 weight per minute), timed against the
- * ceiling those limits allow and against ccxt (`paginate: true`) on the same simulator in the same run.
+ * Downloads against Binance's real limits: the simulator (in its own process, as an exchange runs on its own
+ * machine) with 50 ms latency and 6000 weight per clock minute per IP; tickwire against ccxt 4.5
+ * (`paginate: true`, its own rate limiter) on a fresh simulator in the same run.
  *
- * Trades run twice: with the default concurrent slices and with `concurrency: 1` (one cursor, the old path).
+ * - a year of 1m candles (526 pages of weight 2: a sixth of one window): time against ccxt and against the
+ *   latency bound, requests × latency ÷ pages in flight (16);
+ * - 6 h of trades (~660 pages of weight 4: fits one window): time against ccxt, records against the truth;
+ * - a full day of trades (~2,650 pages: larger than one window), started at the top of a minute: time
+ *   against the window ceiling, the time a client spending each whole window at the latency bound needs
+ *   for the same pages from the same instant.
  *
- * Env: `DAYS` (candle range, default 365), `TRADE_HOURS` (default 6), `SKIP_CCXT=1`.
+ * Env: `DAYS` (candle range, default 365), `TRADE_HOURS` (default 6), `DAY_HOURS` (the large trades job,
+ * default 24; 0 skips it), `SKIP_CCXT=1`.
  */
 import { cpus } from 'node:os';
 import ccxt from 'ccxt';
-import { BINANCE_RATE } from '../src/adapters/binance/capabilities.js';
+import { BINANCE_MAX_IN_FLIGHT, BINANCE_RATE } from '../src/adapters/binance/capabilities.js';
 import { download } from '../src/download/index.js';
-import { startSimulator } from '../src/sim/index.js';
+import { type SimProcess, startSimProcess } from './helpers/sim-process.js';
 
 const S = 1_000_000_000n;
 const NOW = 1_767_225_600_000_000_000n;
 const DAYS = Number(process.env['DAYS'] ?? 365);
 const TRADE_HOURS = Number(process.env['TRADE_HOURS'] ?? 6);
-const WEIGHT_PER_S = 6000 / 60;
+const DAY_HOURS = Number(process.env['DAY_HOURS'] ?? 24);
+const LATENCY_S = 0.05;
+const WINDOW_MS = 60_000;
+const WINDOW_WEIGHT = 6000;
 
-type Row = { what: string; client: string; items: number; pages: number; seconds: number; ceilingS: number };
+type Kind = 'ohlc' | 'trades';
+type Row = {
+  what: string;
+  client: string;
+  items: number;
+  truth: number | undefined;
+  pages: number;
+  seconds: number;
+  bound: { name: string; seconds: number } | undefined;
+  throttled: number;
+};
 const rows: Row[] = [];
 
-async function ours(kind: 'ohlc' | 'trades', start: bigint, end: bigint, concurrency?: number): Promise<Row> {
-  const sim = await startSimulator({ exchange: 'binance', faults: { latencyMs: 50 } });
+const weightOf = (kind: Kind): number => (kind === 'ohlc' ? 2 : 4);
+const pathOf = (kind: Kind): string => (kind === 'ohlc' ? '/api/v3/klines' : '/api/v3/aggTrades');
+
+function sim(): Promise<SimProcess> {
+  return startSimProcess({ exchange: 'binance', faults: { latencyMs: LATENCY_S * 1000 } });
+}
+
+/** Requests × latency ÷ in flight: no client keeping 16 requests in flight can be faster. */
+function latencyBound(pages: number): number {
+  return (pages * LATENCY_S) / BINANCE_MAX_IN_FLIGHT;
+}
+
+/**
+ * The window ceiling: from epoch ms `t0Ms`, a client that keeps 16 requests in flight (one round trip each)
+ * while the current window has weight left, then waits for the next window, needs this long for `pages`
+ * of `weight`. The whole 6000 of each window counts (no margin).
+ */
+function windowCeiling(t0Ms: number, pages: number, weight: number): number {
+  const perWindow = Math.floor(WINDOW_WEIGHT / weight);
+  const roundMs = LATENCY_S * 1000;
+  let t = t0Ms;
+  let left = pages;
+  let windowStart = Math.floor(t0Ms / WINDOW_MS) * WINDOW_MS;
+  let end = t0Ms;
+  while (left > 0) {
+    const windowEnd = windowStart + WINDOW_MS;
+    let budget = perWindow;
+    while (left > 0 && budget > 0 && t < windowEnd) {
+      const batch = Math.min(BINANCE_MAX_IN_FLIGHT, left, budget);
+      left -= batch;
+      budget -= batch;
+      end = t + roundMs;
+      t += roundMs;
+    }
+    windowStart = windowEnd;
+    if (left > 0) t = Math.max(t, windowStart);
+  }
+  return (end - t0Ms) / 1000;
+}
+
+async function ours(kind: Kind, start: bigint, end: bigint, what: string, atMinute = false): Promise<Row> {
+  const s = await sim();
   try {
+    if (atMinute) await new Promise((r) => setTimeout(r, WINDOW_MS - (Date.now() % WINDOW_MS) + 20));
+    const t0Ms = Date.now();
     const t0 = performance.now();
     let items = 0;
     const dl =
       kind === 'ohlc'
-        ? download.ohlc({ exchange: 'binance', symbol: 'BTC/USDT', span: '1m', start, end, baseUrl: sim.url })
-        : download.trades({
-            exchange: 'binance',
-            symbol: 'BTC/USDT',
-            start,
-            end,
-            baseUrl: sim.url,
-            ...(concurrency ? { concurrency } : {}),
-          });
+        ? download.ohlc({ exchange: 'binance', symbol: 'BTC/USDT', span: '1m', start, end, baseUrl: s.url })
+        : download.trades({ exchange: 'binance', symbol: 'BTC/USDT', start, end, baseUrl: s.url });
     for await (const _ of dl) items++;
     const seconds = (performance.now() - t0) / 1000;
-    const path = kind === 'ohlc' ? '/api/v3/klines' : '/api/v3/aggTrades';
-    const pages = sim.stats().byPath[path] ?? 0;
-    const stats = sim.stats();
-    if (stats.status429 || stats.status418)
-      console.error(`tickwire ${kind}: ${stats.status429}×429 ${stats.status418}×418`);
-    const client = concurrency ? `tickwire (concurrency ${concurrency})` : 'tickwire';
-    return { what: kind, client, items, pages, seconds, ceilingS: ceiling(kind, pages) };
+    const stats = await s.stats();
+    const pages = stats.byPath[pathOf(kind)] ?? 0;
+    const truth = kind === 'trades' ? await s.tradeCount('BTCUSDT', start, end) : (end - start) / (60n * S);
+    const bound = atMinute
+      ? { name: 'window ceiling', seconds: windowCeiling(t0Ms, pages, weightOf(kind)) }
+      : { name: 'latency bound', seconds: latencyBound(pages) };
+    if (atMinute) {
+      const used = stats.windows.map((w) => w.used);
+      console.error(`${what}: weight per window ${used.join(', ')} (start at +${t0Ms % WINDOW_MS} ms)`);
+    }
+    return {
+      what,
+      client: 'tickwire',
+      items,
+      truth: Number(truth),
+      pages,
+      seconds,
+      bound,
+      throttled: stats.status429 + stats.status418,
+    };
   } finally {
-    await sim.close();
+    await s.close();
   }
-}
-
-/**
- * Seconds the sustained limit needs for `pages`: weight ÷ 100 weight/s (klines 50 pages/s, aggTrades
- * 25 pages/s). A client that spent Binance's whole minute window at once could beat it for a few
- * seconds, then wait for the next window; over a long download the sustained rate is the ceiling.
- */
-function ceiling(kind: 'ohlc' | 'trades', pages: number): number {
-  return (pages * (kind === 'ohlc' ? 2 : 4)) / WEIGHT_PER_S;
 }
 
 type Ccxt = {
@@ -67,13 +125,13 @@ type Ccxt = {
   loadMarkets(): Promise<unknown>;
 };
 
-async function viaCcxt(kind: 'ohlc' | 'trades', start: bigint, end: bigint): Promise<Row> {
-  const sim = await startSimulator({ exchange: 'binance', faults: { latencyMs: 50 } });
+async function viaCcxt(kind: Kind, start: bigint, end: bigint, what: string): Promise<Row> {
+  const s = await sim();
   try {
     const Ctor = (ccxt as unknown as Record<string, new (c: object) => Ccxt>)['binance']!;
     const client = new Ctor({
       enableRateLimit: true,
-      urls: { api: { public: `${sim.url}/api/v3` } },
+      urls: { api: { public: `${s.url}/api/v3` } },
       options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false },
     });
     await client.loadMarkets();
@@ -86,35 +144,64 @@ async function viaCcxt(kind: 'ohlc' | 'trades', start: bigint, end: bigint): Pro
         ? (await client.fetchOHLCV('BTC/USDT', '1m', since, undefined, params)).length
         : (await client.fetchTrades('BTC/USDT', since, undefined, params)).length;
     const seconds = (performance.now() - t0) / 1000;
-    const path = kind === 'ohlc' ? '/api/v3/klines' : '/api/v3/aggTrades';
-    const pages = sim.stats().byPath[path] ?? 0;
-    return { what: kind, client: 'ccxt 4.5', items, pages, seconds, ceilingS: ceiling(kind, pages) };
+    const stats = await s.stats();
+    const pages = stats.byPath[pathOf(kind)] ?? 0;
+    const truth = kind === 'trades' ? await s.tradeCount('BTCUSDT', start, end) : (end - start) / (60n * S);
+    return {
+      what,
+      client: 'ccxt 4.5',
+      items,
+      truth: Number(truth),
+      pages,
+      seconds,
+      bound: { name: 'latency bound', seconds: latencyBound(pages) },
+      throttled: stats.status429 + stats.status418,
+    };
   } finally {
-    await sim.close();
+    await s.close();
   }
 }
 
 const candleStart = NOW - BigInt(DAYS) * 86_400n * S;
 const tradeStart = NOW - BigInt(TRADE_HOURS * 3600) * S;
-rows.push(await ours('ohlc', candleStart, NOW));
-rows.push(await ours('trades', tradeStart, NOW));
-rows.push(await ours('trades', tradeStart, NOW, 1));
+const candles = `${DAYS} days of 1m candles`;
+const hours = `${TRADE_HOURS} h of trades`;
+rows.push(await ours('ohlc', candleStart, NOW, candles));
+rows.push(await ours('trades', tradeStart, NOW, hours));
 if (!process.env['SKIP_CCXT']) {
-  rows.push(await viaCcxt('ohlc', candleStart, NOW));
-  rows.push(await viaCcxt('trades', tradeStart, NOW));
+  rows.push(await viaCcxt('ohlc', candleStart, NOW, candles));
+  rows.push(await viaCcxt('trades', tradeStart, NOW, hours));
+}
+if (DAY_HOURS > 0) {
+  const dayStart = NOW - BigInt(DAY_HOURS * 3600) * S;
+  rows.push(await ours('trades', dayStart, NOW, `${DAY_HOURS} h of trades (from the top of a minute)`, true));
 }
 
+const w = BINANCE_RATE as { limit: number; windowMs: number; margin?: number };
 console.log(
-  `Machine: ${cpus().length} cores, node ${process.version}. Simulator: Binance dialect, 50 ms latency, real limits`,
+  `Machine: ${cpus().length} cores, node ${process.version}. Simulator in its own process: Binance dialect, ` +
+    `${LATENCY_S * 1000} ms latency, real limits (6000 weight per clock minute per IP, klines 2, aggTrades 4).`,
 );
 console.log(
-  `(6000 weight/min, klines 2, aggTrades 4). tickwire runs at ${BINANCE_RATE.limit}/min, burst ${BINANCE_RATE.burst}.`,
+  `tickwire: fixed window ${w.limit} per ${w.windowMs / 1000} s, margin ${w.margin ?? 0}, ${BINANCE_MAX_IN_FLIGHT} pages in flight.\n`,
 );
-console.log(`Candles: ${DAYS} days of 1m BTC/USDT; trades: ${TRADE_HOURS} h.\n`);
-console.log('| data | client | records | pages | time (s) | ceiling (s) | ceiling / time |');
-console.log('|---|---|---:|---:|---:|---:|---:|');
+console.log(
+  '| data | client | records | truth | pages | 429/418 | time (s) | bound | bound (s) | bound / time |',
+);
+console.log('|---|---|---:|---:|---:|---:|---:|---|---:|---:|');
 for (const r of rows) {
   console.log(
-    `| ${r.what} | ${r.client} | ${r.items} | ${r.pages} | ${r.seconds.toFixed(2)} | ${r.ceilingS.toFixed(2)} | ${(r.ceilingS / r.seconds).toFixed(2)} |`,
+    `| ${r.what} | ${r.client} | ${r.items} | ${r.truth ?? '—'} | ${r.pages} | ${r.throttled} | ${r.seconds.toFixed(2)} | ` +
+      `${r.bound?.name ?? '—'} | ${r.bound?.seconds.toFixed(2) ?? '—'} | ${r.bound ? (r.bound.seconds / r.seconds).toFixed(2) : '—'} |`,
+  );
+}
+const speedup = (what: string): string => {
+  const a = rows.find((r) => r.what === what && r.client === 'tickwire');
+  const b = rows.find((r) => r.what === what && r.client === 'ccxt 4.5');
+  return a && b ? `${(b.seconds / a.seconds).toFixed(2)}×` : '—';
+};
+if (!process.env['SKIP_CCXT']) {
+  console.log(
+    `\ntickwire vs ccxt (ccxt time ÷ tickwire time): ${candles} ${speedup(candles)}, ${hours} ${speedup(hours)}.`,
   );
 }

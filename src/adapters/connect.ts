@@ -13,7 +13,7 @@ import {
   type ResponseVerdict,
 } from '../transport/http/index.js';
 import { RateLimiter } from '../transport/rate-limit/limiter.js';
-import type { Limiter, RateLimit, RateSpec } from '../transport/rate-limit/types.js';
+import type { Limiter, RateLimit, RateSpec, ReportedUsage } from '../transport/rate-limit/types.js';
 import type { AdapterOptions, ExchangeId } from './adapter.js';
 import type { Release, RestTransport } from './base.js';
 import { scaleLimit } from './values.js';
@@ -71,9 +71,14 @@ function limiterId(limiter: Limiter): number {
   return id;
 }
 
+/** Reads the usage an exchange reports in its response headers, for the limiter (see `HttpClientOptions.usage`). */
+export type UsageReader = (headers: Readonly<Record<string, string>>) => readonly ReportedUsage[] | undefined;
+
 /**
  * Leases the shared HTTP client for `exchange` at `baseUrl` with the chosen limiter. Two adapters with
  * the same exchange, base URL, limiter and HTTP options share one client (and one connection pool).
+ * `usage`, when the exchange reports its count on every response (Binance's `X-MBX-USED-WEIGHT-1M`),
+ * feeds that count to the limiter after every response.
  */
 export function connect(
   exchange: ExchangeId,
@@ -81,6 +86,7 @@ export function connect(
   documented: RateLimit,
   options: AdapterOptions,
   inspect?: (response: HttpResponse) => ResponseVerdict | undefined,
+  usage?: UsageReader,
 ): Connection {
   if (typeof options !== 'object' || options === null)
     throw new ValidationError('options', options, 'an object');
@@ -104,6 +110,7 @@ export function connect(
     limiter,
     exchange,
     ...(inspect ? { inspect } : {}),
+    ...(usage ? { usage } : {}),
   };
   const httpKey = JSON.stringify({
     ...http,

@@ -17,7 +17,13 @@ export {
   type TradeCursor,
 } from './adapter.js';
 export { BaseAdapter, type RestCallOptions, type RestParams, type RestTransport } from './base.js';
-export { BINANCE_OHLC_CAPABILITY, BINANCE_RATE, BINANCE_TRADES_CAPABILITY } from './binance/capabilities.js';
+export {
+  BINANCE_MAX_IN_FLIGHT,
+  BINANCE_OHLC_CAPABILITY,
+  BINANCE_RATE,
+  BINANCE_TRADES_CAPABILITY,
+  readBinanceUsage,
+} from './binance/capabilities.js';
 export { BINANCE_BASE_URL, BinanceAdapter } from './binance/rest.js';
 export {
   COINBASE_OHLC_CAPABILITY,

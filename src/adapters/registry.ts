@@ -11,7 +11,7 @@ import {
   type ExchangeAdapter,
   type ExchangeId,
 } from './adapter.js';
-import { BINANCE_RATE } from './binance/capabilities.js';
+import { BINANCE_RATE, readBinanceUsage } from './binance/capabilities.js';
 import { BINANCE_BASE_URL, BinanceAdapter } from './binance/rest.js';
 import { COINBASE_RATE } from './coinbase/capabilities.js';
 import { COINBASE_BASE_URL, CoinbaseAdapter } from './coinbase/rest.js';
@@ -23,7 +23,7 @@ import { KRAKEN_BASE_URL, KrakenAdapter } from './kraken/rest.js';
 /** Every adapter factory, by exchange id. */
 export const ADAPTERS = {
   binance: (options: AdapterOptions = {}) => {
-    const c = connect('binance', BINANCE_BASE_URL, BINANCE_RATE, options);
+    const c = connect('binance', BINANCE_BASE_URL, BINANCE_RATE, options, undefined, readBinanceUsage);
     return new BinanceAdapter(c.baseUrl, c.transport, c.rates, c.release);
   },
   coinbase: (options: AdapterOptions = {}) => {

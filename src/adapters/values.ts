@@ -5,6 +5,7 @@
  * @module
  */
 import { ProtocolError } from '../core/errors.js';
+import type { RateLimit } from '../transport/rate-limit/types.js';
 
 /** A decimal string (`"0.01634790"`) or JSON number → finite number. */
 export function decimal(value: unknown, field: string): number {
@@ -65,9 +66,11 @@ export function tryJson(body: string): unknown {
 }
 
 /**
- * Scales a limit's sustained rate by `scale`, keeping its burst: a simulator scaled the same way speeds
- * refills up but keeps its bursts, so the client's headroom below the server's burst is preserved.
+ * Scales a limit's sustained rate by `scale`, as a simulator with the same `rateLimits.scale` does: a
+ * token bucket refills `scale` times faster and keeps its burst; a fixed window becomes `scale` times
+ * shorter and keeps its limit (and margin), so the client's windows line up with the simulator's.
  */
-export function scaleLimit<T extends { limit: number }>(limit: T, scale: number): T {
+export function scaleLimit(limit: RateLimit, scale: number): RateLimit {
+  if (limit.kind === 'fixed-window') return { ...limit, windowMs: limit.windowMs / scale };
   return { ...limit, limit: limit.limit * scale };
 }

@@ -55,6 +55,12 @@ export type Capability = {
    * @default 1
    */
   cost?: number;
+  /**
+   * Page requests a download keeps in flight by default: what the exchange's limit affords (the limiter
+   * still decides when each goes). Unset: the download's own default.
+   * @default undefined
+   */
+  inFlight?: number;
 };
 
 /** What kind of instrument a market is. */

@@ -25,7 +25,9 @@ import {
 
 import { barsFromTrades } from './aggregate.js';
 import {
+  DEFAULT_CONCURRENCY,
   DEFAULT_TRADE_SLICE_PAGES,
+  DEFAULT_TRADES_CONCURRENCY,
   type DownloadOhlcOptions,
   type DownloadOptions,
   type DownloadTradesOptions,
@@ -261,7 +263,7 @@ async function* runOhlc(
         servedEnd,
         span,
         {
-          concurrency: resolved.concurrency,
+          concurrency: resolved.concurrency ?? adapter.ohlcCapability.inFlight ?? DEFAULT_CONCURRENCY,
           ...(signal ? { signal } : {}),
           onProgress: (d, t, info) => progress(options, state, d, t, info),
         },
@@ -334,7 +336,7 @@ async function* runTrades(
       resolved.startNs,
       servedEnd,
       {
-        concurrency: resolved.concurrency,
+        concurrency: resolved.concurrency ?? cap.inFlight ?? DEFAULT_TRADES_CONCURRENCY,
         sliceItems: DEFAULT_TRADE_SLICE_PAGES * cap.maxPerRequest,
         ...(signal ? { signal } : {}),
         onProgress: (d, t, info) => {

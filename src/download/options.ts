@@ -60,8 +60,9 @@ export type DownloadOhlcOptions = DownloadOptions & {
   span: string | number;
   /**
    * Windows fetched at once. The default keeps enough requests in flight that the rate limit, not the
-   * round-trip latency, bounds the speed (e.g. Binance's 50 klines pages/s at 50 ms latency needs ≥ 3).
-   * @default 8
+   * round-trip latency, bounds the speed. An exchange whose limit affords more declares it
+   * (`Capability.inFlight`: Binance 16, so a job that fits one weight window runs at the latency bound).
+   * @default the adapter's `ohlcCapability.inFlight`, else 8
    */
   concurrency?: number;
   /**
@@ -80,15 +81,15 @@ export type DownloadTradesOptions = DownloadOptions & {
    * several are needed for the rate limit (Binance: 25 aggTrades pages/s) to be the bound. At most about
    * `concurrency` slices of {@link DEFAULT_TRADE_SLICE_PAGES} pages each are buffered. `1` walks the
    * whole range with one cursor.
-   * @default 4
+   * @default the adapter's `tradesCapability.inFlight` (Binance 16), else 4
    */
   concurrency?: number;
 };
 
-/** Default {@link DownloadOhlcOptions.concurrency}. */
+/** Default {@link DownloadOhlcOptions.concurrency} for an adapter that declares no `inFlight`. */
 export const DEFAULT_CONCURRENCY = 8;
 
-/** Default {@link DownloadTradesOptions.concurrency}. */
+/** Default {@link DownloadTradesOptions.concurrency} for an adapter that declares no `inFlight`. */
 export const DEFAULT_TRADES_CONCURRENCY = 4;
 
 /**
@@ -135,11 +136,13 @@ export function resolveCommon(options: DownloadOptions): Resolved {
 }
 
 /** Validates the candle options. */
-export function resolveOhlc(options: DownloadOhlcOptions): Resolved & { span: number; concurrency: number } {
+export function resolveOhlc(
+  options: DownloadOhlcOptions,
+): Resolved & { span: number; concurrency: number | undefined } {
   const common = resolveCommon(options);
   const span = parseSpan(options.span, 'options.span');
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  assertPositiveInt('options.concurrency', concurrency);
+  const concurrency = options.concurrency;
+  if (concurrency !== undefined) assertPositiveInt('options.concurrency', concurrency);
   if (options.ohlcFromTrades !== undefined && typeof options.ohlcFromTrades !== 'boolean') {
     throw new ValidationError('options.ohlcFromTrades', options.ohlcFromTrades, 'a boolean');
   }
@@ -147,10 +150,12 @@ export function resolveOhlc(options: DownloadOhlcOptions): Resolved & { span: nu
 }
 
 /** Validates the trades options. */
-export function resolveTrades(options: DownloadTradesOptions): Resolved & { concurrency: number } {
+export function resolveTrades(
+  options: DownloadTradesOptions,
+): Resolved & { concurrency: number | undefined } {
   const common = resolveCommon(options);
-  const concurrency = options.concurrency ?? DEFAULT_TRADES_CONCURRENCY;
-  assertPositiveInt('options.concurrency', concurrency);
+  const concurrency = options.concurrency;
+  if (concurrency !== undefined) assertPositiveInt('options.concurrency', concurrency);
   return { ...common, concurrency };
 }
 

@@ -7,6 +7,7 @@
  */
 export type { RunningClockOptions } from './clock.js';
 export type { FaultOptions } from './faults.js';
+export type { WindowUsage } from './limits.js';
 export type { SimExchange, SymbolOverride } from './market/symbols.js';
 export type { MarketOptions, SimulatorOptions } from './options.js';
 export { type RunningSimulator, type SimStats, startSimulator } from './server.js';

@@ -1,7 +1,8 @@
 /**
  * The exchanges' rate limits as pure state machines with the clock passed in (ms, monotonic): a
  * token bucket (Coinbase's 10/s burst 15; Kraken's public call counter) and Binance's per-minute
- * request weight with 429 → 418 ban escalation. Dialects turn the decisions into their wire answers.
+ * request weight with 429 → 418 ban escalation, one counter per client IP as Binance keeps them.
+ * Dialects turn the decisions into their wire answers.
  *
  * @module
  */
@@ -60,6 +61,21 @@ export type BinanceWeightOptions = {
   maxBanMs?: number;
 };
 
+/** What one client IP had counted in one finished (or the current) window. */
+export type WindowUsage = {
+  /** The client's address, as the server saw it. */
+  ip: string;
+  /** Window start, epoch ms. */
+  startMs: number;
+  /** Weight counted in it (refused requests included, as Binance counts them). */
+  used: number;
+  /** Requests answered 429 or 418 in it. */
+  refused: number;
+};
+
+/** Windows of history each limiter keeps for {@link WindowUsage} reports. */
+const HISTORY = 10_000;
+
 /**
  * Binance's REQUEST_WEIGHT limit: fixed windows aligned to the clock; weight past the limit answers
  * 429 with Retry-After = seconds to the window's end; requests that keep coming during that window
@@ -77,6 +93,8 @@ export class BinanceWeightLimiter {
   #strikes = 0;
   #bannedUntil = 0;
   #bans = 0;
+  #refused = 0;
+  readonly #history: { startMs: number; used: number; refused: number }[] = [];
 
   constructor(o: BinanceWeightOptions = {}) {
     this.limit = o.limit ?? 6000;
@@ -92,9 +110,27 @@ export class BinanceWeightLimiter {
     return this.#used;
   }
 
+  /** Windows seen so far (oldest first, at most 10,000), the current one included. */
+  history(): { startMs: number; used: number; refused: number }[] {
+    const out = this.#history.map((h) => ({ ...h }));
+    if (!Number.isNaN(this.#window)) {
+      out.push({ startMs: this.#window * this.windowMs, used: this.#used, refused: this.#refused });
+    }
+    return out;
+  }
+
   #roll(nowMs: number): void {
     const w = Math.floor(nowMs / this.windowMs);
     if (w !== this.#window) {
+      if (!Number.isNaN(this.#window) && (this.#used > 0 || this.#refused > 0)) {
+        this.#history.push({
+          startMs: this.#window * this.windowMs,
+          used: this.#used,
+          refused: this.#refused,
+        });
+        if (this.#history.length > HISTORY) this.#history.shift();
+      }
+      this.#refused = 0;
       this.#window = w;
       this.#used = 0;
       this.#limited = false;
@@ -104,6 +140,12 @@ export class BinanceWeightLimiter {
 
   /** Charges `weight` and decides. */
   charge(nowMs: number, weight: number): WeightDecision {
+    const d = this.#decide(nowMs, weight);
+    if (d.kind !== 'ok') this.#refused++;
+    return d;
+  }
+
+  #decide(nowMs: number, weight: number): WeightDecision {
     this.#roll(nowMs);
     if (nowMs < this.#bannedUntil) {
       return { kind: 'banned', used: this.#used, retryAfterS: Math.ceil((this.#bannedUntil - nowMs) / 1000) };

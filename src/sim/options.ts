@@ -45,9 +45,11 @@ export type SimulatorOptions = {
   faults?: FaultOptions;
   /**
    * Rate limits: the exchange's real ones (`'on'`), none (`'off'`), or real ones with every allowed
-   * rate multiplied by `scale` (windows shortened, refills sped up; bursts unchanged). @default 'on'
+   * rate multiplied by `scale` (windows and bans shortened, refills sped up; bursts unchanged), and for
+   * Binance `weightPerWindow` in place of the real 6000 request weight per window (to test a client
+   * against a small budget quickly). @default 'on'
    */
-  rateLimits?: 'on' | 'off' | { scale: number };
+  rateLimits?: 'on' | 'off' | { scale?: number; weightPerWindow?: number };
   /** Market overrides. @default {} */
   markets?: MarketOptions;
 };
@@ -69,6 +71,7 @@ export type ResolvedOptions = {
   faults: FaultOptions | undefined;
   limitsEnabled: boolean;
   limitScale: number;
+  weightPerWindow: number | undefined;
   historyStartNs: bigint;
   overrides: Readonly<Record<string, SymbolOverride>>;
 };
@@ -109,12 +112,18 @@ export function resolveOptions(o: SimulatorOptions): ResolvedOptions {
   const rl = o.rateLimits ?? 'on';
   let limitsEnabled = true;
   let limitScale = 1;
+  let weightPerWindow: number | undefined;
   if (rl === 'off') limitsEnabled = false;
   else if (rl !== 'on') {
-    if (typeof rl !== 'object' || rl === null || !Number.isFinite(rl.scale) || rl.scale <= 0) {
+    const scale = typeof rl === 'object' && rl !== null ? (rl.scale ?? 1) : Number.NaN;
+    if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) {
       throw new ValidationError('options.rateLimits', rl, "'on', 'off' or { scale: a positive number }");
     }
-    limitScale = rl.scale;
+    limitScale = scale;
+    weightPerWindow = (rl as { weightPerWindow?: number }).weightPerWindow;
+    if (weightPerWindow !== undefined && (!Number.isSafeInteger(weightPerWindow) || weightPerWindow < 1)) {
+      throw new ValidationError('options.rateLimits.weightPerWindow', weightPerWindow, 'a positive integer');
+    }
   }
   const historyStartNs = o.markets?.historyStart ?? DEFAULT_HISTORY_START_NS;
   if (typeof historyStartNs !== 'bigint' || historyStartNs < 0n) {
@@ -148,6 +157,7 @@ export function resolveOptions(o: SimulatorOptions): ResolvedOptions {
     faults: o.faults,
     limitsEnabled,
     limitScale,
+    weightPerWindow,
     historyStartNs,
     overrides,
   };

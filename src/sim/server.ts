@@ -12,6 +12,7 @@ import { createCoinbaseDialect } from './dialects/coinbase.js';
 import { createKrakenDialect } from './dialects/kraken.js';
 import type { Dialect, DialectContext, SimResponse } from './dialects/types.js';
 import { type FaultDecision, FaultPlan } from './faults.js';
+import type { WindowUsage } from './limits.js';
 import { MarketModel } from './market/model.js';
 import type { SimExchange } from './market/symbols.js';
 import { resolveOptions, type SimulatorOptions } from './options.js';
@@ -38,6 +39,11 @@ export type SimStats = {
   throttled: number;
   /** Faults injected, by kind. */
   faults: { error: number; reset: number; truncate: number; stall: number };
+  /**
+   * Fixed-window limits (Binance's request weight): what each client IP had counted per window, oldest
+   * first, the current window included. Empty for exchanges limited otherwise.
+   */
+  windows: WindowUsage[];
 };
 
 /** A running simulator. */
@@ -86,7 +92,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   });
   const dialect = DIALECTS[o.exchange]({
     model,
-    limits: { enabled: o.limitsEnabled, scale: o.limitScale },
+    limits: {
+      enabled: o.limitsEnabled,
+      scale: o.limitScale,
+      ...(o.weightPerWindow === undefined ? {} : { weightPerWindow: o.weightPerWindow }),
+    },
     nowMs: Date.now(),
   });
   const plan = new FaultPlan(o.faults, o.seed);
@@ -98,6 +108,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     status418: 0,
     throttled: 0,
     faults: { error: 0, reset: 0, truncate: 0, stall: 0 },
+    windows: [],
   };
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
@@ -142,7 +153,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const run = () => {
       let r: SimResponse;
       try {
-        r = dialect.handle({ method: req.method ?? 'GET', path, query, nowMs: Date.now() });
+        r = dialect.handle({
+          method: req.method ?? 'GET',
+          path,
+          query,
+          nowMs: Date.now(),
+          ip: req.socket.remoteAddress ?? '',
+        });
       } catch {
         r = dialect.serverError(500);
       }
@@ -178,7 +195,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     ws: hub,
     exchange: o.exchange,
     truth: createGroundTruth(model),
-    stats: () => structuredClone(stats),
+    stats: () => ({ ...structuredClone(stats), windows: dialect.windowUsage?.() ?? [] }),
     close() {
       if (!closed) {
         closing = true;

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Capability } from '../../core/records.js';
-import type { RateLimit } from '../../transport/rate-limit/types.js';
+import type { RateLimit, ReportedUsage } from '../../transport/rate-limit/types.js';
 
 /** Binance interval string → seconds (`1M` is left out: months have no fixed length). */
 export const BINANCE_INTERVALS: Readonly<Record<string, number>> = {
@@ -28,12 +28,19 @@ export const BINANCE_INTERVALS: Readonly<Record<string, number>> = {
 /** Request weights of the endpoints the adapter calls. */
 export const BINANCE_WEIGHTS = { klines: 2, aggTrades: 4, exchangeInfo: 20, time: 1 } as const;
 
+/**
+ * Requests in flight a Binance download keeps by default (candle windows, trade slices): enough that a
+ * job fitting one window runs at the latency bound (16 pages per round trip) while the window allows it.
+ */
+export const BINANCE_MAX_IN_FLIGHT = 16;
+
 /** Klines: 1000 per request, ascending, weight 2. */
 export const BINANCE_OHLC_CAPABILITY: Capability = {
   maxPerRequest: 1000,
   pageDirection: 'forward',
   spans: Object.values(BINANCE_INTERVALS),
   cost: BINANCE_WEIGHTS.klines,
+  inFlight: BINANCE_MAX_IN_FLIGHT,
 };
 
 /** aggTrades: 1000 per request, ascending by `fromId`, weight 4. */
@@ -41,20 +48,31 @@ export const BINANCE_TRADES_CAPABILITY: Capability = {
   maxPerRequest: 1000,
   pageDirection: 'forward',
   cost: BINANCE_WEIGHTS.aggTrades,
+  inFlight: BINANCE_MAX_IN_FLIGHT,
 };
 
 /**
- * 6000 request weight per minute per IP, counted by Binance in one-minute windows. A token bucket lets
- * through at most `burst + limit` in any 60 s, so the bucket runs at 5800/min with a burst of 100: no
- * 60 s window exceeds 5900, leaving 100 weight for requests that arrive bunched by network jitter, at
- * 97 % of the documented rate.
+ * 6000 request weight per minute per IP, counted by Binance in fixed one-minute windows aligned to its
+ * clock and reported on every response (`X-MBX-USED-WEIGHT-1M`, read by {@link readBinanceUsage}). The
+ * limiter may spend the whole window at once and adopts the server's count when it is higher (another
+ * program on the same IP). The margin of 60 weight (1 %) is kept for what cannot be seen in time: another
+ * program's requests during one round trip, and requests that jitter across the minute's edge beyond the
+ * round trip the limiter measured (those within it are counted in both windows anyway).
  */
 export const BINANCE_RATE: RateLimit = {
-  limit: 5800,
-  intervalMs: 60_000,
-  burst: 100,
+  kind: 'fixed-window',
+  limit: 6000,
+  windowMs: 60_000,
+  margin: 60,
   name: 'weight-1m',
 };
+
+/** The usage Binance reports on a response: `X-MBX-USED-WEIGHT-1M` as the `weight-1m` limit's count. */
+export function readBinanceUsage(headers: Readonly<Record<string, string>>): ReportedUsage[] | undefined {
+  const raw = headers['x-mbx-used-weight-1m'];
+  if (raw === undefined || !/^\d{1,12}$/.test(raw.trim())) return undefined;
+  return [{ name: 'weight-1m', used: Number(raw.trim()) }];
+}
 
 /** Seconds → Binance interval string, or `undefined`. */
 export function binanceInterval(spanS: number): string | undefined {

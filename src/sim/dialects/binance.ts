@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { BinanceWeightLimiter } from '../limits.js';
+import { BinanceWeightLimiter, type WindowUsage } from '../limits.js';
 import type { SymbolMarket } from '../market/symbol-market.js';
 import {
   aggTrades,
@@ -47,7 +47,21 @@ function depthWeight(limit: number): number {
 /** Builds the Binance dialect. */
 export function createBinanceDialect(ctx: DialectContext): Dialect {
   const { model } = ctx;
-  const limiter = new BinanceWeightLimiter({ windowMs: 60_000 / ctx.limits.scale });
+  // One counter per client IP, as Binance counts (all of a test's clients on 127.0.0.1 share one).
+  const limiters = new Map<string, BinanceWeightLimiter>();
+  const weightLimit = ctx.limits.weightPerWindow ?? 6000;
+  const limiterOf = (ip: string): BinanceWeightLimiter => {
+    let l = limiters.get(ip);
+    if (l === undefined) {
+      l = new BinanceWeightLimiter({
+        limit: weightLimit,
+        windowMs: 60_000 / ctx.limits.scale,
+        firstBanMs: 120_000 / ctx.limits.scale,
+      });
+      limiters.set(ip, l);
+    }
+    return l;
+  };
 
   const symbolOf = (q: URLSearchParams): SymbolMarket | BinanceError => {
     const id = q.get('symbol');
@@ -169,7 +183,7 @@ export function createBinanceDialect(ctx: DialectContext): Dialect {
       timezone: 'UTC',
       serverTime: Math.floor(model.nowUs() / 1000),
       rateLimits: [
-        { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: limiter.limit },
+        { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: weightLimit },
         { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 100 },
         { rateLimitType: 'ORDERS', interval: 'DAY', intervalNum: 1, limit: 200_000 },
         { rateLimitType: 'RAW_REQUESTS', interval: 'MINUTE', intervalNum: 5, limit: 61_000 },
@@ -251,6 +265,7 @@ export function createBinanceDialect(ctx: DialectContext): Dialect {
       const path = req.path.slice(PREFIX.length);
       const headers: Record<string, string> = {};
       if (ctx.limits.enabled) {
+        const limiter = limiterOf(req.ip ?? '');
         const d = limiter.charge(req.nowMs, weightOf(path, req.query));
         headers['x-mbx-used-weight'] = String(d.used);
         headers['x-mbx-used-weight-1m'] = String(d.used);
@@ -275,6 +290,11 @@ export function createBinanceDialect(ctx: DialectContext): Dialect {
       const out = route(path, req.query);
       if (!Array.isArray(out)) return json(200, out, headers);
       return json(out[0], JSON.stringify({ code: out[1], msg: out[2] }), headers);
+    },
+    windowUsage() {
+      const out: WindowUsage[] = [];
+      for (const [ip, l] of limiters) for (const h of l.history()) out.push({ ip, ...h });
+      return out.sort((a, b) => a.startMs - b.startMs || a.ip.localeCompare(b.ip));
     },
     serverError(status) {
       return json(

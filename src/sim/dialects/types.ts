@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { WindowUsage } from '../limits.js';
 import type { MarketModel } from '../market/model.js';
 
 /** One parsed HTTP request. */
@@ -15,6 +16,8 @@ export type SimRequest = {
   query: URLSearchParams;
   /** Wall clock for rate limits, ms (independent of the market clock). */
   nowMs: number;
+  /** The client's address (rate limits are per IP). @default '' */
+  ip?: string;
 };
 
 /** One response. */
@@ -30,6 +33,8 @@ export type LimitSettings = {
   enabled: boolean;
   /** Multiplies every allowed rate (shrinks windows, speeds refills). */
   scale: number;
+  /** Binance: weight allowed per window instead of the real 6000. */
+  weightPerWindow?: number;
 };
 
 /** What every dialect is built from. */
@@ -44,6 +49,8 @@ export type DialectContext = {
 export type Dialect = {
   /** Answers one request. */
   handle(req: SimRequest): SimResponse;
+  /** Fixed-window exchanges: what each client IP had counted per window so far. */
+  windowUsage?(): WindowUsage[];
   /** The exchange's answer for an injected 5xx. */
   serverError(status: number): SimResponse;
 };

@@ -18,6 +18,7 @@ import {
   ValidationError,
 } from '../../core/errors.js';
 import { assertSignal } from '../../core/validate.js';
+import type { LimitGrant, ReportedUsage } from '../rate-limit/types.js';
 import { abortErrorFrom, linkSignals, sleep, throwIfAborted } from '../sleep.js';
 import { readCappedBody } from './body.js';
 import { type ResolvedHttpOptions, resolveHttpOptions, validateHeaders } from './options.js';
@@ -136,9 +137,12 @@ export class HttpClient {
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(signal);
       if (this.#closed) throw new ClosedError('HttpClient');
-      if (limiter !== undefined) await limiter.acquire(exchange as string, cost, { signal });
+      const grant =
+        limiter === undefined ? undefined : await limiter.acquire(exchange as string, cost, { signal });
+      const grantedAt = performance.now();
 
       const outcome = await this.#attempt(target, headers, safeUrl, signal);
+      this.#observe(outcome, grant, performance.now() - grantedAt);
       let failure: AttemptFailure;
       let error: TickwireError | undefined;
       let status: number | undefined;
@@ -222,6 +226,31 @@ export class HttpClient {
       throw error;
     } finally {
       linked?.dispose();
+    }
+  }
+
+  /** Tells the limiter what the server reported it counted (and how long the round trip took). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: what `Limiter.acquire` resolves with (see there).
+  #observe(outcome: AttemptOutcome, grant: LimitGrant | undefined | void, elapsedMs: number): void {
+    const { limiter, exchange, usage } = this.#options;
+    if (limiter?.observe === undefined) return;
+    let reported: readonly ReportedUsage[] = [];
+    if (outcome.ok && usage !== undefined) {
+      try {
+        reported = usage(outcome.response.headers) ?? [];
+      } catch {
+        reported = []; // a malformed header is not the request's failure
+      }
+    }
+    try {
+      const pending = limiter.observe(exchange as string, {
+        usage: reported,
+        grant: grant ?? undefined,
+        elapsedMs,
+      });
+      if (pending instanceof Promise) pending.catch(() => {});
+    } catch {
+      // Advice only.
     }
   }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { ValidationError } from '../../core/errors.js';
-import type { Limiter } from '../rate-limit/types.js';
+import type { Limiter, ReportedUsage } from '../rate-limit/types.js';
 import type { RetryPolicyOptions } from './retry-policy.js';
 import type { HttpClientOptions, HttpResponse, ResponseVerdict, RetryInfo } from './types.js';
 
@@ -17,6 +17,7 @@ export type ResolvedHttpOptions = RetryPolicyOptions & {
   exchange: string | undefined;
   onRetry: ((info: RetryInfo) => void) | undefined;
   inspect: ((response: HttpResponse) => ResponseVerdict | undefined) | undefined;
+  usage: ((headers: Readonly<Record<string, string>>) => readonly ReportedUsage[] | undefined) | undefined;
   connections: number;
 };
 
@@ -99,6 +100,7 @@ export function resolveHttpOptions(options: HttpClientOptions = {}): ResolvedHtt
     exchange: options.exchange,
     onRetry: optionalFunction('onRetry', options.onRetry),
     inspect: optionalFunction('inspect', options.inspect),
+    usage: optionalFunction('usage', options.usage),
     connections: positiveInt('connections', options.connections, 16),
   };
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Limiter } from '../rate-limit/types.js';
+import type { Limiter, ReportedUsage } from '../rate-limit/types.js';
 
 /** Query parameters; `undefined` values are skipped, others are stringified (`true` → `"true"`). */
 export type QueryParams = Record<string, string | number | bigint | boolean | undefined>;
@@ -86,6 +86,13 @@ export type HttpClientOptions = {
    * @default undefined
    */
   inspect?: (response: HttpResponse) => ResponseVerdict | undefined;
+  /**
+   * Reads the usage the server reports on a response (any status) from its headers, e.g. Binance's
+   * `X-MBX-USED-WEIGHT-1M`; the client hands it to `limiter.observe` after every attempt, so the limiter
+   * follows the server's count. Return `undefined` or `[]` when the response reports nothing.
+   * @default undefined
+   */
+  usage?: (headers: Readonly<Record<string, string>>) => readonly ReportedUsage[] | undefined;
   /** Keep-alive connections per origin. @default 16 */
   connections?: number;
 };

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { setMaxListeners } from 'node:events';
 import { AbortError } from '../../core/errors.js';
 import { abortErrorFrom } from '../sleep.js';
 
@@ -17,6 +18,9 @@ export type LinkedController = {
 /** Creates a controller linked to `parent` (when given). */
 export function linkedController(parent: AbortSignal | undefined): LinkedController {
   const controller = new AbortController();
+  // Every page in flight (16 for Binance) and every limiter wait listens to this one signal: many
+  // listeners here are by design, not a leak (each is removed when its request settles).
+  setMaxListeners(256, controller.signal);
   const onAbort = (): void => controller.abort(parent?.reason);
   if (parent?.aborted) controller.abort(parent.reason);
   else parent?.addEventListener('abort', onAbort, { once: true });

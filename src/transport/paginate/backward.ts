@@ -14,7 +14,9 @@
  * - **Stops** after the first page holding an item older than `startNs` (its in-range items are yielded
  *   first), or when the cursor is `null`. An empty page with a new cursor is followed.
  * - **In range, once.** Items outside `[startNs, endNs)` are dropped; an item repeated at the edge of two
- *   pages is yielded once (keys of the current and previous page are remembered, nothing older).
+ *   pages is yielded once (keys of the current and previous page are remembered, nothing older). The
+ *   default key is the item's `id` when it has one (trades sharing a nanosecond are all kept), else its
+ *   `tsNs`.
  * - **No silent truncation.** A repeated cursor, or `maxPages` pages with the cursor still live, throws
  *   {@link IncompleteRangeError}: `covered` is `(t, endNs)` = `[t + 1, endNs)` and `missing` is
  *   `[startNs, t + 1)`, where `t` is the oldest item time seen (items at `t` may be incomplete). A failing
@@ -37,7 +39,7 @@ import {
   assertOptions,
 } from './args.js';
 import { fetchCursorPage, guardCursor, pageFailure, type WalkState } from './cursor-page.js';
-import { RecentKeys, timeKey } from './dedupe.js';
+import { idOrTimeKey, RecentKeys } from './dedupe.js';
 import { toPaginator } from './paginator.js';
 import { DEFAULT_MAX_PAGES } from './trades.js';
 import type { FetchExtras, KeyFn, Paginator, ProgressFn } from './types.js';
@@ -61,7 +63,13 @@ export type BackwardOptions<T> = {
   signal?: AbortSignal;
   /** Most pages to request; reaching it with the cursor still live throws. @default 1_000_000 */
   maxPages?: number;
-  /** The de-duplication key; give an id when several items may share a timestamp. @default (item) => item.tsNs */
+  /**
+   * The de-duplication key (two items with the same key are one record). The default never drops two
+   * records that share a timestamp when they carry ids: an item with an `id` (non-empty string, number or
+   * bigint) is keyed by it, one without by its `tsNs` (one item per nanosecond, as for candles). Give a
+   * key when items have neither, or their identity is elsewhere.
+   * @default the item's `id` when it has one, else its `tsNs`
+   */
   key?: KeyFn<T>;
 };
 
@@ -94,7 +102,7 @@ export function paginateBackward<T extends { tsNs: bigint }, C>(
   assertOptionalFunction('options.key', opts.key);
   return toPaginator(
     runBackward(fetchPage, startNs, endNs, maxPerRequest, opts.maxPages ?? DEFAULT_MAX_PAGES, {
-      key: opts.key ?? timeKey,
+      key: opts.key ?? idOrTimeKey,
       onProgress: opts.onProgress,
       signal: opts.signal,
     }),

@@ -40,3 +40,15 @@ export class RecentKeys<K> {
 export function timeKey(item: { tsNs: bigint }): bigint {
   return item.tsNs;
 }
+
+/**
+ * The default dedupe key of cursor paginators, which must never lose a record: an item with an `id`
+ * (a non-empty string, a number or a bigint: trades) is keyed by it, so items sharing a nanosecond are all
+ * kept; an item without one (candles) by its time. Pass `key` for anything else.
+ */
+export function idOrTimeKey(item: { tsNs: bigint }): string | bigint {
+  const id = (item as { id?: unknown }).id;
+  if (typeof id === 'string' && id !== '') return `id:${id}`;
+  if (typeof id === 'number' || typeof id === 'bigint') return `id:${String(id)}`;
+  return item.tsNs;
+}

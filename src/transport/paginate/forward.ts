@@ -218,7 +218,12 @@ async function* runForward<T extends { tsNs: bigint }>(
 
   /** Fetches one window, continuing inside it while the short-page rule says so. */
   const fetchWindow = async (w: WindowRequest): Promise<T[]> => {
-    const byKey = new Map<string | bigint, T>();
+    // Fast path for the default key (the time): while items arrive strictly ascending, each is new and
+    // `ordered` is already the answer. The first item out of order switches to a map keyed by `key`.
+    const byTime = cfg.key === timeKey;
+    const ordered: T[] = [];
+    let lastTs: bigint | undefined;
+    let byKey: Map<string | bigint, T> | undefined;
     let from = w.fromNs;
     let probedLength: number | undefined;
     while (true) {
@@ -242,6 +247,15 @@ async function* runForward<T extends { tsNs: bigint }>(
         if (newest === undefined || ts > newest) newest = ts;
         if (ts >= from) answered++;
         if (ts < w.fromNs || ts > w.lastNs) continue; // another window's, or outside the range
+        if (byKey === undefined) {
+          if (byTime && (lastTs === undefined || ts > lastTs)) {
+            ordered.push(item);
+            lastTs = ts;
+            fresh++;
+            continue;
+          }
+          byKey = new Map(ordered.map((i) => [cfg.key(i), i]));
+        }
         const k = cfg.key(item);
         if (byKey.has(k)) continue;
         byKey.set(k, item);
@@ -269,7 +283,7 @@ async function* runForward<T extends { tsNs: bigint }>(
       if (verdict === 'probe') probedLength = answered;
       from = next;
     }
-    return [...byKey.values()].sort(byTime);
+    return byKey === undefined ? ordered : [...byKey.values()].sort(byTimeAsc);
   };
 
   const onCapProven = (pageLength: number): void => {
@@ -331,7 +345,7 @@ async function* runForward<T extends { tsNs: bigint }>(
   }
 }
 
-function byTime(a: { tsNs: bigint }, b: { tsNs: bigint }): number {
+function byTimeAsc(a: { tsNs: bigint }, b: { tsNs: bigint }): number {
   return a.tsNs < b.tsNs ? -1 : a.tsNs > b.tsNs ? 1 : 0;
 }
 

@@ -14,8 +14,9 @@
  *   outside its slice are dropped, so no item can come twice; the consumer receives slice after slice, each
  *   in its walk's order (ascending for forward walks).
  * - **Bounded memory.** At most `concurrency` slices run or wait at once, counting the one being read. A slice
- *   that is not being read stops pulling its walk once it holds `2 × sliceItems` items (real backpressure:
- *   the walk requests no further page), so at most about `concurrency × 2 × sliceItems` items are buffered.
+ *   stops pulling its walk once it holds `2 × sliceItems` unread items, and a slice not being read also once
+ *   all slices together hold `maxBufferedItems` (real backpressure: the walk requests no further page), so
+ *   at most about `maxBufferedItems + 2 × sliceItems` items are buffered whatever the concurrency.
  * - **Adaptive slice sizes.** The first slice spans `initialSliceS`; it is a probe. Further slices start once
  *   a walk has reported how far its first page reached, and span `sliceItems ÷ density` (density = items seen
  *   per ns so far, across all slices; at least `minSliceS`). When the rest of the range is estimated to hold
@@ -78,6 +79,12 @@ export type SlicedOptions = {
   initialSliceS?: number;
   /** Shortest slice, in seconds (also: a shorter tail joins the slice before it). @default 1 */
   minSliceS?: number;
+  /**
+   * Unread items all slices may hold together before the walks not being read stop pulling (the one being
+   * read stops at `2 × sliceItems` of its own). Bounds memory whatever `concurrency` is.
+   * @default 8 × sliceItems (128,000 items with the default slice size)
+   */
+  maxBufferedItems?: number;
   /** Aborts the iteration: running walks are aborted and it rejects with {@link AbortError}. @default undefined */
   signal?: AbortSignal;
   /**
@@ -133,6 +140,7 @@ export function paginateSliced<T extends { tsNs: bigint }>(
   assertOptionalPositiveInt('options.sliceItems', o.sliceItems);
   assertOptionalPositiveNumber('options.initialSliceS', o.initialSliceS);
   assertOptionalPositiveNumber('options.minSliceS', o.minSliceS);
+  assertOptionalPositiveInt('options.maxBufferedItems', o.maxBufferedItems);
   assertOptionalSignal('options.signal', o.signal);
   assertOptionalFunction('options.onProgress', o.onProgress);
   const concurrency = o.concurrency ?? DEFAULT_SLICE_CONCURRENCY;
@@ -141,6 +149,7 @@ export function paginateSliced<T extends { tsNs: bigint }>(
     runSliced(walk, startNs, endNs, {
       concurrency,
       sliceItems: o.sliceItems ?? DEFAULT_SLICE_ITEMS,
+      maxBufferedItems: o.maxBufferedItems ?? 8 * (o.sliceItems ?? DEFAULT_SLICE_ITEMS),
       initialSliceNs: secondsToNs(o.initialSliceS ?? 60),
       minSliceNs: secondsToNs(o.minSliceS ?? 1),
       signal: o.signal,
@@ -152,6 +161,7 @@ export function paginateSliced<T extends { tsNs: bigint }>(
 type Plan = {
   concurrency: number;
   sliceItems: number;
+  maxBufferedItems: number;
   initialSliceNs: bigint;
   minSliceNs: bigint;
   signal: AbortSignal | undefined;
@@ -205,6 +215,7 @@ async function* runSliced<T extends { tsNs: bigint }>(
   const ctl = linkedController(plan.signal);
   const active: Slice<T>[] = [];
   const maxBuffered = plan.sliceItems * 2;
+  let buffered = 0; // unread items across all slices
   let next = startNs;
   let launched = 0;
   let coveredUntil = startNs; // everything before it has been yielded
@@ -254,8 +265,14 @@ async function* runSliced<T extends { tsNs: bigint }>(
         if (item.tsNs < from || item.tsNs >= to) continue; // another slice's
         slice.seen++;
         slice.items.push(item);
+        buffered++;
         if (wake) notify();
-        if (slice.items.length - slice.read >= maxBuffered) {
+        // Backpressure: this slice holds enough, or (not being read) all slices together hold enough.
+        while (
+          !slice.ctl.signal.aborted &&
+          (slice.items.length - slice.read >= maxBuffered ||
+            (slice !== active[0] && buffered >= plan.maxBufferedItems))
+        ) {
           await new Promise<void>((resolve) => {
             slice.resume = resolve;
           });
@@ -304,11 +321,12 @@ async function* runSliced<T extends { tsNs: bigint }>(
         while (head.read < head.items.length) {
           const item = head.items[head.read++] as T;
           itemsSoFar++;
+          buffered--;
           yield item;
         }
         head.items = [];
         head.read = 0;
-        head.resume?.();
+        for (const s of active) s.resume?.(); // room again: paused walks re-check
         continue;
       }
       if (head.failed) throw failure(head, startNs, endNs, plan.signal);

@@ -8,6 +8,9 @@
  * - A refused request learns from the script how long to wait and sleeps that long (plus a little jitter):
  *   no polling loop. Within a process, waiters are served first in, first out: only the queue head's batch
  *   has a script call in flight per exchange, and one call may grant a whole FIFO prefix of the queue.
+ * - A fixed-window limit is one hash per limit (window index, granted, others' count, carry-over), in
+ *   windows of the Redis server's clock; {@link RedisRateLimiter.observe} adopts a server-reported usage
+ *   (another program on the same IP) for every process at once, with the rules of `fixed-window.ts`.
  * - A pause (429, 418, `Retry-After`) is stored in Redis in server time; the script refuses while it is in
  *   force, so every process sees it within one round trip. It is also published on `<prefix>:pause` so
  *   that sleeping waiters re-plan at once.
@@ -47,6 +50,7 @@ import {
   encodeTakeArgs,
   evalScript,
   luaScript,
+  OBSERVE_SCRIPT,
   PAUSE_SCRIPT,
   parseTakeReply,
   TAKE_SCRIPT,
@@ -54,20 +58,26 @@ import {
 import {
   type AcquireOptions,
   type Limiter,
+  type LimitGrant,
   type NormalizedRateLimit,
   normalizeRateSpec,
+  type Observation,
   type Rates,
 } from './types.js';
 
 const TAKE = luaScript(TAKE_SCRIPT);
 const PAUSE = luaScript(PAUSE_SCRIPT);
+const OBSERVE = luaScript(OBSERVE_SCRIPT);
+/** As in the in-process limiter: the edge before any round trip was seen, and its decay. */
+const INITIAL_EDGE_MS = 500;
+const EDGE_DECAY = 0.98;
 /** Most waiters one script call may grant. */
 const MAX_BATCH = 64;
 const EXCHANGE_NAME = /^[A-Za-z0-9_.-]+$/;
 
 type Waiter = {
   cost: number;
-  resolve: () => void;
+  resolve: (grant: LimitGrant | undefined) => void;
   reject: (error: unknown) => void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
@@ -88,6 +98,10 @@ type ExchangeState = {
   /** Local clock ms until which a known pause is in force. */
   pausedUntil: number;
   fallback: FallbackBucket | undefined;
+  /** How close to a window's end a grant is also counted in the next window (ms). */
+  edgeMs: number;
+  /** Per limit: the window and others' count last seen in Redis (fixed windows), to skip useless reports. */
+  seen: { window: number; others: number }[];
 };
 
 /** A rate limiter shared by every process that points at the same Redis and key prefix. */
@@ -144,7 +158,7 @@ export class RedisRateLimiter implements Limiter {
    * `LimiterUnavailableError`.
    * @param cost request weight; limits with `counts: 'requests'` take 1 whatever it is. @default 1
    */
-  acquire(exchange: string, cost = 1, options: AcquireOptions = {}): Promise<void> {
+  acquire(exchange: string, cost = 1, options: AcquireOptions = {}): Promise<LimitGrant | undefined> {
     let state: ExchangeState;
     const signal = options?.signal;
     try {
@@ -163,7 +177,7 @@ export class RedisRateLimiter implements Limiter {
       return Promise.reject(error);
     }
     const s = state;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<LimitGrant | undefined>((resolve, reject) => {
       const w: Waiter = { cost, resolve, reject, signal, onAbort: undefined, done: false };
       if (signal) {
         w.onAbort = () => {
@@ -197,6 +211,51 @@ export class RedisRateLimiter implements Limiter {
       this.#pauseLocally(s, Number(remaining));
     } catch (error) {
       if (!this.#closed) this.#markUnavailable(error);
+    }
+  }
+
+  /**
+   * Learns from one response of `exchange`: a reported usage of a fixed-window limit that exceeds what
+   * the grant's place in the window accounts for is stored in Redis for every process (one script call,
+   * made only when it raises what is known); `elapsedMs` refines the window-edge carry-over. Failures
+   * are ignored: a report is advice.
+   */
+  async observe(exchange: string, observation: Observation): Promise<void> {
+    if (this.#closed || !this.has(exchange) || typeof observation !== 'object' || observation === null)
+      return;
+    const s = this.#state(exchange);
+    const elapsed = observation.elapsedMs;
+    if (typeof elapsed === 'number' && Number.isFinite(elapsed) && elapsed >= 0) {
+      s.edgeMs = Math.max(elapsed, s.edgeMs * EDGE_DECAY);
+    }
+    const usage = observation.usage;
+    if (!Array.isArray(usage)) return;
+    for (const report of usage) {
+      const i = s.limits.findIndex((l) => l.name === report.name);
+      const limit = s.limits[i];
+      const mark = observation.grant?.marks.find((m) => m.name === report.name);
+      if (limit === undefined || limit.kind !== 'fixed-window' || mark === undefined) continue;
+      if (typeof report.used !== 'number' || !Number.isFinite(report.used)) continue;
+      const seen = s.seen[i]!;
+      if (seen.window === mark.window && report.used - mark.after <= seen.others) continue;
+      if (!(await this.#conn.ready())) return;
+      try {
+        const others = Number(
+          await this.#conn.call((client) =>
+            evalScript(
+              client,
+              OBSERVE,
+              [s.keys[i + 1] as string],
+              [mark.window, mark.after, report.used, limit.intervalMs, limit.offsetMs],
+            ),
+          ),
+        );
+        if (others >= 0 && (seen.window !== mark.window || others > seen.others)) {
+          s.seen[i] = { window: mark.window, others };
+        }
+      } catch {
+        // Advice only: the next take still counts our own grants.
+      }
     }
   }
 
@@ -248,6 +307,8 @@ export class RedisRateLimiter implements Limiter {
       wake: undefined,
       pausedUntil: Number.NEGATIVE_INFINITY,
       fallback: undefined,
+      edgeMs: INITIAL_EDGE_MS,
+      seen: limits.map(() => ({ window: Number.NaN, others: 0 })),
     };
     this.#states.set(exchange, s);
     return s;
@@ -278,13 +339,15 @@ export class RedisRateLimiter implements Limiter {
           s.limits,
           batch.map((w) => w.cost),
           s.ttlMs,
+          s.edgeMs,
         );
         const reply = parseTakeReply(
           await this.#conn.call((client) => evalScript(client, TAKE, s.keys, args)),
         );
         this.#markAvailable();
         s.fallback = undefined;
-        for (const w of batch.slice(0, reply.granted)) this.#settle(s, w);
+        const grants = this.#grants(s, batch, reply);
+        for (let j = 0; j < reply.granted; j++) this.#settle(s, batch[j] as Waiter, undefined, grants?.[j]);
         if (reply.paused) this.#pauseLocally(s, reply.waitMs);
         return reply.granted === batch.length ? 0 : reply.waitMs;
       } catch (error) {
@@ -343,14 +406,40 @@ export class RedisRateLimiter implements Limiter {
     s.wake?.();
   }
 
-  /** Removes `w` from the queue and resolves it (no `error`) or rejects it. */
-  #settle(s: ExchangeState, w: Waiter, error?: unknown): void {
+  /** The window marks of each granted waiter (cumulative counts from the batch's start), if any window. */
+  #grants(
+    s: ExchangeState,
+    batch: readonly Waiter[],
+    reply: ReturnType<typeof parseTakeReply>,
+  ): LimitGrant[] | undefined {
+    const windowed = s.limits.some((l) => l.kind === 'fixed-window');
+    if (!windowed || reply.windows.length !== s.limits.length) return undefined;
+    const after = reply.windows.map((r) => r.before);
+    s.limits.forEach((l, i) => {
+      const r = reply.windows[i]!;
+      if (l.kind === 'fixed-window') s.seen[i] = { window: r.window, others: r.others };
+    });
+    const grants: LimitGrant[] = [];
+    for (const w of batch.slice(0, reply.granted)) {
+      const marks: { name: string; window: number; after: number }[] = [];
+      s.limits.forEach((l, i) => {
+        if (l.kind !== 'fixed-window') return;
+        after[i] = (after[i] as number) + (l.counts === 'requests' ? 1 : w.cost);
+        marks.push({ name: l.name, window: reply.windows[i]!.window, after: after[i] as number });
+      });
+      grants.push({ marks });
+    }
+    return grants;
+  }
+
+  /** Removes `w` from the queue and resolves it (no `error`, with `grant`) or rejects it. */
+  #settle(s: ExchangeState, w: Waiter, error?: unknown, grant?: LimitGrant): void {
     if (w.done) return;
     w.done = true;
     const i = s.queue.indexOf(w);
     if (i >= 0) s.queue.splice(i, 1);
     if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
-    if (error === undefined) w.resolve();
+    if (error === undefined) w.resolve(grant);
     else w.reject(error);
   }
 

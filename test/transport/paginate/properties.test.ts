@@ -243,3 +243,33 @@ function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+describe('paginateBackward default key', () => {
+  it('keeps every record with an id when many share a timestamp (no key given)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        // Mostly zero gaps: runs of many items on one nanosecond.
+        fc.array(
+          fc.oneof(
+            { weight: 8, arbitrary: fc.constant(0n) },
+            { weight: 1, arbitrary: fc.bigInt({ min: 1n, max: 20n }) },
+          ),
+          { minLength: 1, maxLength: 400 },
+        ),
+        fc.record({ limit: fc.integer({ min: 2, max: 40 }), overlap: fc.nat(3), seed: fc.integer() }),
+        async (gaps, p) => {
+          const items: Item[] = timesFrom(gaps, 1_000n).map((tsNs, i) => ({ tsNs, id: `t${i}` }));
+          const rand = mulberry32(p.seed);
+          const src = backwardCursorSource(items, {
+            pageSize: () => 1 + Math.floor(rand() * p.limit),
+            overlap: Math.min(p.overlap, p.limit - 1),
+          });
+          const endNs = (items.at(-1)?.tsNs ?? 1_000n) + 1n;
+          const got = await collect(paginateBackward(src.fetch, 0n, endNs, p.limit));
+          expect(got).toEqual([...items].reverse());
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+});

@@ -235,6 +235,47 @@ describe('paginateSliced', () => {
     expect(signals.every((s) => s.aborted)).toBe(true);
   });
 
+  it('with many walks, all slices together stop at maxBufferedItems while the head is not read', async () => {
+    let pulledOutsideHead = 0;
+    let releaseHead!: () => void;
+    const headGate = new Promise<void>((r) => {
+      releaseHead = r;
+    });
+    const walk: SliceWalk<{ tsNs: bigint }> = (slice, extras) =>
+      (async function* () {
+        extras.onProgress(1, -1, { itemsSoFar: 1, requests: 1, coveredUntilNs: slice.startNs + 1n });
+        if (slice.startNs === 0n) await headGate;
+        for (let t = slice.startNs; t < slice.endNs; t++) {
+          if (slice.startNs !== 0n) pulledOutsideHead++;
+          yield { tsNs: t };
+        }
+      })();
+    const it = paginateSliced(walk, 0n, 1_000_000n, {
+      concurrency: 16,
+      sliceItems: 10,
+      maxBufferedItems: 40,
+      initialSliceS: 1000 * NS,
+      minSliceS: NS,
+    });
+    const first = it.next();
+    await new Promise((r) => setTimeout(r, 30));
+    // 15 later slices of up to 20 items each would hold 300; together they stop at 40 (+ one item each
+    // already pulled when they checked).
+    expect(pulledOutsideHead).toBeGreaterThanOrEqual(40);
+    expect(pulledOutsideHead).toBeLessThanOrEqual(40 + 15);
+    releaseHead();
+    expect((await first).value).toEqual({ tsNs: 0n });
+    // Reading on frees room: the paused walks pull again, and the whole range comes out in order.
+    let expected = 1n;
+    for (;;) {
+      const step = await it.next();
+      if (step.done) break;
+      expect(step.value.tsNs).toBe(expected++);
+      if (expected === 5_000n) break;
+    }
+    await it.return(undefined);
+  });
+
   it('an aborted signal rejects with AbortError; bad options are ValidationErrors', async () => {
     const ctl = new AbortController();
     const walk: SliceWalk<{ tsNs: bigint }> = async function* (_s, extras) {
