@@ -10,6 +10,7 @@ import type { ExchangeId } from '../adapters/adapter.js';
 import { BINANCE_RATE } from '../adapters/binance/capabilities.js';
 import { COINBASE_RATE } from '../adapters/coinbase/capabilities.js';
 import { KRAKEN_RATE } from '../adapters/kraken/capabilities.js';
+import { scaleLimit } from '../adapters/values.js';
 import { formatIsoNs } from '../core/time.js';
 import type { FaultOptions, RunningSimulator } from '../sim/index.js';
 import type { Limiter, RateLimit } from '../transport/rate-limit/types.js';
@@ -133,7 +134,8 @@ export async function connectExchange(
     const rate = EXCHANGE_RATES[exchange];
     const { RedisRateLimiter } = await import('../transport/rate-limit/redis-limiter.js');
     limiter = new RedisRateLimiter(
-      { [exchange]: { ...rate, limit: rate.limit * rateScale } },
+      // Scaled as the adapters and a simulator with the same scale do (a fixed window gets shorter).
+      { [exchange]: scaleLimit(rate, rateScale) },
       { redis: flags.redis, onWarning: options.warn },
     );
   }

@@ -10,6 +10,7 @@ import type { CommandModule } from '../context.js';
 import { archiveCommand } from './archive.js';
 import { bookCommand } from './book.js';
 import { demoCommand } from './demo.js';
+import { fleetCommand } from './fleet.js';
 import { ohlcCommand } from './ohlc.js';
 import { simCommand } from './sim.js';
 import { streamCommand } from './stream.js';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CommandModule[] = [
   bookCommand,
   syncCommand,
   archiveCommand,
+  fleetCommand,
   simCommand,
   demoCommand,
 ];
