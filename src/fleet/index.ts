@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type StatusOptions, type FleetStatus, fleetStatus } from './status.js';
+import { type FleetStatus, fleetStatus, type StatusOptions } from './status.js';
 import { type SubmitOptions, type SubmitReport, submitFleetJob } from './submit.js';
 import { type FleetWorker, type FleetWorkerOptions, startFleetWorker } from './worker.js';
 

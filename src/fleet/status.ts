@@ -98,7 +98,15 @@ export async function fleetStatus(options: StatusOptions): Promise<FleetStatus> 
   const connection = fleetConnection(q.redis);
   const queue = openQueue(q.queue, connection);
   try {
-    const c = await queue.getJobCounts('completed', 'active', 'waiting', 'prioritized', 'delayed', 'failed', 'paused');
+    const c = await queue.getJobCounts(
+      'completed',
+      'active',
+      'waiting',
+      'prioritized',
+      'delayed',
+      'failed',
+      'paused',
+    );
     const failedJobs = await queue.getFailed(0, (options.failedLimit ?? 20) - 1);
     const recent = await queue.getCompleted(0, (options.rateWindow ?? 200) - 1);
     const finished = recent
@@ -109,7 +117,8 @@ export async function fleetStatus(options: StatusOptions): Promise<FleetStatus> 
         rows: (j.returnvalue as UnitResult | null)?.rows ?? 0,
       }));
     const rate = rateOf(finished);
-    const left = (c.active ?? 0) + (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0) + (c.paused ?? 0);
+    const left =
+      (c.active ?? 0) + (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0) + (c.paused ?? 0);
     const workers = (await queue.getWorkers()).length;
     return {
       queue: q.queue,

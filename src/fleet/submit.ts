@@ -11,7 +11,7 @@ import type { Job } from 'bullmq';
 import { daysOf } from '../archive/layout.js';
 import type { SyncConnectionOptions } from '../archive/sync.js';
 import { UnsupportedSpanError, ValidationError } from '../core/errors.js';
-import { kindDef, type KindId } from '../core/kinds.js';
+import { type KindId, kindDef } from '../core/kinds.js';
 import { parseSpan, type TimeInput, toNs } from '../core/time.js';
 import { assertPositiveInt } from '../core/validate.js';
 import { adapterFor } from '../download/download.js';
@@ -95,7 +95,11 @@ export async function submitFleetJob(options: SubmitOptions): Promise<SubmitRepo
   let spanS: number | undefined;
   if (def.span === 'required') {
     if (options.span === undefined) {
-      throw new ValidationError('options.span', options.span, `a span such as "1m" (kind ${def.id} needs one)`);
+      throw new ValidationError(
+        'options.span',
+        options.span,
+        `a span such as "1m" (kind ${def.id} needs one)`,
+      );
     }
     spanS = parseSpan(options.span, 'options.span');
   } else if (options.span !== undefined) {
@@ -140,7 +144,11 @@ export async function submitFleetJob(options: SubmitOptions): Promise<SubmitRepo
       if (endNs === undefined || endNs > nowNs) endNs = nowNs;
     }
     if (startNs >= endNs) {
-      throw new ValidationError('options.start', options.start, `a time before options.end (${String(options.end ?? 'now')})`);
+      throw new ValidationError(
+        'options.start',
+        options.start,
+        `a time before options.end (${String(options.end ?? 'now')})`,
+      );
     }
     const days = daysOf({ startNs, endNs }).map((d) => d.date);
     first = days[0] as string;

@@ -7,7 +7,6 @@
  */
 import { ValidationError } from '../core/errors.js';
 import { archiveKindName, isKindId, KINDS, type KindId } from '../core/kinds.js';
-import { dayOf, dayRange } from '../archive/layout.js';
 
 /** One unit of a fleet job: what a worker syncs with `archive.syncUnit`. */
 export type FleetUnit = {
@@ -62,13 +61,17 @@ export function parseUnit(data: unknown): FleetUnit {
   if (spanned !== (d.spanS !== undefined)) {
     throw new ValidationError('job.data.spanS', d.spanS, spanned ? 'a span in seconds' : 'no span');
   }
-  if (d.spanS !== undefined && (typeof d.spanS !== 'number' || !Number.isSafeInteger(d.spanS) || d.spanS <= 0)) {
+  if (
+    d.spanS !== undefined &&
+    (typeof d.spanS !== 'number' || !Number.isSafeInteger(d.spanS) || d.spanS <= 0)
+  ) {
     throw new ValidationError('job.data.spanS', d.spanS, 'a positive whole number of seconds');
   }
   if (typeof d.symbol !== 'string' || d.symbol === '' || d.symbol.length > 64) {
     throw new ValidationError('job.data.symbol', d.symbol, 'a market id');
   }
-  if (typeof d.date !== 'string' || !DATE.test(d.date) || dayOf(dayRange(d.date).startNs) !== d.date) {
+  const ms = typeof d.date === 'string' && DATE.test(d.date) ? Date.parse(`${d.date}T00:00:00Z`) : Number.NaN;
+  if (!Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== d.date) {
     throw new ValidationError('job.data.date', d.date, 'a UTC day as YYYY-MM-DD');
   }
   return {
@@ -76,6 +79,6 @@ export function parseUnit(data: unknown): FleetUnit {
     kind: d.kind,
     ...(d.spanS === undefined ? {} : { spanS: d.spanS as number }),
     symbol: d.symbol,
-    date: d.date,
+    date: d.date as string,
   };
 }

@@ -209,14 +209,11 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
           // The unit is retried with backoff either way.
         }
       }
-      throw new IncompleteRangeError(
-        `${unitLabel(unit)}: ${failing[0]?.reason ?? 'incomplete'}`,
-        {
-          requested: report.requested,
-          covered: [],
-          missing: failing.map((m) => m.range),
-        },
-      );
+      throw new IncompleteRangeError(`${unitLabel(unit)}: ${failing[0]?.reason ?? 'incomplete'}`, {
+        requested: report.requested,
+        covered: [],
+        missing: failing.map((m) => m.range),
+      });
     }
     const result: UnitResult = {
       rows: report.rows,
@@ -283,7 +280,12 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
 }
 
 /** Errors no retry can fix: the job itself is wrong for the exchange. */
-const FATAL = new Set(['ERR_VALIDATION', 'ERR_UNKNOWN_SYMBOL', 'ERR_UNSUPPORTED_KIND', 'ERR_UNSUPPORTED_SPAN']);
+const FATAL = new Set([
+  'ERR_VALIDATION',
+  'ERR_UNKNOWN_SYMBOL',
+  'ERR_UNSUPPORTED_KIND',
+  'ERR_UNSUPPORTED_SPAN',
+]);
 
 /** Sends an interrupted unit back to the queue without using up one of its attempts. */
 async function requeue(job: Job, token: string | undefined): Promise<never> {

@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { verifyArchive } from '../../src/archive/verify.js';
-import { fleetStatus, type FleetStatus } from '../../src/fleet/status.js';
+import { type FleetStatus, fleetStatus } from '../../src/fleet/status.js';
 import type { UnitResult } from '../../src/fleet/worker.js';
 import type { FaultOptions, RunningSimulator } from '../../src/sim/index.js';
 import { startSimulator } from '../../src/sim/index.js';
@@ -23,7 +23,11 @@ export const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'ZECUSDT'] as const;
 export const DAYS = ['2025-12-30', '2025-12-31'] as const;
 
 /** A Binance simulator whose markets trade thinly (about 9k trades a day) with `weight` per 1 s window per IP. */
-export function fleetSim(weight: number, faults?: FaultOptions, tradesPerSecond = 0.1): Promise<RunningSimulator> {
+export function fleetSim(
+  weight: number,
+  faults?: FaultOptions,
+  tradesPerSecond = 0.1,
+): Promise<RunningSimulator> {
   return startSimulator({
     exchange: 'binance',
     seed: 7,

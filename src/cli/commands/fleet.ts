@@ -60,9 +60,16 @@ function wholeArg(t: string): number {
 
 function queueOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--queue <name>', 'queue name (several fleets may share one Redis)').default('tickwire-fleet'))
     .addOption(
-      new Option('--redis <url>', 'the Redis server of the queue and the shared rate limits').makeOptionMandatory(),
+      new Option('--queue <name>', 'queue name (several fleets may share one Redis)').default(
+        'tickwire-fleet',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--redis <url>',
+        'the Redis server of the queue and the shared rate limits',
+      ).makeOptionMandatory(),
     );
 }
 
@@ -71,10 +78,13 @@ function fleetExchangeOptions(cmd: Command): Command {
   addExchangeOptions(cmd);
   const redis = cmd.options.find((o) => o.long === '--redis');
   if (redis) {
-    redis.description = 'the Redis server of the queue and of the shared rate limits, e.g. redis://127.0.0.1:6379';
+    redis.description =
+      'the Redis server of the queue and of the shared rate limits, e.g. redis://127.0.0.1:6379';
     redis.makeOptionMandatory();
   }
-  return cmd.addOption(new Option('--queue <name>', 'queue name (several fleets may share one Redis)').default('tickwire-fleet'));
+  return cmd.addOption(
+    new Option('--queue <name>', 'queue name (several fleets may share one Redis)').default('tickwire-fleet'),
+  );
 }
 
 function subcommand(ctx: CliContext, sub: Command): Command {
@@ -102,30 +112,59 @@ export const fleetCommand: CommandModule = {
       .argument('<exchange>', `exchange id: ${EXCHANGES.join(', ')}`, parseExchangeArg)
       .argument('<kind>', 'data kind: trades, ohlc (with --span), funding, ...', parseKindArg)
       .argument('<symbol...>', "symbols in any spelling (stored under the exchange's own id)")
-      .addOption(new Option('--from <time>', 'start: its UTC day is the first unit').argParser(parseTimeArg).makeOptionMandatory())
-      .addOption(new Option('--to <time>', 'end, exclusive, or now: its UTC day is the last unit').argParser(parseTimeArg).default('now'))
-      .addOption(new Option('--span <span>', 'bar span for spanned kinds: 1m, 1h, 1d').argParser(parseSpanArg))
-      .addOption(new Option('--archive <dir>', 'the shared archive as this machine sees it').makeOptionMandatory())
-      .option('--json', 'print the report as JSON on stdout')
-      .addOption(new Option('--attempts <n>', 'attempts of a unit before it is reported failed').argParser(wholeArg).default(5))
       .addOption(
-        new Option('--retry-delay <s>', 'wait before the first retry of a failed unit (doubles each time)').argParser(parsePositiveArg).default(5),
+        new Option('--from <time>', 'start: its UTC day is the first unit')
+          .argParser(parseTimeArg)
+          .makeOptionMandatory(),
+      )
+      .addOption(
+        new Option('--to <time>', 'end, exclusive, or now: its UTC day is the last unit')
+          .argParser(parseTimeArg)
+          .default('now'),
+      )
+      .addOption(
+        new Option('--span <span>', 'bar span for spanned kinds: 1m, 1h, 1d').argParser(parseSpanArg),
+      )
+      .addOption(
+        new Option('--archive <dir>', 'the shared archive as this machine sees it').makeOptionMandatory(),
+      )
+      .option('--json', 'print the report as JSON on stdout')
+      .addOption(
+        new Option('--attempts <n>', 'attempts of a unit before it is reported failed')
+          .argParser(wholeArg)
+          .default(5),
+      )
+      .addOption(
+        new Option('--retry-delay <s>', 'wait before the first retry of a failed unit (doubles each time)')
+          .argParser(parsePositiveArg)
+          .default(5),
       );
-    fleetExchangeOptions(submit).action((exchange: ExchangeId, kind: KindId, symbols: string[], flags: SubmitFlags) =>
-      runSubmit(ctx, submit, exchange, kind, symbols, flags),
+    fleetExchangeOptions(submit).action(
+      (exchange: ExchangeId, kind: KindId, symbols: string[], flags: SubmitFlags) =>
+        runSubmit(ctx, submit, exchange, kind, symbols, flags),
     );
     const worker = cmd
       .command('worker')
       .summary('take units off the queue and sync them into the archive, until stopped')
-      .addOption(new Option('--archive <dir>', 'the shared archive as this machine sees it').makeOptionMandatory())
+      .addOption(
+        new Option('--archive <dir>', 'the shared archive as this machine sees it').makeOptionMandatory(),
+      )
       .addOption(new Option('--concurrency <n>', 'units synced at once').argParser(wholeArg).default(2))
-      .option('--limit-scope <name>', 'workers with the same scope share one rate limit (default: the host name)')
+      .option(
+        '--limit-scope <name>',
+        'workers with the same scope share one rate limit (default: the host name)',
+      )
       .option('--local-address <ip>', 'source IP address of the connections (an egress IP of this machine)')
       .addOption(
-        new Option('--stall-timeout <s>', 'a dead worker\'s unit goes to another after about twice this').argParser(parsePositiveArg).default(30),
+        new Option('--stall-timeout <s>', "a dead worker's unit goes to another after about twice this")
+          .argParser(parsePositiveArg)
+          .default(30),
       )
       .addOption(
-        new Option('--rate-limit <n>', "limit per window (Binance: weight per minute) instead of the exchange's, e.g. a share of the IP's").argParser(wholeArg),
+        new Option(
+          '--rate-limit <n>',
+          "limit per window (Binance: weight per minute) instead of the exchange's, e.g. a share of the IP's",
+        ).argParser(wholeArg),
       )
       .option('--exit-when-drained', 'exit 0 once no unit is waiting, running or waiting for a retry');
     fleetExchangeOptions(worker).action((flags: WorkerFlags) => runWorker(ctx, worker, flags));
@@ -135,7 +174,11 @@ export const fleetCommand: CommandModule = {
         .summary('units done, running, waiting, failed (with the reason), rate and ETA')
         .option('--json', 'print JSON')
         .option('--watch', 'print again every --interval seconds until no unit is left')
-        .addOption(new Option('--interval <s>', 'seconds between prints with --watch').argParser(parsePositiveArg).default(2)),
+        .addOption(
+          new Option('--interval <s>', 'seconds between prints with --watch')
+            .argParser(parsePositiveArg)
+            .default(2),
+        ),
     );
     status.action((flags: StatusFlags) => runStatus(ctx, flags));
     for (const sub of [submit, worker, status]) subcommand(ctx, sub);
@@ -168,7 +211,11 @@ async function runSubmit(
   }
   const range = resolveRange(flags.from, flags.to, flags.sim ? SIM_DEFAULT_NOW_NS : undefined);
   // Only to resolve symbols and the exchange's clock: the limiter is the adapter's own (one request each).
-  const conn = await connectExchange(exchange, { ...flags, redis: undefined }, { warn: (m) => ctx.io.stderr.write(`warning: ${m}\n`) });
+  const conn = await connectExchange(
+    exchange,
+    { ...flags, redis: undefined },
+    { warn: (m) => ctx.io.stderr.write(`warning: ${m}\n`) },
+  );
   try {
     const { submitFleetJob } = await import('../../fleet/submit.js');
     const report = await submitFleetJob({
@@ -185,7 +232,9 @@ async function runSubmit(
       ...(conn.baseUrl === undefined ? {} : { baseUrl: conn.baseUrl }),
       http: conn.http,
       ...(flags.attempts === undefined ? {} : { attempts: flags.attempts }),
-      ...(flags.retryDelay === undefined ? {} : { backoffMs: Math.max(1, Math.round(flags.retryDelay * 1000)) }),
+      ...(flags.retryDelay === undefined
+        ? {}
+        : { backoffMs: Math.max(1, Math.round(flags.retryDelay * 1000)) }),
     });
     if (flags.json) ctx.io.stdout.write(`${JSON.stringify(report)}\n`);
     if (!quiet) ctx.io.stderr.write(`${describeSubmit(report)}\n`);
@@ -203,12 +252,16 @@ async function runWorker(ctx: CliContext, cmd: Command, flags: WorkerFlags): Pro
   // With --sim, one in-process simulator per exchange (all with the same seed: the same market for every
   // worker), for trying a fleet out on one machine.
   const sims = flags.sim
-    ? await Promise.all(EXCHANGES.map((e) => connectExchange(e, { ...flags, redis: undefined }, { warn: say })))
+    ? await Promise.all(
+        EXCHANGES.map((e) => connectExchange(e, { ...flags, redis: undefined }, { warn: say })),
+      )
     : [];
   const baseUrl = flags.sim
     ? Object.fromEntries(EXCHANGES.map((e, i) => [e, sims[i]?.baseUrl as string]))
     : flags.baseUrl;
-  const trap = trapInterrupts({ onFirst: (s) => say(`${s}: stopping; running units commit what they have and go back to the queue`) });
+  const trap = trapInterrupts({
+    onFirst: (s) => say(`${s}: stopping; running units commit what they have and go back to the queue`),
+  });
   const { startFleetWorker } = await import('../../fleet/worker.js');
   const worker = await startFleetWorker({
     redis: flags.redis,
@@ -229,13 +282,19 @@ async function runWorker(ctx: CliContext, cmd: Command, flags: WorkerFlags): Pro
       if (always || !quiet) say(line);
     },
   });
-  if (!quiet) say(`fleet worker ${worker.name} on queue ${flags.queue ?? 'tickwire-fleet'}, archive ${flags.archive}`);
+  if (!quiet)
+    say(`fleet worker ${worker.name} on queue ${flags.queue ?? 'tickwire-fleet'}, archive ${flags.archive}`);
   try {
     if (flags.exitWhenDrained) {
       const { fleetStatus } = await import('../../fleet/status.js');
       const { sleep } = await import('../../transport/sleep.js');
       for (;;) {
-        const s = await fleetStatus({ redis: flags.redis, ...(flags.queue ? { queue: flags.queue } : {}), failedLimit: 1, rateWindow: 1 });
+        const s = await fleetStatus({
+          redis: flags.redis,
+          ...(flags.queue ? { queue: flags.queue } : {}),
+          failedLimit: 1,
+          rateWindow: 1,
+        });
         if (drained(s)) break;
         try {
           await sleep(1000, trap.signal);

@@ -104,7 +104,8 @@ export class HttpClient {
     this.#agent = new Agent({
       connections,
       pipelining: 1,
-      ...(localAddress === undefined ? {} : { connect: { localAddress } }),
+      // A client option in undici (it overrides any `connect.localAddress`).
+      ...(localAddress === undefined ? {} : { localAddress }),
     });
   }
 
