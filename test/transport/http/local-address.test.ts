@@ -54,7 +54,10 @@ describe('HttpClient localAddress', () => {
       const used = Object.fromEntries(
         ['127.0.0.2', '127.0.0.3'].map((ip) => [
           ip,
-          sim.stats().windows.filter((w) => w.ip.endsWith(ip)).reduce((s, w) => s + w.used, 0),
+          sim
+            .stats()
+            .windows.filter((w) => w.ip.endsWith(ip))
+            .reduce((s, w) => s + w.used, 0),
         ]),
       );
       expect(used).toEqual({ '127.0.0.2': 1, '127.0.0.3': 2 });
