@@ -68,8 +68,31 @@ describe('the packed package', () => {
       'isStreamEvent',
       'isFeedEvent',
       'WebSocketBase',
+      'archive',
+      'syncArchive',
+      'syncUnit',
+      'PartitionFileWriter',
+      'commitPartition',
+      'ParquetRecordWriter',
+      'openParquetFile',
     ]) {
       expect(names, name).toContain(name);
     }
+  });
+
+  it('writes and reads back a zstd Parquet file (the wasm compressor ships and loads)', () => {
+    const script = [
+      "import { openParquetFile, readParquetRecords } from 'tickwire';",
+      "const w = await openParquetFile('t.parquet', { kind: 'trades', codec: 'zstd' });",
+      "await w.write({ id: '7', tsNs: 1767139200123456789n, price: 1.5, amount: 2, side: 'sell' });",
+      'const s = await w.end();',
+      "const back = []; for await (const r of readParquetRecords('t.parquet', 'trades')) back.push(r);",
+      'console.log(JSON.stringify({ rows: s.rows, tsNs: String(back[0].tsNs), side: back[0].side }));',
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: work,
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(out)).toEqual({ rows: 1, tsNs: '1767139200123456789', side: 'sell' });
   });
 });

@@ -52,7 +52,7 @@ export const PARTITION_METADATA_KEY = 'tickwire.partition';
 export type PartitionFileOptions = {
   /** Compression codec. @default 'zstd' */
   codec?: ParquetCodec;
-  /** Rows per row group. @default 131_072 */
+  /** Rows per row group. @default 32_768 */
   rowGroupRows?: number;
 };
 

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { NsRange } from '../core/errors.js';
 import { ValidationError } from '../core/errors.js';
 import { archiveKindName, type KindId, parseArchiveKindName } from '../core/kinds.js';
+import { minNs } from '../download/report.js';
 
 /** One series of the archive: an exchange, a kind (at a span, for spanned kinds) and a market id. */
 export type SeriesKey = {
@@ -119,7 +120,7 @@ export function daysOf(range: NsRange): { date: string; range: NsRange }[] {
   while (at < range.endNs) {
     const date = dayOf(at);
     const day = dayRange(date);
-    const endNs = day.endNs < range.endNs ? day.endNs : range.endNs;
+    const endNs = minNs(day.endNs, range.endNs);
     out.push({ date, range: { startNs: at, endNs } });
     at = endNs;
   }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { NsRange } from '../core/errors.js';
+import { maxNs, minNs } from '../download/report.js';
 
 /** Sorts and merges ranges that overlap or touch. */
 export function normalize(ranges: readonly NsRange[]): NsRange[] {
@@ -53,8 +54,8 @@ export function intersect(a: readonly NsRange[], b: readonly NsRange[]): NsRange
   const out: NsRange[] = [];
   for (const r of normalize(a)) {
     for (const s of bb) {
-      const startNs = r.startNs > s.startNs ? r.startNs : s.startNs;
-      const endNs = r.endNs < s.endNs ? r.endNs : s.endNs;
+      const startNs = maxNs(r.startNs, s.startNs);
+      const endNs = minNs(r.endNs, s.endNs);
       if (startNs < endNs) out.push({ startNs, endNs });
     }
   }

@@ -62,7 +62,7 @@ export type SyncOptions = SyncConnectionOptions & {
   downloadConcurrency?: number;
   /** Parquet compression. @default 'zstd' */
   codec?: ParquetCodec;
-  /** Rows per row group. @default 131_072 */
+  /** Rows per row group. @default 32_768 */
   rowGroupRows?: number;
   /** How partition locks are taken. @default {} */
   lock?: LockOptions;

@@ -15,6 +15,7 @@ import { KINDS, type KindId, type RecordOfKind } from '../core/kinds.js';
 import { formatIsoNs, formatSpan } from '../core/time.js';
 import { downloadRecords } from '../download/kinds.js';
 import type { DownloadOptions } from '../download/options.js';
+import { maxNs, minNs } from '../download/report.js';
 import type { ParquetCodec } from '../sinks/parquet-codec.js';
 import { readParquetRecords } from '../sinks/parquet-read.js';
 import {
@@ -159,9 +160,9 @@ export async function runUnit(
         continue;
       }
       let from = m.startNs;
-      const to = m.endNs < end ? m.endNs : end;
+      const to = minNs(m.endNs, end);
       if (to < m.endNs) {
-        const at = from > to ? from : to;
+        const at = maxNs(from, to);
         report.missing.push({
           range: { startNs: at, endNs: m.endNs },
           reason: `not yet available at ${key.exchange}'s time ${formatIsoNs(ctx.nowNs)}`,
@@ -171,7 +172,7 @@ export async function runUnit(
       }
       if (from >= to) continue;
       if (earliest !== undefined && from < earliest) {
-        const cut = earliest < to ? earliest : to;
+        const cut = minNs(earliest, to);
         const reason =
           `${key.exchange} serves only its newest ${ctx.adapter.ohlcHistoryBars} ${formatSpan(key.spanS ?? 60)} candles; ` +
           `bars before ${formatIsoNs(earliest)} cannot be downloaded as candles`;

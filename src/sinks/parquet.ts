@@ -12,13 +12,25 @@ import { type FileHandle, open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { ValidationError } from '../core/errors.js';
-import { type Column, isKindId, KIND_IDS, KINDS, type KindId, type RecordOfKind } from '../core/kinds.js';
+import {
+  type Column,
+  type ColumnType,
+  isKindId,
+  KIND_IDS,
+  KINDS,
+  type KindId,
+  type RecordOfKind,
+} from '../core/kinds.js';
 import { assertPositiveInt } from '../core/validate.js';
 import { compressorsFor, DEFAULT_PARQUET_CODEC, PARQUET_CODECS, type ParquetCodec } from './parquet-codec.js';
 import { parquetSchemaOf } from './parquet-schema.js';
 
-/** Default rows per row group: about 3 MB of trades before compression, read back one group at a time. */
-export const DEFAULT_ROW_GROUP_ROWS = 131_072;
+/**
+ * Default rows per row group (~1 MB of trades before compression, ~0.4 MB after). Larger groups compress a
+ * little better but the writer's per-group arrays then push the peak RSS up with the range (measured: a sync
+ * of 446 k trades peaks at 226 MiB with 32 Ki rows, 254 MiB with 64 Ki, 446 MiB with 128 Ki).
+ */
+export const DEFAULT_ROW_GROUP_ROWS = 32_768;
 
 /** Options of a {@link ParquetRecordWriter}. */
 export type ParquetWriterOptions<K extends KindId> = {
@@ -28,7 +40,7 @@ export type ParquetWriterOptions<K extends KindId> = {
   codec?: ParquetCodec;
   /** zstd level (1 fastest … 19 smallest). @default 3 */
   zstdLevel?: number;
-  /** Rows per row group (the unit readers fetch and memory holds). @default 131_072 */
+  /** Rows per row group (the unit readers fetch and memory holds). @default 32_768 */
   rowGroupRows?: number;
   /** Key-value metadata stored in the file footer (e.g. the range the file covers). @default {} */
   metadata?: Readonly<Record<string, string>>;
@@ -124,6 +136,21 @@ class SinkWriter extends ByteWriter {
   digest(): string {
     return this.#hash.digest('hex');
   }
+}
+
+/**
+ * Column encodings: times and other int64 columns as DELTA_BINARY_PACKED (ascending times cost a few bits a
+ * row), strings (trade ids) as DELTA_BYTE_ARRAY (shared prefixes), enums dictionary-encoded; doubles and
+ * booleans as the writer decides (a dictionary when it at least halves the size). Measured on six hours of
+ * trades: 24 % smaller than the writer's defaults at the same speed (docs/benchmarks.md).
+ */
+function encodingOf(type: ColumnType): {
+  encoding?: 'DELTA_BINARY_PACKED' | 'DELTA_BYTE_ARRAY' | 'RLE_DICTIONARY';
+} {
+  if (type === 'int64' || type === 'timestamp') return { encoding: 'DELTA_BINARY_PACKED' };
+  if (type === 'string') return { encoding: 'DELTA_BYTE_ARRAY' };
+  if (type === 'enum') return { encoding: 'RLE_DICTIONARY' };
+  return {};
 }
 
 type AnyColumn = Column<never> & { get(record: unknown): bigint | number | string | boolean | undefined };
@@ -235,7 +262,7 @@ export class ParquetRecordWriter<K extends KindId> {
       name: c.name,
       data: this.#buffers[i]!,
       nullable: c.optional === true,
-      ...(c.type === 'enum' ? { encoding: 'RLE_DICTIONARY' as const } : {}),
+      ...encodingOf(c.type),
     }));
     const rows = this.#buffered;
     this.#buffers = this.#columns.map(() => []);

@@ -39,7 +39,11 @@ describe('tickwire sync (child processes)', () => {
       expect(again.stderr).toMatch(/4 of 4 already complete, 0 rows in 0 requests/);
       expect(dataRequests(s)).toBe(before);
 
-      const ls = await runCliProcess(['archive', 'ls', dir]);
+      const [ls, lsJson, v] = await Promise.all([
+        runCliProcess(['archive', 'ls', dir]),
+        runCliProcess(['archive', 'ls', dir, '--json']),
+        runCliProcess(['archive', 'verify', dir]),
+      ]);
       expect(ls.code).toBe(0);
       const lines = ls.stdout.trim().split('\n');
       expect(lines[0]).toMatch(
@@ -49,7 +53,7 @@ describe('tickwire sync (child processes)', () => {
         /^binance\s+ohlc-1m\s+BTCUSDT\s+2025-12-30\s+2025-12-31\s+2\s+2\s+2,880\s+\S+ KB\s+0$/,
       );
       expect(lines[3]).toMatch(/^binance\s+ohlc-1m\s+ETHUSDT\s/);
-      const json = JSON.parse((await runCliProcess(['archive', 'ls', dir, '--json'])).stdout);
+      const json = JSON.parse(lsJson.stdout);
       expect(
         json.map((x: { symbol: string; rows: number; completeDays: number }) => [
           x.symbol,
@@ -60,7 +64,6 @@ describe('tickwire sync (child processes)', () => {
         ['BTCUSDT', 2880, 2],
         ['ETHUSDT', 2880, 2],
       ]);
-      const v = await runCliProcess(['archive', 'verify', dir]);
       expect(v.code).toBe(0);
       expect(v.stdout).toBe('');
       expect(v.stderr).toMatch(/4 day\(s\), 4 file\(s\), 5,760 rows .*all consistent/);
