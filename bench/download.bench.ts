@@ -15,6 +15,7 @@
  */
 import { cpus } from 'node:os';
 import ccxt from 'ccxt';
+import { Agent, request } from 'undici';
 import { BINANCE_MAX_IN_FLIGHT, BINANCE_RATE } from '../src/adapters/binance/capabilities.js';
 import { download } from '../src/download/index.js';
 import { type SimProcess, startSimProcess } from './helpers/sim-process.js';
@@ -119,6 +120,46 @@ async function ours(kind: Kind, start: bigint, end: bigint, what: string, atMinu
   }
 }
 
+/**
+ * The floor on this machine: bare undici fetching the same 526 klines pages 16 at a time, reading the body
+ * and nothing else (no parsing, no limiter). What no client can beat against this simulator here.
+ */
+async function bare(start: bigint, end: bigint, what: string): Promise<Row> {
+  const s = await sim();
+  const agent = new Agent({ connections: BINANCE_MAX_IN_FLIGHT });
+  try {
+    const startMs = Number(start / 1_000_000n);
+    const endMs = Number(end / 1_000_000n);
+    const pages = Math.ceil((endMs - startMs) / 60_000_000);
+    let next = 0;
+    const t0 = performance.now();
+    const worker = async (): Promise<void> => {
+      while (next < pages) {
+        const from = startMs + next++ * 60_000_000;
+        const url = `${s.url}/api/v3/klines?symbol=BTCUSDT&interval=1m&startTime=${from}&endTime=${Math.min(endMs, from + 60_000_000) - 1}&limit=1000`;
+        const res = await request(url, { dispatcher: agent });
+        await res.body.arrayBuffer();
+      }
+    };
+    await Promise.all(Array.from({ length: BINANCE_MAX_IN_FLIGHT }, worker));
+    const seconds = (performance.now() - t0) / 1000;
+    const stats = await s.stats();
+    return {
+      what,
+      client: 'bare undici (read bodies only)',
+      items: 0,
+      truth: undefined,
+      pages: stats.byPath[pathOf('ohlc')] ?? 0,
+      seconds,
+      bound: { name: 'latency bound', seconds: latencyBound(pages) },
+      throttled: stats.status429 + stats.status418,
+    };
+  } finally {
+    await agent.close();
+    await s.close();
+  }
+}
+
 type Ccxt = {
   fetchOHLCV(s: string, tf: string, since?: number, limit?: number, params?: object): Promise<number[][]>;
   fetchTrades(s: string, since?: number, limit?: number, params?: object): Promise<unknown[]>;
@@ -166,6 +207,7 @@ const candleStart = NOW - BigInt(DAYS) * 86_400n * S;
 const tradeStart = NOW - BigInt(TRADE_HOURS * 3600) * S;
 const candles = `${DAYS} days of 1m candles`;
 const hours = `${TRADE_HOURS} h of trades`;
+rows.push(await bare(candleStart, NOW, candles));
 rows.push(await ours('ohlc', candleStart, NOW, candles));
 rows.push(await ours('trades', tradeStart, NOW, hours));
 if (!process.env['SKIP_CCXT']) {

@@ -134,7 +134,6 @@ export async function connectExchange(
     const rate = EXCHANGE_RATES[exchange];
     const { RedisRateLimiter } = await import('../transport/rate-limit/redis-limiter.js');
     limiter = new RedisRateLimiter(
-      // Scaled as the adapters and a simulator with the same scale do (a fixed window gets shorter).
       { [exchange]: scaleLimit(rate, rateScale) },
       { redis: flags.redis, onWarning: options.warn },
     );

@@ -12,11 +12,13 @@
  *   the window rolls over, so it is counted in the next window too (conservative: it is counted once by
  *   the server, in one of them).
  *
- * A report on a request granted in an earlier window says nothing about this one and is ignored.
+ * A report on a request granted in an earlier window says nothing about this one and is ignored. A
+ * response that arrives while its grant's window is still current proves the request was counted in that
+ * window: what it carried into the next one is given back.
  *
  * @module
  */
-import type { NormalizedRateLimit } from './types.js';
+import type { NormalizedRateLimit, Observation } from './types.js';
 
 /** Mutable state of one fixed-window limit. */
 export type WindowState = {
@@ -81,7 +83,7 @@ const MAX_EDGE_SHARE = 0.1;
 /**
  * Counts `charge` in the current window (and in the next one too when the grant falls within `edgeMs` of
  * the window's end, `edgeMs` capped at a tenth of the window). Returns the count after this grant, for
- * {@link observeUsage}.
+ * {@link observeUsage}, and what was carried into the next window (0 when nothing), for {@link settle}.
  */
 export function windowTake(
   state: WindowState,
@@ -89,11 +91,25 @@ export function windowTake(
   charge: number,
   nowMs: number,
   edgeMs: number,
-): number {
+): { after: number; carried: number } {
   state.used += charge;
   const edge = Math.min(edgeMs, limit.intervalMs * MAX_EDGE_SHARE);
-  if (nowMs + edge >= windowEnd(limit, state.window)) state.next += charge;
-  return state.used;
+  let carried = 0;
+  if (nowMs + edge >= windowEnd(limit, state.window)) {
+    state.next += charge;
+    carried = charge;
+  }
+  return { after: state.used, carried };
+}
+
+/**
+ * A response to a request granted in window `window`, observed in a state already rolled to now: when that
+ * window is still the current one, the request reached the server inside it, so what it carried into the
+ * next window is given back.
+ */
+export function settle(state: WindowState, grant: { window: number; carried?: number }): void {
+  const carried = grant.carried ?? 0;
+  if (carried > 0 && grant.window === state.window) state.next = Math.max(0, state.next - carried);
 }
 
 /**
@@ -112,4 +128,42 @@ export function observeUsage(
   if (beyond <= state.others) return false;
   state.others = beyond;
   return true;
+}
+
+/**
+ * Applies one response's observation to an exchange's limits (`windows[i]` is limit `i`'s window state,
+ * undefined for a bucket), rolled to epoch ms `nowMs`: gives back carries whose answer came in time, then
+ * adopts reported usage. Reports for unknown names and buckets are ignored. Returns whether an estimate
+ * rose (waiters must re-plan).
+ */
+export function applyObservation(
+  limits: readonly NormalizedRateLimit[],
+  windows: readonly (WindowState | undefined)[],
+  observation: Observation,
+  nowMs: number,
+): boolean {
+  const at = (name: string): [WindowState, NormalizedRateLimit] | undefined => {
+    const i = limits.findIndex((l) => l.name === name);
+    const window = windows[i];
+    if (window === undefined) return undefined;
+    roll(window, limits[i] as NormalizedRateLimit, nowMs);
+    return [window, limits[i] as NormalizedRateLimit];
+  };
+  const marks = observation.grant?.marks;
+  if (Array.isArray(marks)) {
+    for (const mark of marks) {
+      const hit = at(mark.name);
+      if (hit) settle(hit[0], mark);
+    }
+  }
+  let rose = false;
+  const usage = observation.usage;
+  if (!Array.isArray(usage)) return false;
+  for (const report of usage) {
+    const hit = at(report.name);
+    if (!hit) continue;
+    const mark = Array.isArray(marks) ? marks.find((m) => m.name === report.name) : undefined;
+    if (observeUsage(hit[0], report.used, mark)) rose = true;
+  }
+  return rose;
 }

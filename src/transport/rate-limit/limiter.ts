@@ -8,9 +8,9 @@
 import { ClosedError, UnknownExchangeError, ValidationError } from '../../core/errors.js';
 import { abortErrorFrom } from '../sleep.js';
 import {
+  applyObservation,
   createWindow,
   estimate,
-  observeUsage,
   roll,
   type WindowState,
   windowTake,
@@ -240,18 +240,7 @@ export class RateLimiter implements Limiter {
     if (typeof elapsed === 'number' && Number.isFinite(elapsed) && elapsed >= 0) {
       state.edgeMs = Math.max(elapsed, state.edgeMs * EDGE_DECAY);
     }
-    const usage = observation.usage;
-    if (!Array.isArray(usage) || usage.length === 0) return;
-    const epoch = this.#epochNow();
-    let rose = false;
-    for (const report of usage) {
-      const i = state.limits.findIndex((l) => l.name === report.name);
-      const window = state.windows[i];
-      if (i < 0 || window === undefined) continue;
-      roll(window, state.limits[i]!, epoch);
-      const mark = observation.grant?.marks.find((m) => m.name === report.name);
-      if (observeUsage(window, report.used, mark)) rose = true;
-    }
+    const rose = applyObservation(state.limits, state.windows, observation, this.#epochNow());
     // A higher count only delays: a waiter's timer that fires early re-arms itself, but one planned for
     // "now" must not see a stale plan.
     if (rose && state.queue.length > 0) this.#drain(state);
@@ -360,14 +349,14 @@ export class RateLimiter implements Limiter {
 
   /** Takes `cost` from every limit; returns the grant's window marks when there are fixed windows. */
   #takeAll(state: ExchangeState, cost: number): LimitGrant | undefined {
-    let marks: { name: string; window: number; after: number }[] | undefined;
+    let marks: { name: string; window: number; after: number; carried: number }[] | undefined;
     for (let i = 0; i < state.limits.length; i++) {
       const limit = state.limits[i]!;
       const window = state.windows[i];
       if (window !== undefined) {
-        const after = windowTake(window, limit, chargeOf(limit, cost), this.#epochNow(), state.edgeMs);
+        const taken = windowTake(window, limit, chargeOf(limit, cost), this.#epochNow(), state.edgeMs);
         marks ??= [];
-        marks.push({ name: limit.name, window: window.window, after });
+        marks.push({ name: limit.name, window: window.window, ...taken });
       } else {
         take(state.buckets[i]!, chargeOf(limit, cost));
       }

@@ -55,6 +55,7 @@ import {
   parseTakeReply,
   TAKE_SCRIPT,
 } from './redis-script.js';
+import { grantsOf, observeCalls, type SeenWindow } from './redis-windows.js';
 import {
   type AcquireOptions,
   type Limiter,
@@ -101,7 +102,7 @@ type ExchangeState = {
   /** How close to a window's end a grant is also counted in the next window (ms). */
   edgeMs: number;
   /** Per limit: the window and others' count last seen in Redis (fixed windows), to skip useless reports. */
-  seen: { window: number; others: number }[];
+  seen: SeenWindow[];
 };
 
 /** A rate limiter shared by every process that points at the same Redis and key prefix. */
@@ -228,30 +229,17 @@ export class RedisRateLimiter implements Limiter {
     if (typeof elapsed === 'number' && Number.isFinite(elapsed) && elapsed >= 0) {
       s.edgeMs = Math.max(elapsed, s.edgeMs * EDGE_DECAY);
     }
-    const usage = observation.usage;
-    if (!Array.isArray(usage)) return;
-    for (const report of usage) {
-      const i = s.limits.findIndex((l) => l.name === report.name);
-      const limit = s.limits[i];
-      const mark = observation.grant?.marks.find((m) => m.name === report.name);
-      if (limit === undefined || limit.kind !== 'fixed-window' || mark === undefined) continue;
-      if (typeof report.used !== 'number' || !Number.isFinite(report.used)) continue;
-      const seen = s.seen[i]!;
-      if (seen.window === mark.window && report.used - mark.after <= seen.others) continue;
+    for (const call of observeCalls(s.limits, s.seen, observation)) {
       if (!(await this.#conn.ready())) return;
       try {
         const others = Number(
           await this.#conn.call((client) =>
-            evalScript(
-              client,
-              OBSERVE,
-              [s.keys[i + 1] as string],
-              [mark.window, mark.after, report.used, limit.intervalMs, limit.offsetMs],
-            ),
+            evalScript(client, OBSERVE, [s.keys[call.index + 1] as string], call.args),
           ),
         );
-        if (others >= 0 && (seen.window !== mark.window || others > seen.others)) {
-          s.seen[i] = { window: mark.window, others };
+        const seen = s.seen[call.index]!;
+        if (others >= 0 && (seen.window !== call.window || others > seen.others)) {
+          s.seen[call.index] = { window: call.window, others };
         }
       } catch {
         // Advice only: the next take still counts our own grants.
@@ -346,7 +334,14 @@ export class RedisRateLimiter implements Limiter {
         );
         this.#markAvailable();
         s.fallback = undefined;
-        const grants = this.#grants(s, batch, reply);
+        reply.windows.forEach((r, i) => {
+          if (s.limits[i]?.kind === 'fixed-window') s.seen[i] = { window: r.window, others: r.others };
+        });
+        const grants = grantsOf(
+          s.limits,
+          batch.map((w) => w.cost),
+          reply,
+        );
         for (let j = 0; j < reply.granted; j++) this.#settle(s, batch[j] as Waiter, undefined, grants?.[j]);
         if (reply.paused) this.#pauseLocally(s, reply.waitMs);
         return reply.granted === batch.length ? 0 : reply.waitMs;
@@ -404,32 +399,6 @@ export class RedisRateLimiter implements Limiter {
     if (until <= s.pausedUntil) return;
     s.pausedUntil = until;
     s.wake?.();
-  }
-
-  /** The window marks of each granted waiter (cumulative counts from the batch's start), if any window. */
-  #grants(
-    s: ExchangeState,
-    batch: readonly Waiter[],
-    reply: ReturnType<typeof parseTakeReply>,
-  ): LimitGrant[] | undefined {
-    const windowed = s.limits.some((l) => l.kind === 'fixed-window');
-    if (!windowed || reply.windows.length !== s.limits.length) return undefined;
-    const after = reply.windows.map((r) => r.before);
-    s.limits.forEach((l, i) => {
-      const r = reply.windows[i]!;
-      if (l.kind === 'fixed-window') s.seen[i] = { window: r.window, others: r.others };
-    });
-    const grants: LimitGrant[] = [];
-    for (const w of batch.slice(0, reply.granted)) {
-      const marks: { name: string; window: number; after: number }[] = [];
-      s.limits.forEach((l, i) => {
-        if (l.kind !== 'fixed-window') return;
-        after[i] = (after[i] as number) + (l.counts === 'requests' ? 1 : w.cost);
-        marks.push({ name: l.name, window: reply.windows[i]!.window, after: after[i] as number });
-      });
-      grants.push({ marks });
-    }
-    return grants;
   }
 
   /** Removes `w` from the queue and resolves it (no `error`, with `grant`) or rejects it. */

@@ -21,10 +21,11 @@ import type { NormalizedRateLimit } from './types.js';
  * windowMs, offsetMs`, then `m`, then `m` costs.
  *
  * Requests are granted in order, each from every limit or from none, stopping at the first that does not
- * fit. Reply: `[granted, waitMs, paused, w1, u1, x1, …, wN, uN, xN]`: how many of the batch were granted;
- * when one was refused, the ms until it could be (or until the pause ends, then `paused = 1`); then per
- * limit, for fixed windows, the window index, the count before the batch and the others' count seen (0s
- * for buckets).
+ * fit. Reply: `[granted, waitMs, paused, w1, u1, x1, c1, …]`: how many of the batch were granted; when
+ * one was refused, the ms until it could be (or until the pause ends, then `paused = 1`); then per limit,
+ * for fixed windows, the window index, the count before the batch, the others' count seen, and 1 when the
+ * batch was also counted in the next window (0s for buckets). The batch shares one server instant, so it is
+ * carried whole or not at all.
  *
  * A bucket is a hash `{ t: tokens, at: server ms of the last take }`; a missing key is a full bucket, so a
  * key may expire once it would have refilled anyway (its PEXPIRE). A fixed window is a hash
@@ -43,7 +44,7 @@ end
 local n = tonumber(ARGV[1])
 local edge = tonumber(ARGV[2])
 local kind, tokens, rate, burst, perReq, ttl = {}, {}, {}, {}, {}, {}
-local win, used, others, carry, wend, ubefore, wedge = {}, {}, {}, {}, {}, {}, {}
+local win, used, others, carry, wend, ubefore, wedge, carried = {}, {}, {}, {}, {}, {}, {}, {}
 for i = 1, n do
   local b = 2 + (i - 1) * 7
   kind[i] = ARGV[b + 1]
@@ -97,7 +98,10 @@ for j = 1, m do
     tokens[i] = tokens[i] - take
     if kind[i] == 'w' then
       used[i] = used[i] + take
-      if now + wedge[i] >= wend[i] then carry[i] = carry[i] + take end
+      if now + wedge[i] >= wend[i] then
+        carry[i] = carry[i] + take
+        carried[i] = 1
+      end
     end
   end
   granted = j
@@ -116,7 +120,9 @@ for i = 1, n do
     table.insert(reply, win[i])
     table.insert(reply, ubefore[i])
     table.insert(reply, others[i])
+    table.insert(reply, carried[i] or 0)
   else
+    table.insert(reply, 0)
     table.insert(reply, 0)
     table.insert(reply, 0)
     table.insert(reply, 0)
@@ -126,25 +132,33 @@ return reply
 `;
 
 /**
- * Adopts a server-reported usage for one fixed window: when the window the request was granted in is
- * still the current one, `others = max(others, reported - after)`.
+ * What one response says about one fixed window: when the window the request was granted in is still the
+ * current one, a reported usage raises `others` to `reported - after` (when higher), and what the request
+ * carried into the next window is given back (it was counted in this one).
  *
- * KEYS: `[limitKey]`. ARGV: `window, after, reported, windowMs, offsetMs`. Reply: the others' count in
- * force (or -1 when the report is about an earlier window).
+ * KEYS: `[limitKey]`. ARGV: `window, after, reported (-1: none), windowMs, offsetMs, carried`. Reply: the
+ * others' count in force, or -1 when the report is about an earlier window.
  */
 export const OBSERVE_SCRIPT = `
 if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local h = redis.call('HMGET', KEYS[1], 'w', 'x')
-local w, x = tonumber(h[1]), tonumber(h[2]) or 0
+local h = redis.call('HMGET', KEYS[1], 'w', 'x', 'n')
+local w, x, c = tonumber(h[1]), tonumber(h[2]) or 0, tonumber(h[3]) or 0
 local gw = tonumber(ARGV[1])
 local cw = math.floor((now - tonumber(ARGV[5])) / tonumber(ARGV[4]))
 if w == nil or w ~= gw or cw ~= gw then return -1 end
-local beyond = tonumber(ARGV[3]) - tonumber(ARGV[2])
-if beyond > x then
-  redis.call('HSET', KEYS[1], 'x', tostring(beyond))
-  return math.floor(beyond)
+local carried = tonumber(ARGV[6])
+if carried > 0 then
+  redis.call('HSET', KEYS[1], 'n', tostring(math.max(0, c - carried)))
+end
+local reported = tonumber(ARGV[3])
+if reported >= 0 then
+  local beyond = reported - tonumber(ARGV[2])
+  if beyond > x then
+    redis.call('HSET', KEYS[1], 'x', tostring(beyond))
+    return math.floor(beyond)
+  end
 end
 return math.floor(x)
 `;
@@ -178,6 +192,8 @@ export type WindowReply = {
   before: number;
   /** What the server was seen to count beyond our grants. */
   others: number;
+  /** Whether the batch was also counted in the next window. */
+  carried: boolean;
 };
 
 /** The reply of {@link TAKE_SCRIPT}. */
@@ -220,18 +236,19 @@ export function parseTakeReply(reply: unknown): TakeReply {
   if (
     !Array.isArray(reply) ||
     reply.length < 3 ||
-    reply.length % 3 !== 0 ||
+    (reply.length - 3) % 4 !== 0 ||
     !reply.every((x) => typeof x === 'number')
   ) {
     throw new Error(`unexpected reply from the rate-limit script: ${JSON.stringify(reply)}`);
   }
   const [granted, waitMs, paused] = reply as [number, number, number];
   const windows: WindowReply[] = [];
-  for (let i = 3; i < reply.length; i += 3) {
+  for (let i = 3; i < reply.length; i += 4) {
     windows.push({
       window: reply[i] as number,
       before: reply[i + 1] as number,
       others: reply[i + 2] as number,
+      carried: reply[i + 3] === 1,
     });
   }
   return { granted, waitMs, paused: paused === 1, windows };

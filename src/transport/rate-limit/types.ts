@@ -139,7 +139,13 @@ export type ReportedUsage = {
  */
 export type LimitGrant = {
   /** Per fixed-window limit: its name, the window index and the count after this grant. */
-  readonly marks: readonly { readonly name: string; readonly window: number; readonly after: number }[];
+  readonly marks: readonly {
+    readonly name: string;
+    readonly window: number;
+    readonly after: number;
+    /** What the grant also counted in the next window (it fell near the window's end). */
+    readonly carried?: number;
+  }[];
 };
 
 /** What {@link Limiter.observe} is told about one response. */

@@ -4,6 +4,7 @@ import {
   estimate,
   observeUsage,
   roll,
+  settle,
   windowTake,
   windowWaitMs,
 } from '../../../src/transport/rate-limit/fixed-window.js';
@@ -39,7 +40,7 @@ describe('fixed-window arithmetic', () => {
 
   it('adopts a higher server count, and keeps it current as more is granted', () => {
     const s = createWindow(limit, 5_000);
-    const after = windowTake(s, limit, 5, 5_000, 0); // our count: 5
+    const { after } = windowTake(s, limit, 5, 5_000, 0); // our count: 5
     expect(observeUsage(s, 45, { window: s.window, after })).toBe(true); // 40 spent by someone else
     expect(estimate(s)).toBe(45);
     windowTake(s, limit, 5, 5_010, 0);
@@ -52,7 +53,7 @@ describe('fixed-window arithmetic', () => {
   it('ignores a report on a request granted in an earlier window', () => {
     const s = createWindow(limit, 5_990);
     const w = s.window;
-    const after = windowTake(s, limit, 5, 5_990, 0);
+    const { after } = windowTake(s, limit, 5, 5_990, 0);
     roll(s, limit, 6_001);
     expect(observeUsage(s, 95, { window: w, after })).toBe(false);
     expect(estimate(s)).toBe(0);
@@ -67,6 +68,17 @@ describe('fixed-window arithmetic', () => {
     expect(estimate(s)).toBe(7);
     roll(s, limit, 10_010); // two windows later: nothing carried
     expect(estimate(s)).toBe(0);
+  });
+
+  it('gives the carry back when the response arrives before the window ends', () => {
+    const s = createWindow(limit, 7_000);
+    const early = windowTake(s, limit, 7, 7_960, 50);
+    const late = windowTake(s, limit, 5, 7_970, 50);
+    expect(early.carried).toBe(7);
+    settle(s, { window: s.window, carried: early.carried }); // answered at 7_990: counted in this window
+    roll(s, limit, 8_010);
+    settle(s, { window: 7, carried: late.carried }); // answered after the roll: it may be in either
+    expect(estimate(s)).toBe(5);
   });
 
   it('rejects bad margins, windows and kinds with a ValidationError naming the field', () => {
@@ -101,7 +113,7 @@ describe('RateLimiter with a fixed window', () => {
     const l = make(epoch);
     const grants = [];
     for (let i = 0; i < 10; i++) grants.push(await l.acquire('ex', 10));
-    expect(grants.at(-1)).toEqual({ marks: [{ name: 'w', window: 2500, after: 100 }] });
+    expect(grants.at(-1)).toEqual({ marks: [{ name: 'w', window: 2500, after: 100, carried: 0 }] });
     expect(l.stats('ex').limits[0]).toMatchObject({ kind: 'fixed-window', used: 100, tokens: 0 });
   });
 

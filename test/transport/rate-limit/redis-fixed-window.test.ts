@@ -75,4 +75,32 @@ describe('RedisRateLimiter with a fixed window', () => {
     ac.abort();
     await late.catch(() => {});
   });
+
+  it('a grant near the window end counts in the next window too, unless its answer came back in time', async () => {
+    const prefix = `fw${process.pid}-${++n}`;
+    const rates: Rates = { ex: { kind: 'fixed-window', limit: 10, windowMs: 4000, name: 'w' } };
+    const a = limiter(rates, prefix);
+    await a.acquire('ex', 1); // connected, script loaded
+    // 250 ms before a window's end: inside the edge (500 ms before any round trip is seen, at most a tenth
+    // of the window: 400 ms).
+    const left = 4000 - (Date.now() % 4000);
+    await new Promise((r) => setTimeout(r, (left > 300 ? left : left + 4000) - 250));
+    const settled = (await a.acquire('ex', 3)) as LimitGrant;
+    const open = (await a.acquire('ex', 4)) as LimitGrant;
+    expect(settled.marks[0]?.carried).toBe(3);
+    expect(open.marks[0]?.carried).toBe(4);
+    await a.observe('ex', { usage: [], grant: settled, elapsedMs: 5 }); // answered before the end
+    await new Promise((r) => setTimeout(r, 4000 - (Date.now() % 4000) + 20));
+    // The next window starts with the 4 still in doubt: 6 of its 10 are left.
+    for (let i = 0; i < 6; i++) await a.acquire('ex', 1);
+    const ac = new AbortController();
+    const late = a.acquire('ex', 1, { signal: ac.signal });
+    const raced = await Promise.race([
+      late.then(() => 'granted'),
+      new Promise((r) => setTimeout(() => r('waiting'), 150)),
+    ]);
+    expect(raced).toBe('waiting');
+    ac.abort();
+    await late.catch(() => {});
+  });
 });
