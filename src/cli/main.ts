@@ -20,7 +20,10 @@ const code = await runCli(process.argv.slice(2), {
 });
 if (process.env.TICKWIRE_REPORT_MAXRSS === '1') {
   // For bench/cli-memory.bench.ts: the peak resident set size of this process, in KiB.
-  process.stderr.write(`tickwire-maxrss-kb ${process.resourceUsage().maxRSS}\n`);
+  const usage = process.resourceUsage();
+  process.stderr.write(`tickwire-maxrss-kb ${usage.maxRSS}\n`);
+  // For bench/archive.bench.ts: CPU time (user + system) of this process, in ms.
+  process.stderr.write(`tickwire-cpu-ms ${Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000)}\n`);
 }
 // Exit now: keep-alive sockets and timers of finished work must not hold the process open.
 process.exit(code);

@@ -156,6 +156,17 @@ describe('ParquetRecordWriter: any kind, typed from the kinds registry', () => {
     ]);
   });
 
+  it('a caller that never awaits write() still gets every row in order', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'eager.parquet');
+    const w = await openParquetFile(path, { kind: 'mark', rowGroupRows: 100 });
+    for (const m of marks) void w.write(m);
+    expect((await w.end()).rows).toBe(marks.length);
+    const back: MarkPrice[] = [];
+    for await (const r of readParquetRecords(path, 'mark')) back.push(r);
+    expect(back).toEqual(marks);
+  });
+
   it('an empty file is a valid Parquet file with the schema and no rows', async () => {
     const dir = await tempDir();
     const path = join(dir, 'empty.parquet');
