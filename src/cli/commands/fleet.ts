@@ -37,6 +37,7 @@ type WorkerFlags = ExchangeFlags &
     localAddress?: string;
     stallTimeout?: number;
     rateLimit?: number;
+    downloadConcurrency?: number;
     exitWhenDrained?: boolean;
   };
 type StatusFlags = QueueFlags & { json?: boolean; watch?: boolean; interval: number };
@@ -166,6 +167,12 @@ export const fleetCommand: CommandModule = {
           "limit per window (Binance: weight per minute) instead of the exchange's, e.g. a share of the IP's",
         ).argParser(wholeArg),
       )
+      .addOption(
+        new Option(
+          '--download-concurrency <n>',
+          "requests in flight within one unit (default: the exchange's, Binance 16)",
+        ).argParser(wholeArg),
+      )
       .option('--exit-when-drained', 'exit 0 once no unit is waiting, running or waiting for a retry');
     fleetExchangeOptions(worker).action((flags: WorkerFlags) => runWorker(ctx, worker, flags));
     const status = queueOptions(
@@ -273,6 +280,7 @@ async function runWorker(ctx: CliContext, cmd: Command, flags: WorkerFlags): Pro
     ...(baseUrl === undefined ? {} : { baseUrl }),
     ...(flags.rateScale === undefined ? {} : { rateScale: flags.rateScale }),
     ...(flags.rateLimit === undefined ? {} : { rateLimit: flags.rateLimit }),
+    ...(flags.downloadConcurrency === undefined ? {} : { downloadConcurrency: flags.downloadConcurrency }),
     http: httpOf(flags),
     stallTimeoutMs: Math.round((flags.stallTimeout ?? 30) * 1000),
     onEvent: (e) => {
