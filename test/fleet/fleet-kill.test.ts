@@ -5,7 +5,8 @@
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir as stagingDir } from '../../src/archive/commit.js';
-import { runCliProcess, tempDir, waitFor } from '../helpers/cli-run.js';
+import { submitFleetJob } from '../../src/fleet/submit.js';
+import { tempDir, waitFor } from '../helpers/cli-run.js';
 import {
   archiveProblems,
   DAYS,
@@ -27,46 +28,6 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-function submitArgs(url: string, dir: string, sim: string, queue: string): string[] {
-  return [
-    'fleet',
-    'submit',
-    '--redis',
-    url,
-    '--queue',
-    queue,
-    'binance',
-    'trades',
-    ...SYMBOLS,
-    '--from',
-    DAYS[0],
-    '--to',
-    '2026-01-01',
-    '--archive',
-    dir,
-    '--base-url',
-    sim,
-    '--json',
-    '--quiet',
-  ];
-}
-
-type Submitted = {
-  units: number;
-  held: number;
-  added: number;
-  alreadyQueued: number;
-  finished: number;
-  requeued: number;
-};
-
-async function submit(args: string[]): Promise<Submitted> {
-  const r = await runCliProcess(args, { timeoutMs: 60_000 });
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  return JSON.parse(r.stdout) as Submitted;
-}
-
 describe('tickwire fleet (real redis-server, worker processes, simulator)', () => {
   it('four workers in one limit scope, one SIGKILLed mid-unit: the archive verifies, equals the truth, and no window went past the per-IP limit (no 429)', async () => {
     const weight = 120;
@@ -74,7 +35,17 @@ describe('tickwire fleet (real redis-server, worker processes, simulator)', () =
     const dir = await tempDir();
     const queue = 'kill';
     try {
-      const sub = await submit(submitArgs(redis.url, dir, sim.url, queue));
+      const sub = await submitFleetJob({
+        redis: redis.url,
+        queue,
+        dir,
+        exchange: 'binance',
+        kind: 'trades',
+        symbols: [...SYMBOLS],
+        start: DAYS[0],
+        end: '2026-01-01',
+        baseUrl: sim.url,
+      });
       expect(sub).toMatchObject({ units: 6, held: 0, added: 6 });
       const workers = startWorkers(
         4,

@@ -77,18 +77,21 @@ describe('tickwire fleet (real redis-server, worker processes, simulator)', () =
         workerArgs(redis.url, dir, sim, weight, ['--queue', queue, '--concurrency', '1']),
       );
       await waitFor(() => /start binance trades/.test(workers[0]?.stderr ?? ''), 60_000);
-      // In this process (a child would take longer to start than the job to finish).
-      const running = await submitFleetJob({
-        redis: redis.url,
-        queue,
-        dir,
-        exchange: 'binance',
-        kind: 'trades',
-        symbols: [...SYMBOLS],
-        start: DAYS[0],
-        end: '2026-01-01',
-        baseUrl: sim.url,
-      });
+      // The same job through the library, in this process (a child would take longer to start than the
+      // job to finish; the command was checked above).
+      const again = (archive: string) =>
+        submitFleetJob({
+          redis: redis.url,
+          queue,
+          dir: archive,
+          exchange: 'binance',
+          kind: 'trades',
+          symbols: [...SYMBOLS],
+          start: DAYS[0],
+          end: '2026-01-01',
+          baseUrl: sim.url,
+        });
+      const running = await again(dir);
       expect(running.added).toBe(0);
       expect(running.requeued).toBe(0);
       expect(running.held + running.finished + running.alreadyQueued).toBe(6);
@@ -97,10 +100,10 @@ describe('tickwire fleet (real redis-server, worker processes, simulator)', () =
       const status = await waitDrained(redis.url, queue);
       expect(status).toMatchObject({ done: 6, failed: 0 });
       const requests = dataRequests(sim);
-      const after = await submit(submitArgs(redis.url, dir, sim.url, queue));
+      const after = await again(dir);
       expect(after).toMatchObject({ units: 6, held: 6, added: 0, alreadyQueued: 0, requeued: 0 });
       // A submitter that does not see the archive finds the finished jobs instead.
-      const elsewhere = await submit(submitArgs(redis.url, await tempDir(), sim.url, queue));
+      const elsewhere = await again(await tempDir());
       expect(elsewhere).toMatchObject({ units: 6, held: 0, finished: 6, added: 0, requeued: 0 });
       await new Promise((r) => setTimeout(r, 1500));
       await stopWorkers(workers);
