@@ -42,11 +42,17 @@ export function resolveQueueOptions(options: FleetQueueOptions): { redis: string
 }
 
 /**
- * A connection for BullMQ. Workers block on Redis, so commands must wait for a reconnect rather than fail
- * (`maxRetriesPerRequest: null`, as BullMQ requires for workers).
+ * A connection for BullMQ. A worker blocks on Redis and must outlive an outage, so its commands wait for a
+ * reconnect rather than fail (`maxRetriesPerRequest: null`, as BullMQ requires for workers). `submit` and
+ * `status` are one-shot: they give up after a few attempts, so an unreachable Redis is an error, not a hang.
  */
-export function fleetConnection(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+export function fleetConnection(url: string, role: 'worker' | 'client' = 'client'): Redis {
+  if (role === 'worker') return new Redis(url, { maxRetriesPerRequest: null });
+  return new Redis(url, {
+    maxRetriesPerRequest: 2,
+    connectTimeout: 5000,
+    retryStrategy: (times) => (times > 5 ? null : Math.min(1000, times * 200)),
+  });
 }
 
 /** The job options of a unit. */

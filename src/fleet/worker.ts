@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -123,6 +124,16 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   if (typeof scope !== 'string' || !/^[A-Za-z0-9_.-]{1,100}$/.test(scope)) {
     throw new ValidationError('options.limitScope', scope, 'a name of letters, digits, _ . -');
   }
+  if (
+    options.localAddress !== undefined &&
+    (typeof options.localAddress !== 'string' || isIP(options.localAddress) === 0)
+  ) {
+    throw new ValidationError(
+      'options.localAddress',
+      options.localAddress,
+      'an IP address of this machine such as "10.0.0.12"',
+    );
+  }
   const stallMs = options.stallTimeoutMs ?? 30_000;
   assertPositiveInt('options.stallTimeoutMs', stallMs);
   const banPauseMs = options.banPauseMs ?? 300_000;
@@ -228,7 +239,7 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
     return result;
   };
 
-  const connection: Redis = fleetConnection(q.redis);
+  const connection: Redis = fleetConnection(q.redis, 'worker');
   const worker = new Worker(q.queue, process_, {
     connection,
     concurrency,

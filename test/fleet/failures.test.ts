@@ -88,4 +88,22 @@ describe('fleet: failures', () => {
       await broken.close();
     }
   }, 90_000);
+
+  it('usage errors exit 2; an unreachable Redis is an error naming it (exit 3), not a hang', async () => {
+    const worker = ['fleet', 'worker', '--redis', 'redis://127.0.0.1:1', '--archive', 'x'];
+    const [noRedis, badScope, badAddress, down] = await Promise.all([
+      runCliProcess(['fleet', 'worker', '--archive', 'x']),
+      runCliProcess([...worker, '--limit-scope', 'a b']),
+      runCliProcess([...worker, '--local-address', 'eth0']),
+      runCliProcess(['fleet', 'status', '--redis', 'redis://127.0.0.1:1']),
+    ]);
+    expect(noRedis.code).toBe(2);
+    expect(noRedis.stderr).toMatch(/--redis/);
+    expect(badScope.code).toBe(2);
+    expect(badScope.stderr).toMatch(/Invalid --limit-scope/);
+    expect(badAddress.code).toBe(2);
+    expect(badAddress.stderr).toMatch(/Invalid --local-address: .*"eth0"/);
+    expect(down.code).toBe(3);
+    expect(down.stderr).toMatch(/ECONNREFUSED 127\.0\.0\.1:1/);
+  }, 60_000);
 });
