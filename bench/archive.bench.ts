@@ -30,7 +30,18 @@ const HOURS = Number(process.env['HOURS'] ?? 24);
 const RATE = process.env['RATE'] === 'on' ? 'on' : 'off';
 const START = SIM_NOW - BigInt(HOURS) * HOUR;
 
-type Run = { what: 'csv' | 'archive'; seconds: number; maxRssMb: number; bytes: number; rows: number };
+type Run = {
+  what: 'csv' | 'archive';
+  seconds: number;
+  cpuS: number;
+  maxRssMb: number;
+  bytes: number;
+  rows: number;
+};
+
+function cpuOf(stderr: string): number {
+  return Number(/tickwire-cpu-ms (\d+)/.exec(stderr)?.[1] ?? Number.NaN) / 1000;
+}
 
 function child(args: string[]): Promise<{ code: number | null; stderr: string; seconds: number }> {
   const started = performance.now();
@@ -67,7 +78,14 @@ async function runCsv(url: string, dir: string): Promise<Run> {
   if (r.code !== 0 || !rss || !rows) throw new Error(`csv: exit ${r.code}\n${r.stderr}`);
   const bytes = (await stat(out)).size;
   await rm(out, { force: true });
-  return { what: 'csv', seconds: r.seconds, maxRssMb: Number(rss[1]) / 1024, bytes, rows: Number(rows[1]) };
+  return {
+    what: 'csv',
+    seconds: r.seconds,
+    cpuS: cpuOf(r.stderr),
+    maxRssMb: Number(rss[1]) / 1024,
+    bytes,
+    rows: Number(rows[1]),
+  };
 }
 
 async function runArchive(url: string, dir: string): Promise<Run> {
@@ -91,6 +109,7 @@ async function runArchive(url: string, dir: string): Promise<Run> {
   return {
     what: 'archive',
     seconds: r.seconds,
+    cpuS: cpuOf(r.stderr),
     maxRssMb: Number(rss[1]) / 1024,
     bytes: series?.bytes ?? 0,
     rows: series?.rows ?? 0,
@@ -154,11 +173,11 @@ try {
     `Binance BTCUSDT trades ${formatIsoNs(START)} – ${formatIsoNs(SIM_NOW)}: ${trades.length.toLocaleString('en-US')} trades; ` +
       `simulator in this process, rate limits ${RATE}; the CLI as a child process (tsx).\n`,
   );
-  console.log('| run (order) | wall time | trades/s | peak RSS | output size |');
-  console.log('|---|---:|---:|---:|---:|');
+  console.log('| run (order) | wall time | CLI CPU time | trades/s | peak RSS | output size |');
+  console.log('|---|---:|---:|---:|---:|---:|');
   for (const [i, r] of runs.entries()) {
     console.log(
-      `| ${i + 1}. ${r.what === 'csv' ? 'trades → CSV' : 'sync → archive'} | ${r.seconds.toFixed(1)} s | ` +
+      `| ${i + 1}. ${r.what === 'csv' ? 'trades → CSV' : 'sync → archive'} | ${r.seconds.toFixed(1)} s | ${r.cpuS.toFixed(1)} s | ` +
         `${Math.round(r.rows / r.seconds).toLocaleString('en-US')} | ${r.maxRssMb.toFixed(0)} MiB | ${(r.bytes / 2 ** 20).toFixed(1)} MiB |`,
     );
   }

@@ -79,7 +79,7 @@ describe('the commit primitive (what the live recorder calls)', () => {
     } finally {
       await s.close();
     }
-  });
+  }, 60_000);
 
   it('refuses a record outside the day, out of order, or outside the committed range', async () => {
     const dir = await tempDir();
@@ -93,7 +93,7 @@ describe('the commit primitive (what the live recorder calls)', () => {
     ).rejects.toMatchObject({ argument: 'range' });
     await w.abort();
     expect(await readdir(archiveTemp(dir))).toEqual([]);
-  });
+  }, 60_000);
 
   it('removes what a crashed writer left: an unlisted .parquet in the day folder, a staged file of a dead process', async () => {
     const s = await sim('binance');
@@ -138,7 +138,7 @@ describe('the commit primitive (what the live recorder calls)', () => {
     } finally {
       await s.close();
     }
-  });
+  }, 60_000);
 });
 
 describe('partition locks', () => {
@@ -175,7 +175,7 @@ describe('partition locks', () => {
     } finally {
       await s.close();
     }
-  });
+  }, 60_000);
 
   it('waits for a live holder, gives up with ArchiveLockedError naming the owner, takes over a dead one', async () => {
     const dir = await tempDir();
@@ -207,7 +207,7 @@ describe('partition locks', () => {
     await utimes(path, old, old);
     const fromNfs = await acquireLock(path, { timeoutMs: 5000, staleMs: 30_000 });
     await fromNfs.release();
-  });
+  }, 60_000);
 
   it('cleanTemp keeps staged files of live writers', async () => {
     const dir = await tempDir();
@@ -216,5 +216,5 @@ describe('partition locks', () => {
     await writeFile(mine, 'x');
     expect(await cleanTemp(dir)).toBe(0);
     expect(await readdir(archiveTemp(dir))).toEqual([`${hostname()}-${process.pid}-0123ab.parquet.tmp`]);
-  });
+  }, 60_000);
 });

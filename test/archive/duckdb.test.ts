@@ -109,5 +109,5 @@ describe('DuckDB reads the archive', () => {
     } finally {
       await Promise.all([binance.close(), coinbase.close()]);
     }
-  }, 60_000);
+  }, 90_000);
 });

@@ -69,7 +69,7 @@ describe('archive.sync', () => {
     } finally {
       await s.close();
     }
-  });
+  }, 60_000);
 
   it('a range ending mid-day is stored with the coverage it has and completed by the next sync', async () => {
     const s = await sim('coinbase');
@@ -115,7 +115,7 @@ describe('archive.sync', () => {
     } finally {
       await s.close();
     }
-  });
+  }, 60_000);
 
   it('Kraken candles older than its newest 720 are recorded as a permanent gap with the reason, never left out silently', async () => {
     const s = await sim('kraken');
@@ -161,7 +161,7 @@ describe('archive.sync', () => {
     } finally {
       await s.close();
     }
-  });
+  }, 60_000);
 
   it('a download that fails mid-way commits what was delivered, records the rest as a gap, and the rerun completes it', async () => {
     const s = await sim('binance');
@@ -207,7 +207,7 @@ describe('archive.sync', () => {
     } finally {
       await s.close();
     }
-  });
+  }, 60_000);
 
   it('two syncs of the same archive at once: one copy of each day, identical to the ground truth', async () => {
     const s = await sim('binance');
@@ -244,7 +244,7 @@ describe('archive.sync', () => {
     } finally {
       await s.close();
     }
-  });
+  }, 60_000);
 
   it('refuses what cannot be served before writing anything: unknown symbol, unsupported kind or span, bad options', async () => {
     const s = await sim('binance');
@@ -281,5 +281,5 @@ describe('archive.sync', () => {
     } finally {
       await s.close();
     }
-  });
+  }, 60_000);
 });

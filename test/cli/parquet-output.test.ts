@@ -29,23 +29,18 @@ async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
+/** Child processes on a shared 2-core machine can take a while to start. */
+const LONG = { timeoutMs: 80_000 };
+
 describe('--format parquet / --out x.parquet', () => {
   it('ohlc to x.parquet and trades as Parquet on stdout equal the ground truth', async () => {
     const dir = await tempDir();
     const out = join(dir, 'btc-1h.parquet');
     const [bars, trades] = await Promise.all([
-      runCliProcess([
-        'ohlc',
-        'binance',
-        'BTCUSDT',
-        '--span',
-        '1h',
-        '--from',
-        '2025-12-01',
-        '--sim',
-        '--out',
-        out,
-      ]),
+      runCliProcess(
+        ['ohlc', 'binance', 'BTCUSDT', '--span', '1h', '--from', '2025-12-01', '--sim', '--out', out],
+        LONG,
+      ),
       toFile(
         [
           'trades',
@@ -78,21 +73,21 @@ describe('--format parquet / --out x.parquet', () => {
       `select count(*)::int as n, min(tsNs) as a, max(epoch_ns(time)) as b from read_parquet(${sqlPath(file)})`,
     );
     expect(rows).toEqual([{ n: truth.length, a: truth[0]!.tsNs, b: truth.at(-1)!.tsNs }]);
-  });
+  }, 60_000);
 
   it('a killed run leaves the previous file untouched; a rerun resumes after its last row', async () => {
     const dir = await tempDir();
     const out = join(dir, 'trades.parquet');
     const args = ['trades', 'binance', 'BTCUSDT', '--from', '2025-12-31T23:50', '--sim', '--out', out];
-    const first = await runCliProcess([...args, '--to', '2025-12-31T23:55']);
+    const first = await runCliProcess([...args, '--to', '2025-12-31T23:55'], LONG);
     expect(first.code).toBe(0);
     const size = (await stat(out)).size;
-    const killed = startCli(args);
-    await waitFor(async () => (await readdir(dir)).some((n) => n.includes('.tmp-')));
+    const killed = startCli(args, LONG);
+    await waitFor(async () => (await readdir(dir)).some((n) => n.includes('.tmp-')), 60_000);
     killed.child.kill('SIGKILL');
     await killed.done;
     expect((await stat(out)).size).toBe(size);
-    const second = await runCliProcess(args);
+    const second = await runCliProcess(args, LONG);
     expect(second.code).toBe(0);
     expect(second.stderr).toMatch(/resumed after 2025-12-31T23:54:59/);
     const truth = (await truthOf('binance')).trades(
@@ -102,5 +97,5 @@ describe('--format parquet / --out x.parquet', () => {
     );
     const got: (OHLCBar | Trade)[] = await all(readParquetRecords(out, 'trades'));
     expect(got).toEqual(truth);
-  });
+  }, 60_000);
 });

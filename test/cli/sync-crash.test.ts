@@ -6,6 +6,9 @@ import { verifyArchive } from '../../src/archive/verify.js';
 import { ns, readAll, sim } from '../helpers/archive.js';
 import { runCliProcess, startCli, tempDir, waitFor } from '../helpers/cli-run.js';
 
+/** Child processes on a shared 2-core machine can take a while to start. */
+const LONG = { timeoutMs: 80_000 };
+
 describe('tickwire sync: concurrent runs and crashes (child processes)', () => {
   it('two syncs of the same archive at once: both succeed, one copy, identical to the ground truth', async () => {
     const s = await sim('binance');
@@ -26,7 +29,7 @@ describe('tickwire sync: concurrent runs and crashes (child processes)', () => {
         '--base-url',
         s.url,
       ];
-      const [a, b] = await Promise.all([runCliProcess(args), runCliProcess(args)]);
+      const [a, b] = await Promise.all([runCliProcess(args, LONG), runCliProcess(args, LONG)]);
       expect([a.code, b.code]).toEqual([0, 0]);
       for (const sym of ['BTCUSDT', 'ETHUSDT']) {
         expect(await readAll(dir, 'binance', 'trades', sym, ns('2025-12-31'), ns('2026-01-01'))).toEqual(
@@ -37,7 +40,7 @@ describe('tickwire sync: concurrent runs and crashes (child processes)', () => {
     } finally {
       await s.close();
     }
-  });
+  }, 90_000);
 
   it('SIGKILL at random moments, then a rerun: the archive equals the ground truth and verifies', async () => {
     const s = await sim('binance', undefined, 'on');
@@ -69,12 +72,12 @@ describe('tickwire sync: concurrent runs and crashes (child processes)', () => {
           date: '2025-12-31',
         }).catch(() => undefined)) !== undefined;
       const moments: [string, () => Promise<unknown>][] = [
-        ['while a Parquet file is being written', () => waitFor(staged)],
-        ['after the first day was committed, during the second', () => waitFor(committed)],
+        ['while a Parquet file is being written', () => waitFor(staged, 60_000)],
+        ['after the first day was committed, during the second', () => waitFor(committed, 60_000)],
         ['at a random moment', () => new Promise((r) => setTimeout(r, 200 + Math.random() * 1500))],
       ];
       for (const [, moment] of moments) {
-        const run = startCli(args);
+        const run = startCli(args, LONG);
         await moment();
         run.child.kill('SIGKILL');
         expect((await run.done).signal).toBe('SIGKILL');
@@ -82,7 +85,7 @@ describe('tickwire sync: concurrent runs and crashes (child processes)', () => {
         const v = await verifyArchive({ dir });
         expect(v.problems.filter((p) => p.check !== 'unlisted')).toEqual([]);
       }
-      const last = await runCliProcess(args);
+      const last = await runCliProcess(args, LONG);
       expect(last.code).toBe(0);
       for (const sym of ['BTCUSDT', 'ETHUSDT']) {
         expect(await readAll(dir, 'binance', 'trades', sym, ns('2025-12-31'), ns('2026-01-01'))).toEqual(
@@ -94,5 +97,5 @@ describe('tickwire sync: concurrent runs and crashes (child processes)', () => {
     } finally {
       await s.close();
     }
-  }, 60_000);
+  }, 90_000);
 });

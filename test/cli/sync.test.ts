@@ -3,6 +3,9 @@ import { readRecord } from '../../src/archive/manifest.js';
 import { dataRequests, sim } from '../helpers/archive.js';
 import { runCliProcess, tempDir } from '../helpers/cli-run.js';
 
+/** Child processes on a shared 2-core machine can take a while to start. */
+const LONG = { timeoutMs: 80_000 };
+
 describe('tickwire sync (child processes)', () => {
   it('syncs, reruns without a data request, lists and verifies', async () => {
     const s = await sim('binance', { errorRate: 0.02, seed: 5 });
@@ -27,22 +30,22 @@ describe('tickwire sync (child processes)', () => {
         '--backoff',
         '0.01',
       ];
-      const first = await runCliProcess(args);
+      const first = await runCliProcess(args, LONG);
       expect(first.stderr).toMatch(
         /sync binance ohlc-1m BTCUSDT,ETHUSDT: 2 symbol\(s\) × 2 day\(s\), 0 of 4 already complete, 5760 rows in \d+ requests/,
       );
       expect(first.stderr).toMatch(/complete up to 2026-01-01T00:00:00Z/);
       expect(first.code).toBe(0);
       const before = dataRequests(s);
-      const again = await runCliProcess(args);
+      const again = await runCliProcess(args, LONG);
       expect(again.code).toBe(0);
       expect(again.stderr).toMatch(/4 of 4 already complete, 0 rows in 0 requests/);
       expect(dataRequests(s)).toBe(before);
 
       const [ls, lsJson, v] = await Promise.all([
-        runCliProcess(['archive', 'ls', dir]),
-        runCliProcess(['archive', 'ls', dir, '--json']),
-        runCliProcess(['archive', 'verify', dir]),
+        runCliProcess(['archive', 'ls', dir], LONG),
+        runCliProcess(['archive', 'ls', dir, '--json'], LONG),
+        runCliProcess(['archive', 'verify', dir], LONG),
       ]);
       expect(ls.code).toBe(0);
       const lines = ls.stdout.trim().split('\n');
@@ -70,23 +73,26 @@ describe('tickwire sync (child processes)', () => {
     } finally {
       await s.close();
     }
-  });
+  }, 90_000);
 
   it('Kraken candles older than its 720: the gap and its reason on stderr, exit 1; verify lists a damaged file, exit 1', async () => {
     const dir = await tempDir();
-    const r = await runCliProcess([
-      'sync',
-      'kraken',
-      'ohlc',
-      'XBT/USD',
-      '--span',
-      '1m',
-      '--from',
-      '2025-12-31',
-      '--archive',
-      dir,
-      '--sim',
-    ]);
+    const r = await runCliProcess(
+      [
+        'sync',
+        'kraken',
+        'ohlc',
+        'XBT/USD',
+        '--span',
+        '1m',
+        '--from',
+        '2025-12-31',
+        '--archive',
+        dir,
+        '--sim',
+      ],
+      LONG,
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/INCOMPLETE/);
     expect(r.stderr).toMatch(
@@ -100,7 +106,7 @@ describe('tickwire sync (child processes)', () => {
       date: '2025-12-31',
     });
     expect(rec!.gaps).toHaveLength(1);
-    const ls = await runCliProcess(['archive', 'ls', dir, '--gaps']);
+    const ls = await runCliProcess(['archive', 'ls', dir, '--gaps'], LONG);
     expect(ls.stdout).toMatch(
       /gap kraken ohlc-1m XBTUSD \[2025-12-31T00:00:00Z, .*\): kraken serves only its newest 720/,
     );
@@ -118,22 +124,22 @@ describe('tickwire sync (child processes)', () => {
       rec!.files[0]!.name,
     );
     await writeFile(f, 'not parquet');
-    const v = await runCliProcess(['archive', 'verify', dir]);
+    const v = await runCliProcess(['archive', 'verify', dir], LONG);
     expect(v.code).toBe(1);
     expect(v.stdout.split('\n')[0]).toContain(`${f}: size:`);
     expect(v.stderr).toMatch(/PROBLEM/);
-  });
+  }, 90_000);
 
   it('usage errors exit 2, what cannot be served exits 3', async () => {
     const dir = await tempDir();
     const base = ['--from', '2025-12-31', '--archive', dir, '--sim'];
     const [noSpan, badKind, noArchive, unknown, funding, ls] = await Promise.all([
-      runCliProcess(['sync', 'binance', 'ohlc', 'BTCUSDT', ...base]),
-      runCliProcess(['sync', 'binance', 'candles', 'BTCUSDT', ...base]),
-      runCliProcess(['sync', 'binance', 'trades', 'BTCUSDT', '--from', '2025-12-31', '--sim']),
-      runCliProcess(['sync', 'binance', 'trades', 'NOPE/USDT', ...base]),
-      runCliProcess(['sync', 'binance', 'funding', 'BTCUSDT', ...base]),
-      runCliProcess(['archive', 'ls', `${dir}/nowhere`]),
+      runCliProcess(['sync', 'binance', 'ohlc', 'BTCUSDT', ...base], LONG),
+      runCliProcess(['sync', 'binance', 'candles', 'BTCUSDT', ...base], LONG),
+      runCliProcess(['sync', 'binance', 'trades', 'BTCUSDT', '--from', '2025-12-31', '--sim'], LONG),
+      runCliProcess(['sync', 'binance', 'trades', 'NOPE/USDT', ...base], LONG),
+      runCliProcess(['sync', 'binance', 'funding', 'BTCUSDT', ...base], LONG),
+      runCliProcess(['archive', 'ls', `${dir}/nowhere`], LONG),
     ]);
     expect(noSpan.code).toBe(2);
     expect(noSpan.stderr).toMatch(/--span/);
@@ -144,5 +150,5 @@ describe('tickwire sync (child processes)', () => {
     expect(unknown.stderr).toMatch(/NOPE/);
     expect(funding.code).toBe(3);
     expect(ls.code).toBe(2);
-  }, 60_000);
+  }, 90_000);
 });
