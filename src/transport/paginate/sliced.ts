@@ -82,7 +82,7 @@ export type SlicedOptions = {
   /**
    * Unread items all slices may hold together before the walks not being read stop pulling (the one being
    * read stops at `2 × sliceItems` of its own). Bounds memory whatever `concurrency` is.
-   * @default 8 × sliceItems (128,000 items with the default slice size)
+   * @default 2 × sliceItems (32,000 items with the default slice size)
    */
   maxBufferedItems?: number;
   /** Aborts the iteration: running walks are aborted and it rejects with {@link AbortError}. @default undefined */
@@ -149,7 +149,7 @@ export function paginateSliced<T extends { tsNs: bigint }>(
     runSliced(walk, startNs, endNs, {
       concurrency,
       sliceItems: o.sliceItems ?? DEFAULT_SLICE_ITEMS,
-      maxBufferedItems: o.maxBufferedItems ?? 8 * (o.sliceItems ?? DEFAULT_SLICE_ITEMS),
+      maxBufferedItems: o.maxBufferedItems ?? 2 * (o.sliceItems ?? DEFAULT_SLICE_ITEMS),
       initialSliceNs: secondsToNs(o.initialSliceS ?? 60),
       minSliceNs: secondsToNs(o.minSliceS ?? 1),
       signal: o.signal,
