@@ -10,6 +10,7 @@ export * from './adapters/index.js';
 export * from './archive/index.js';
 export * from './core/index.js';
 export * from './download/index.js';
+export * from './fleet/index.js';
 export * from './record/index.js';
 export * from './sim/index.js';
 export * from './sinks/index.js';

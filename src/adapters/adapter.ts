@@ -53,6 +53,11 @@ export type AdapterHttpOptions = {
    * @default undefined
    */
   onRetry?: (info: RetryInfo) => void;
+  /**
+   * Source IP address of the connections (see `HttpClientOptions.localAddress`): a fleet worker binds
+   * one of the machine's addresses so that each has the exchange's per-IP allowance. @default the OS's choice
+   */
+  localAddress?: string;
 };
 
 /** Options every adapter factory accepts. */

@@ -116,6 +116,7 @@ export function connect(
     ...(http.timeout === undefined ? {} : { timeout: http.timeout }),
     ...(http.maxRetryAfter === undefined ? {} : { maxRetryAfter: http.maxRetryAfter }),
     ...(http.onRetry === undefined ? {} : { onRetry: http.onRetry }),
+    ...(http.localAddress === undefined ? {} : { localAddress: http.localAddress }),
     headers: { 'user-agent': 'tickwire', ...(http.headers ?? {}) },
     limiter,
     exchange,

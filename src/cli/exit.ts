@@ -52,6 +52,9 @@ const FLAG_NAMES: Readonly<Record<string, string>> = {
   'options.exchange': '<exchange>',
   'options.baseUrl': '--base-url',
   'options.rateScale': '--rate-scale',
+  'options.limitScope': '--limit-scope',
+  'options.localAddress': '--local-address',
+  'options.rateLimit': '--rate-limit',
   out: '--out',
 };
 

@@ -10,6 +10,7 @@ import type { CommandModule } from '../context.js';
 import { archiveCommand } from './archive.js';
 import { bookCommand } from './book.js';
 import { demoCommand } from './demo.js';
+import { fleetCommand } from './fleet.js';
 import { fundingCommand } from './funding.js';
 import { ohlcCommand } from './ohlc.js';
 import { openInterestCommand } from './open-interest.js';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly CommandModule[] = [
   syncCommand,
   archiveCommand,
   recordCommand,
+  fleetCommand,
   simCommand,
   demoCommand,
 ];

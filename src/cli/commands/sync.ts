@@ -44,7 +44,8 @@ data request; extending --to downloads only the new days. A day not over yet is 
 has and completed by the next sync. Exit codes: 0 complete, 1 some range missing (printed with its reason),
 2 bad usage, 3 cannot be served. Layout and reading with DuckDB, Polars, pandas: docs/ARCHIVE.md.`;
 
-function parseKindArg(text: string): KindId {
+/** Parses a `<kind>` argument. */
+export function parseKindArg(text: string): KindId {
   const k = text.trim().toLowerCase();
   if (!isKindId(k)) throw new InvalidArgumentError(`Unknown kind; expected one of ${KIND_IDS.join(', ')}.`);
   return k;

@@ -100,7 +100,13 @@ export class HttpClient {
   /** @throws ValidationError naming the bad option */
   constructor(options?: HttpClientOptions) {
     this.#options = resolveHttpOptions(options);
-    this.#agent = new Agent({ connections: this.#options.connections, pipelining: 1 });
+    const { connections, localAddress } = this.#options;
+    this.#agent = new Agent({
+      connections,
+      pipelining: 1,
+      // A client option in undici (it overrides any `connect.localAddress`).
+      ...(localAddress === undefined ? {} : { localAddress }),
+    });
   }
 
   /** True once {@link close} was called; any later request fails with `ClosedError`. */

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { isIP } from 'node:net';
 import { ValidationError } from '../../core/errors.js';
 import type { Limiter, ReportedUsage } from '../rate-limit/types.js';
 import type { RetryPolicyOptions } from './retry-policy.js';
@@ -19,6 +20,7 @@ export type ResolvedHttpOptions = RetryPolicyOptions & {
   inspect: ((response: HttpResponse) => ResponseVerdict | undefined) | undefined;
   usage: ((headers: Readonly<Record<string, string>>) => readonly ReportedUsage[] | undefined) | undefined;
   connections: number;
+  localAddress: string | undefined;
 };
 
 /** Default {@link HttpClientOptions.maxResponseBytes}: 64 MiB. */
@@ -45,6 +47,14 @@ function optionalFunction<F>(name: string, value: unknown): F | undefined {
     throw new ValidationError(`options.${name}`, value, 'a function');
   }
   return value as F | undefined;
+}
+
+function localAddressOf(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || isIP(value) === 0) {
+    throw new ValidationError('options.localAddress', value, 'an IPv4 or IPv6 address such as "127.0.0.2"');
+  }
+  return value;
 }
 
 /** Validates `headers` (an object of string values); names the offending header. */
@@ -102,5 +112,6 @@ export function resolveHttpOptions(options: HttpClientOptions = {}): ResolvedHtt
     inspect: optionalFunction('inspect', options.inspect),
     usage: optionalFunction('usage', options.usage),
     connections: positiveInt('connections', options.connections, 16),
+    localAddress: localAddressOf(options.localAddress),
   };
 }

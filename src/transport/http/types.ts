@@ -95,6 +95,12 @@ export type HttpClientOptions = {
   usage?: (headers: Readonly<Record<string, string>>) => readonly ReportedUsage[] | undefined;
   /** Keep-alive connections per origin. @default 16 */
   connections?: number;
+  /**
+   * Local (source) IP address of every connection, e.g. `'127.0.0.2'` or one of the machine's public
+   * addresses: exchanges count limits per client IP, so a process bound to another address has its own
+   * allowance. @default the operating system's choice
+   */
+  localAddress?: string;
 };
 
 /** Options of one request. */
