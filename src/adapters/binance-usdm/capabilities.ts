@@ -97,9 +97,9 @@ export const BINANCE_USDM_RATE: RateLimit = {
 };
 
 /** Limiter key of the `fundingRate` budget. */
-export const USDM_FUNDING_KEY = 'binance-usdm/fundingRate';
+export const USDM_FUNDING_KEY = 'binance-usdm.fundingRate';
 /** Limiter key of the `openInterestHist` budget. */
-export const USDM_OI_KEY = 'binance-usdm/openInterestHist';
+export const USDM_OI_KEY = 'binance-usdm.openInterestHist';
 
 /**
  * Endpoint budgets of their own [doc]: `fundingRate` (shared with `fundingInfo`) 500 requests per 5
