@@ -9,8 +9,8 @@
  * @module
  */
 import type { ExchangeAdapter } from '../adapters/adapter.js';
-import { readArchive } from '../archive/read.js';
 import { intersect, normalize } from '../archive/ranges.js';
+import { readArchive } from '../archive/read.js';
 import type { SyncReport } from '../archive/sync.js';
 import type { NsRange } from '../core/errors.js';
 import type { KindId, RecordOfKind } from '../core/kinds.js';
