@@ -1,8 +1,8 @@
 /**
  * `tickwire record ... --sink postgres://...`: the recorder as a child process against a simulator whose
  * clock runs, and a real PostgreSQL. The trades table holds exactly the trades the archive holds (and those
- * equal the ground truth over the covered range), also after a restart that refetches the archive's end
- * over REST; live rows are committed while the recorder runs, not only when it stops.
+ * equal the ground truth over the covered range); live rows are committed while the recorder runs, not only
+ * when it stops. (A restart is not tested here: `--sim` starts its market clock afresh each run.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_DEFAULT_NOW_NS } from '../../src/cli/exchange.js';
@@ -42,7 +42,7 @@ async function truthOfLive(exchange: 'binance' | 'kraken') {
 }
 
 describe('tickwire record --sink postgres', () => {
-  it('trades: the table equals the archive (and the truth), live and after a restart', async () => {
+  it('trades: the table equals the archive (and the truth), and rows arrive while recording', async () => {
     const url = await server.createDatabase('live');
     const dir = await tempDir();
     const args = [
@@ -77,7 +77,7 @@ describe('tickwire record --sink postgres', () => {
     const truth = await truthOfLive('kraken');
     const check = async () => {
       const t = await checkTrades(dir, 'kraken', 'XBTUSD', truth);
-      expect(t.problems.join("; ")).toBe("");
+      expect(t.problems.join('; ')).toBe('');
       const archived = await archivedTrades(dir, 'kraken', 'XBTUSD');
       const rows = await tableRows(server, 'trades', { database: 'live' });
       expect(rows).toEqual(expectedRows('trades', archived, { exchange: 'kraken', symbol: 'BTC/USD' }));
@@ -85,12 +85,6 @@ describe('tickwire record --sink postgres', () => {
     };
     const afterFirst = await check();
     expect(afterFirst).toBeGreaterThan(100);
-
-    // A restart refills from where the archive ends over REST: nothing doubled, nothing missing.
-    const second = await runCliProcess([...args, '--duration', '6'], { timeoutMs: 60_000 });
-    expect(second.code, second.stderr.slice(-2000)).toBe(0);
-    expect(second.stderr).not.toMatch(/error:/);
-    expect(await check()).toBeGreaterThan(afterFirst);
   }, 90_000);
 
   it('a bad --sink is a usage error naming it, without the password', async () => {
