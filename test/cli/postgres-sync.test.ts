@@ -85,7 +85,7 @@ describe('tickwire sync --sink postgres', () => {
     expect(await tableRows(server, 'ohlc', { database: 'synced', schema: 'market' })).toEqual(bars);
   }, 120_000);
 
-  it('usage errors name the flag before anything is downloaded', async () => {
+  it('usage errors name the flag before anything is downloaded; an unreachable database exits 3', async () => {
     const dir = await tempDir();
     const base = [
       'sync',
@@ -105,5 +105,15 @@ describe('tickwire sync --sink postgres', () => {
     const schemaAlone = await runCliProcess([...base, '--schema', 'market'], LONG);
     expect(schemaAlone.code).toBe(2);
     expect(schemaAlone.stderr).toContain('Invalid --schema');
+    // A database that cannot be reached: the archive is synced and said so, then exit 3 naming the database.
+    const down = await runCliProcess(
+      [...base, '--sink', `postgres://u:${PG_TEST_PASSWORD}@127.0.0.1:1/db`],
+      LONG,
+    );
+    expect(down.code).toBe(3);
+    expect(down.stderr).toMatch(/sync binance trades BTCUSDT: .*complete up to/);
+    expect(down.stderr).toContain('postgres://u:***@127.0.0.1:1/db');
+    expect(down.stderr).toMatch(/cannot connect/);
+    expect(down.stderr).not.toContain(PG_TEST_PASSWORD);
   }, 60_000);
 });

@@ -161,13 +161,16 @@ async function runSync(
         progress.update({ done: p.unitsDone, total: p.unitsTotal, rows: p.rows, requests: p.requests }),
     });
     const outcome = describeSync(report, Date.now() - started, trap.received);
-    const loaded =
-      sinkTarget && !trap.received
-        ? await loadIntoDatabase(flags.archive, report, sinkTarget, conn, trap.signal, progress)
-        : [];
-    progress.stop();
-    if (!quiet) for (const line of [...outcome.info, ...loaded]) say(line);
-    for (const line of outcome.warnings) say(line);
+    let loaded: string[] = [];
+    try {
+      if (sinkTarget && !trap.received)
+        loaded = await loadIntoDatabase(flags.archive, report, sinkTarget, conn, trap.signal, progress);
+    } finally {
+      // The archive's outcome is printed even when loading into the database failed (its error follows).
+      progress.stop();
+      if (!quiet) for (const line of [...outcome.info, ...loaded]) say(line);
+      for (const line of outcome.warnings) say(line);
+    }
     ctx.exitCode = outcome.code;
   } finally {
     progress.stop();
