@@ -9,6 +9,7 @@ import type { PartitionFileOptions } from '../archive/commit.js';
 import type { SeriesKey } from '../archive/layout.js';
 import type { KindId } from '../core/kinds.js';
 import type { LiveOptions } from '../stream/options.js';
+import { type RecordSinkOptions, SeriesMirror } from './db-mirror.js';
 import type { RecorderEvents } from './events.js';
 import type { HealthBoard } from './health.js';
 import type { JournalOptions } from './journal.js';
@@ -34,6 +35,8 @@ export type TaskContext = {
   readonly health: HealthBoard;
   readonly emit: RecorderEvents['emit'];
   readonly signal: AbortSignal;
+  /** Also write into this database (every kind but `book`), with the unified symbol of each market id. */
+  readonly sink?: { target: RecordSinkOptions; unified: ReadonlyMap<string, string> };
 };
 
 /** A series writer wired to the recorder's metrics and events. */
@@ -45,7 +48,17 @@ export function seriesWriter<K extends KindId>(
 ): SeriesWriter<K> {
   const key: SeriesKey = { exchange: ctx.exchange, kind, symbol };
   const labels = { exchange: ctx.exchange, kind, symbol };
+  // Book rows are not unique by a key (every file repeats the book): they stay in the archive only.
+  const mirror =
+    ctx.sink && kind !== 'book'
+      ? new SeriesMirror<KindId>(
+          ctx.sink.target,
+          { kind, exchange: ctx.exchange, symbol: ctx.sink.unified.get(symbol) ?? symbol },
+          (error) => ctx.emit('error', { ...labels, error, fatal: false }),
+        )
+      : undefined;
   return new SeriesWriter<K>({
+    ...(mirror ? { mirror } : {}),
     dir: ctx.dir,
     key,
     rotateS: ctx.rotateS,

@@ -15,6 +15,7 @@ export {
   type RecordStreamConfig,
 } from './config.js';
 export type { ExchangeConnection } from './context.js';
+export type { RecordSinkOptions } from './db-mirror.js';
 export { type EventSeries, type RecorderEventMap, RecorderEvents } from './events.js';
 export type { HealthReport } from './health.js';
 export type { JournalOptions } from './journal.js';

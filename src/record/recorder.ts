@@ -10,8 +10,10 @@ import type { ExchangeAdapter, ExchangeId } from '../adapters/adapter.js';
 import { createAdapter } from '../adapters/registry.js';
 import type { PartitionFileOptions } from '../archive/commit.js';
 import { ValidationError } from '../core/errors.js';
+import { checkPostgresUrl } from '../sinks/postgres/url.js';
 import { checkStream, parseRotate, type RecordStreamConfig } from './config.js';
 import type { ExchangeConnection, TaskContext } from './context.js';
+import type { RecordSinkOptions } from './db-mirror.js';
 import { RecorderEvents } from './events.js';
 import { HealthBoard, type HealthReport } from './health.js';
 import type { JournalOptions } from './journal.js';
@@ -50,6 +52,11 @@ export type RecordOptions = {
   metricsHost?: string;
   /** Metrics to use (e.g. to share a registry). @default new ones */
   metrics?: RecorderMetrics;
+  /**
+   * Also write every record of every kind but `book` into this database, as the archive gets it (the
+   * table holds what the files hold), committed every `flushIntervalMs`. @default none
+   */
+  sink?: RecordSinkOptions;
   /** Aborting stops the recorder (as `stop()`). @default undefined */
   signal?: AbortSignal;
 };
@@ -115,6 +122,11 @@ export async function record(options: RecordOptions): Promise<RecorderHandle> {
     throw new ValidationError('options.silenceS', silenceS, 'a positive number of seconds');
   const maxBackfillS = options.maxBackfillS ?? 86_400;
   if (!(maxBackfillS >= 0)) throw new ValidationError('options.maxBackfillS', maxBackfillS, 'a number ≥ 0');
+  if (options.sink !== undefined) {
+    if (typeof options.sink !== 'object' || options.sink === null)
+      throw new ValidationError('options.sink', options.sink, '{ url, schema?, flushIntervalMs? }');
+    checkPostgresUrl(options.sink.url, 'options.sink.url');
+  }
   const dir = options.archive;
   const events = new RecorderEvents();
   const metrics = options.metrics ?? new RecorderMetrics();
@@ -195,6 +207,9 @@ export async function record(options: RecordOptions): Promise<RecorderHandle> {
         health,
         emit: events.emit.bind(events) as TaskContext['emit'],
         signal: stop.signal,
+        ...(options.sink
+          ? { sink: { target: options.sink, unified: new Map(markets.map((m) => [m.id, m.symbol])) } }
+          : {}),
       };
       groups.push({ ctx, kinds: s.kinds, markets, depth: s.depth ?? 0 });
     }

@@ -14,6 +14,7 @@ import { dayOf, dayRange, escapeValue, type SeriesKey } from '../archive/layout.
 import { intersect, subtract } from '../archive/ranges.js';
 import type { NsRange } from '../core/errors.js';
 import type { KindId, RecordOfKind } from '../core/kinds.js';
+import type { SeriesMirror } from './db-mirror.js';
 import { Journal, type JournalCodec, type JournalOptions, journalDir } from './journal.js';
 import { codecOf, commitJournal, type SegmentCommit } from './segment.js';
 
@@ -38,6 +39,8 @@ export type SeriesWriterOptions = {
    * time must be the boundary.
    */
   onRotate?: (startNs: bigint) => readonly RecordOfKind<KindId>[];
+  /** Also writes every record the files get into a database (`record --sink`). */
+  mirror?: SeriesMirror<KindId>;
 };
 
 type Open = { journal: Journal; startNs: bigint; boundaryNs: bigint; rows: number };
@@ -116,6 +119,7 @@ export class SeriesWriter<K extends KindId> {
   write(record: RecordOfKind<K>): void {
     this.advance((record as { tsNs: bigint }).tsNs);
     this.#append(record);
+    this.#o.mirror?.write(record as RecordOfKind<KindId>);
   }
 
   #append(record: RecordOfKind<K>): void {
@@ -216,11 +220,9 @@ export class SeriesWriter<K extends KindId> {
    * open segment, only waits.
    */
   async close(endNs?: bigint): Promise<void> {
-    if (this.#seg) {
-      const seg = this.#seg;
-      this.#closeSegment(endNs ?? seg.startNs);
-    }
-    await this.#chain;
+    const end = endNs ?? this.#seg?.startNs;
+    if (this.#seg) this.#closeSegment(end!);
+    await Promise.all([this.#chain, this.#o.mirror?.close(end)]);
   }
 
   /** Waits for the commits queued so far. */

@@ -13,6 +13,7 @@ import { formatIsoNs } from '../../core/time.js';
 import { checkStream, loadConfig, parseRotate, type RecordConfig } from '../../record/config.js';
 import type { ExchangeConnection } from '../../record/context.js';
 import { record } from '../../record/recorder.js';
+import { redactPostgresUrl } from '../../sinks/postgres/url.js';
 import { parsePositiveArg } from '../args.js';
 import { type CliContext, type CommandModule, globalsOf } from '../context.js';
 import { addExchangeOptions, SIM_DEFAULT_NOW_NS } from '../exchange.js';
@@ -26,27 +27,31 @@ import {
   plain,
 } from '../live-command.js';
 import { trapInterrupts } from '../signals.js';
+import { addSinkOptions, type SinkFlags, sinkTargetOf } from '../sink-options.js';
 
-type RecordFlags = LiveFlags & {
-  archive?: string;
-  config?: string;
-  rotate?: number;
-  depth?: number;
-  silence?: number;
-  metricsPort?: number;
-  metricsHost?: string;
-  backfill: boolean;
-};
+type RecordFlags = LiveFlags &
+  SinkFlags & {
+    archive?: string;
+    config?: string;
+    rotate?: number;
+    depth?: number;
+    silence?: number;
+    metricsPort?: number;
+    metricsHost?: string;
+    backfill: boolean;
+  };
 
 const EXAMPLES = `
 Examples:
   $ tickwire record --archive ./data binance trades,book BTCUSDT ETHUSDT --metrics-port 9464
   $ tickwire record --archive ./data --config record.yaml
+  $ tickwire record --archive ./data binance trades BTCUSDT --sink postgres://me@localhost/market
   $ tickwire record --archive /tmp/a kraken trades,book XBTUSD --sim --sim-speed 60 --rotate 1m --duration 30
 
 Files rotate every --rotate (default 1h) and are committed crash-safe into the archive with their
 coverage and gaps. SIGTERM or Ctrl-C closes every file and exits 0; after a crash (SIGKILL) the next
-start recovers the open files and refills trades over REST. GET /metrics and /healthz on --metrics-port.`;
+start recovers the open files and refills trades over REST. With --sink every record but book rows also
+goes into PostgreSQL (committed every second; the table holds what the files hold). GET /metrics and /healthz on --metrics-port.`;
 
 function parsePortArg(text: string): number {
   const n = Number(text);
@@ -131,7 +136,7 @@ export const recordCommand: CommandModule = {
           'a connection silent this long (not even pongs) is dead and is reconnected',
         ).argParser(parsePositiveArg),
       );
-    addExchangeOptions(cmd);
+    addSinkOptions(addExchangeOptions(cmd));
     cmd
       .addHelpText('after', EXAMPLES)
       .action(
@@ -233,7 +238,9 @@ async function runRecord(
     if (archive === undefined)
       throw new ValidationError('--archive', archive, 'the archive folder (or archive: in --config)');
     const metricsPort = flags.metricsPort ?? config.metricsPort;
+    const sinkTarget = sinkTargetOf(flags);
     const rec = await record({
+      ...(sinkTarget ? { sink: sinkTarget } : {}),
       archive,
       streams: config.streams,
       rotate: flags.rotate ?? config.rotate ?? 3600,
@@ -250,7 +257,7 @@ async function runRecord(
     if (rec.server)
       info(`tickwire: metrics at ${rec.server.url}/metrics, health at ${rec.server.url}/healthz`);
     info(
-      `tickwire: recording ${config.streams.map((s) => `${s.exchange} ${s.kinds.join(',')} ${s.symbols.join(' ')}`).join('; ')} -> ${archive}`,
+      `tickwire: recording ${config.streams.map((s) => `${s.exchange} ${s.kinds.join(',')} ${s.symbols.join(' ')}`).join('; ')} -> ${archive}${sinkTarget ? ` and ${redactPostgresUrl(sinkTarget.url)}` : ''}`,
     );
     rec.events.on('commit', (c) =>
       info(

@@ -23,25 +23,29 @@ import { EXIT } from '../exit.js';
 import { ProgressReporter, progressMode } from '../progress.js';
 import { resolveRange } from '../range.js';
 import { trapInterrupts } from '../signals.js';
+import { addSinkOptions, type SinkFlags, sinkTargetOf } from '../sink-options.js';
 
-type SyncFlags = ExchangeFlags & {
-  from: TimeArg;
-  to: TimeArg;
-  span?: number;
-  archive: string;
-  concurrency?: number;
-};
+type SyncFlags = ExchangeFlags &
+  SinkFlags & {
+    from: TimeArg;
+    to: TimeArg;
+    span?: number;
+    archive: string;
+    concurrency?: number;
+  };
 
 const EXAMPLES = `
 Examples:
   $ tickwire sync binance ohlc BTCUSDT ETHUSDT --span 1m --from 2024-01-01 --archive data
   $ tickwire sync binance trades BTCUSDT --from 2024-01-01 --to 2024-01-08 --archive data
   $ tickwire sync kraken ohlc XBTUSD --span 1m --from 2025-12-30 --archive data --sim
+  $ tickwire sync binance trades BTCUSDT --from 2024-01-01 --archive data --sink postgres://me@localhost/market
   $ tickwire archive ls data
 
 Only what the archive's completeness records do not cover is downloaded: a rerun of a finished sync sends no
 data request; extending --to downloads only the new days. A day not over yet is stored with the coverage it
-has and completed by the next sync. Exit codes: 0 complete, 1 some range missing (printed with its reason),
+has and completed by the next sync. With --sink the synced range is also loaded from the archive into
+PostgreSQL (rows already in the table are skipped, so reruns add nothing). Exit codes: 0 complete, 1 some range missing (printed with its reason),
 2 bad usage, 3 cannot be served. Layout and reading with DuckDB, Polars, pandas: docs/ARCHIVE.md.`;
 
 /** Parses a `<kind>` argument. */
@@ -94,7 +98,7 @@ export const syncCommand: CommandModule = {
           return n;
         }),
       );
-    addExchangeOptions(cmd)
+    addSinkOptions(addExchangeOptions(cmd))
       .addHelpText('after', EXAMPLES)
       .action((exchange: ExchangeId, kind: KindId, symbols: string[], flags: SyncFlags) =>
         runSync(ctx, cmd, exchange, kind, symbols, flags),
@@ -122,6 +126,7 @@ async function runSync(
   if (def.span === 'none' && flags.span !== undefined) {
     throw new ValidationError('--span', formatSpan(flags.span), `no --span (kind ${kind} has none)`);
   }
+  const sinkTarget = sinkTargetOf(flags);
   const range = resolveRange(flags.from, flags.to, flags.sim ? SIM_DEFAULT_NOW_NS : undefined);
   const kindLabel = flags.span === undefined ? kind : `${kind} ${formatSpan(flags.span)}`;
   const label = `sync ${exchange} ${kindLabel} ${symbols.join(',')}`;
@@ -156,15 +161,51 @@ async function runSync(
       onProgress: (p) =>
         progress.update({ done: p.unitsDone, total: p.unitsTotal, rows: p.rows, requests: p.requests }),
     });
-    progress.stop();
     const outcome = describeSync(report, Date.now() - started, trap.received);
-    if (!quiet) for (const line of outcome.info) say(line);
-    for (const line of outcome.warnings) say(line);
+    let loaded: string[] = [];
+    try {
+      if (sinkTarget && !trap.received)
+        loaded = await loadIntoDatabase(flags.archive, report, sinkTarget, conn, trap.signal, progress);
+    } finally {
+      // The archive's outcome is printed even when loading into the database failed (its error follows).
+      progress.stop();
+      if (!quiet) for (const line of [...outcome.info, ...loaded]) say(line);
+      for (const line of outcome.warnings) say(line);
+    }
     ctx.exitCode = outcome.code;
   } finally {
     progress.stop();
     trap.dispose();
     await conn.close();
+  }
+}
+
+/** Loads the synced range from the archive into the `--sink` database; returns one summary line per symbol. */
+async function loadIntoDatabase(
+  dir: string,
+  report: SyncReport,
+  target: NonNullable<ReturnType<typeof sinkTargetOf>>,
+  conn: Awaited<ReturnType<typeof connectExchange>>,
+  signal: AbortSignal,
+  progress: ProgressReporter,
+): Promise<string[]> {
+  const [{ loadSyncIntoSink }, { createAdapter }] = await Promise.all([
+    import('../sync-sink.js'),
+    import('../../adapters/registry.js'),
+  ]);
+  const adapter = createAdapter(report.exchange as ExchangeId, {
+    rateScale: conn.rateScale,
+    ...(conn.baseUrl === undefined ? {} : { baseUrl: conn.baseUrl }),
+    ...(conn.limiter === undefined ? {} : { limiter: conn.limiter }),
+    http: conn.http,
+  });
+  try {
+    const loads = await loadSyncIntoSink(dir, report, target, adapter, signal, (rows) =>
+      progress.update({ rows }),
+    );
+    return loads.map((l) => `  ${l.symbol} → ${l.label}: ${l.rows} rows read from the archive, ${l.summary}`);
+  } finally {
+    await adapter.close();
   }
 }
 
