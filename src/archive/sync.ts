@@ -8,8 +8,8 @@
  */
 import type { NsRange } from '../core/errors.js';
 import { UnsupportedSpanError, ValidationError } from '../core/errors.js';
-import { archiveKindName, type KindId, kindDef } from '../core/kinds.js';
-import { alignDown, formatIsoNs, parseSpan, type TimeInput, toNs } from '../core/time.js';
+import { archiveKindName, type KindId, kindDef, kindSpan } from '../core/kinds.js';
+import { alignDown, formatIsoNs, type TimeInput, toNs } from '../core/time.js';
 import { assertPositiveInt, assertSignal } from '../core/validate.js';
 import { adapterFor } from '../download/download.js';
 import { sourceOf } from '../download/kinds.js';
@@ -117,19 +117,7 @@ function resolve(options: SyncOptions): Resolved {
     throw new ValidationError('options.dir', options.dir, 'the archive folder');
   }
   const def = kindDef(options.kind, 'options.kind');
-  let spanS: number | undefined;
-  if (def.span === 'required') {
-    if (options.span === undefined) {
-      throw new ValidationError(
-        'options.span',
-        options.span,
-        `a span such as "1m" (kind ${def.id} needs one)`,
-      );
-    }
-    spanS = parseSpan(options.span, 'options.span');
-  } else if (options.span !== undefined) {
-    throw new ValidationError('options.span', options.span, `no span (kind ${def.id} has none)`);
-  }
+  const spanS = kindSpan(def.id, options.span, 'options.span');
   if (!Array.isArray(options.symbols) || options.symbols.length === 0) {
     throw new ValidationError('options.symbols', options.symbols, 'a non-empty list of symbols');
   }

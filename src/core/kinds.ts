@@ -367,3 +367,26 @@ export function parseArchiveKindName(name: string): { kind: KindId; spanS?: numb
   }
   return undefined;
 }
+
+/**
+ * Checks a span against a kind: required (and parsed) for spanned kinds, refused for the others. Returns
+ * the span in seconds, or `undefined` for kinds without one.
+ *
+ * @param argument the option's name in errors (`options.span`, `--span`)
+ * @throws ValidationError naming `argument` and the value
+ */
+export function kindSpan(
+  kind: KindId,
+  span: string | number | undefined,
+  argument = 'span',
+): number | undefined {
+  const def = KINDS[kind];
+  if (def.span === 'required') {
+    if (span === undefined) {
+      throw new ValidationError(argument, span, `a span such as "1m" (kind ${kind} needs one)`);
+    }
+    return parseSpan(span, argument);
+  }
+  if (span !== undefined) throw new ValidationError(argument, span, `no span (kind ${kind} has none)`);
+  return undefined;
+}

@@ -5,7 +5,7 @@
  */
 import type { AdapterHttpOptions, ExchangeAdapter } from '../adapters/adapter.js';
 import { ValidationError } from '../core/errors.js';
-import { type KindId, kindDef } from '../core/kinds.js';
+import { type KindId, kindDef, kindSpan } from '../core/kinds.js';
 import { parseSpan, type TimeInput, toNs } from '../core/time.js';
 import { assertPositiveInt, assertSignal } from '../core/validate.js';
 import type { Limiter, RateSpec } from '../transport/rate-limit/types.js';
@@ -189,19 +189,7 @@ export function resolveKind(
 ): Resolved & { span: number | undefined; concurrency: number } {
   const common = resolveCommon(options);
   const def = kindDef(options.kind, 'options.kind');
-  let span: number | undefined;
-  if (def.span === 'required') {
-    if (options.span === undefined) {
-      throw new ValidationError(
-        'options.span',
-        options.span,
-        `a span such as "1h" (kind ${def.id} needs one)`,
-      );
-    }
-    span = parseSpan(options.span, 'options.span');
-  } else if (options.span !== undefined) {
-    throw new ValidationError('options.span', options.span, `no span (kind ${def.id} has none)`);
-  }
+  const span = kindSpan(def.id, options.span, 'options.span');
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   assertPositiveInt('options.concurrency', concurrency);
   return { ...common, span, concurrency };

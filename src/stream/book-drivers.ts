@@ -66,7 +66,7 @@ export type DriverInput = {
 
 /** The driver of `input.exchange`. */
 export function makeDriver(input: DriverInput): BookDriver {
-  const { exchange, url, market, wire, depth, snapshotDepth, ws, options } = input;
+  const { exchange, url, market, wire, depth, ws } = input;
   switch (exchange) {
     case 'binance':
     case 'binance-usdm':

@@ -5,6 +5,7 @@ import {
   KIND_IDS,
   KINDS,
   kindDef,
+  kindSpan,
   parseArchiveKindName,
 } from '../../src/core/kinds.js';
 import { formatIsoNs } from '../../src/core/time.js';
@@ -37,6 +38,18 @@ describe('the kinds registry', () => {
     }
     expect(parseArchiveKindName('mark-1m')).toBeUndefined();
     expect(parseArchiveKindName('candles')).toBeUndefined();
+  });
+
+  it('checks a span against the kind: required and parsed for spanned kinds, refused for others', () => {
+    expect(kindSpan('ohlc', '1h', '--span')).toBe(3600);
+    expect(kindSpan('open-interest', 300)).toBe(300);
+    expect(kindSpan('funding', undefined)).toBeUndefined();
+    expect(() => kindSpan('mark-ohlc', undefined, '--span')).toThrow(
+      expect.objectContaining({ code: 'ERR_VALIDATION', argument: '--span' }),
+    );
+    expect(() => kindSpan('trades', '1m', 'options.span')).toThrow(
+      expect.objectContaining({ code: 'ERR_VALIDATION', argument: 'options.span', value: '1m' }),
+    );
   });
 
   it('refuses an unknown kind naming the argument and the value', () => {

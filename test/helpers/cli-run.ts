@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OHLCBar, Trade } from '../../src/core/records.js';
-import { type RunningSimulator, type SimExchange, startSimulator } from '../../src/sim/index.js';
+import { type RunningSimulator, startSimulator } from '../../src/sim/index.js';
 import { csvHeader, csvLine, jsonLine, type RecordKind } from '../../src/sinks/format.js';
 
 /** The repository root. */

@@ -2,7 +2,7 @@
  * Ground truth for the CLI's live commands: the market a `--sim` child runs (seed, history from two days
  * before the clock), rebuilt in this process with a fixed clock an hour later.
  */
-import { type RunningSimulator, type SimExchange, startSimulator } from '../../src/sim/index.js';
+import { type RunningSimulator, startSimulator } from '../../src/sim/index.js';
 import { SIM_NOW } from './cli-run.js';
 
 /** The truth of the simulator `tickwire ... --sim --seed <seed>` runs, as of an hour after its clock start. */

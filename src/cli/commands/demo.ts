@@ -10,7 +10,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option } from 'commander';
-import type { ExchangeId } from '../../adapters/adapter.js';
 import type { SyncReport } from '../../archive/sync.js';
 import { formatIsoNs } from '../../core/time.js';
 import type { FaultOptions } from '../../sim/index.js';

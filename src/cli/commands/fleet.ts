@@ -6,8 +6,7 @@
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { EXCHANGES, type ExchangeId } from '../../adapters/adapter.js';
-import { ValidationError } from '../../core/errors.js';
-import { KINDS, type KindId } from '../../core/kinds.js';
+import { type KindId, kindSpan } from '../../core/kinds.js';
 import { formatSpan } from '../../core/time.js';
 import { parseExchangeArg, parsePositiveArg, parseSpanArg, parseTimeArg, type TimeArg } from '../args.js';
 import { type CliContext, type CommandModule, globalsOf } from '../context.js';
@@ -209,13 +208,7 @@ async function runSubmit(
   flags: SubmitFlags,
 ): Promise<void> {
   const { quiet = false } = globalsOf(cmd);
-  const def = KINDS[kind];
-  if (def.span === 'required' && flags.span === undefined) {
-    throw new ValidationError('--span', undefined, `a span such as 1m (kind ${kind} needs one)`);
-  }
-  if (def.span === 'none' && flags.span !== undefined) {
-    throw new ValidationError('--span', formatSpan(flags.span), `no --span (kind ${kind} has none)`);
-  }
+  kindSpan(kind, flags.span === undefined ? undefined : formatSpan(flags.span), '--span');
   const range = resolveRange(flags.from, flags.to, flags.sim ? SIM_DEFAULT_NOW_NS : undefined);
   // Only to resolve symbols and the exchange's clock: the limiter is the adapter's own (one request each).
   const conn = await connectExchange(

@@ -5,7 +5,7 @@
  * @module
  */
 import { Option } from 'commander';
-import { EXCHANGES, type ExchangeId } from '../../adapters/adapter.js';
+import type { ExchangeId } from '../../adapters/adapter.js';
 import { formatIsoNs } from '../../core/time.js';
 import type { FaultOptions } from '../../sim/index.js';
 import {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { EXCHANGES, type ExchangeId } from '../../adapters/adapter.js';
+import type { ExchangeId } from '../../adapters/adapter.js';
 import { formatIsoNs } from '../../core/time.js';
 import { isStreamEvent, streamTrades, type TradeStreamEvent } from '../../stream/index.js';
 import { EXCHANGE_HELP, parseExchangeArg } from '../args.js';

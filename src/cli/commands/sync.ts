@@ -7,8 +7,8 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { ExchangeId } from '../../adapters/adapter.js';
 import type { SyncReport } from '../../archive/sync.js';
-import { formatRange, ValidationError } from '../../core/errors.js';
-import { isKindId, KIND_IDS, KINDS, type KindId } from '../../core/kinds.js';
+import { formatRange } from '../../core/errors.js';
+import { isKindId, KIND_IDS, KINDS, type KindId, kindSpan } from '../../core/kinds.js';
 import { formatIsoNs, formatSpan } from '../../core/time.js';
 import { parseExchangeArg, parsePositiveArg, parseSpanArg, parseTimeArg, type TimeArg } from '../args.js';
 import { type CliContext, type CommandModule, globalsOf } from '../context.js';
@@ -119,13 +119,7 @@ async function runSync(
   const say = (line: string): void => {
     io.stderr.write(`${line}\n`);
   };
-  const def = KINDS[kind];
-  if (def.span === 'required' && flags.span === undefined) {
-    throw new ValidationError('--span', undefined, `a span such as 1m (kind ${kind} needs one)`);
-  }
-  if (def.span === 'none' && flags.span !== undefined) {
-    throw new ValidationError('--span', formatSpan(flags.span), `no --span (kind ${kind} has none)`);
-  }
+  kindSpan(kind, flags.span === undefined ? undefined : formatSpan(flags.span), '--span');
   const sinkTarget = sinkTargetOf(flags);
   const range = resolveRange(flags.from, flags.to, flags.sim ? SIM_DEFAULT_NOW_NS : undefined);
   const kindLabel = flags.span === undefined ? kind : `${kind} ${formatSpan(flags.span)}`;

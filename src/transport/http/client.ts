@@ -143,12 +143,13 @@ export class HttpClient {
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(signal);
       if (this.#closed) throw new ClosedError('HttpClient');
-      let grant: LimitGrant | undefined | void;
+      let grant: LimitGrant | undefined;
       if (limiter !== undefined) {
         // A request on a separate budget (Binance USDⓈ-M fundingRate) acquires that budget only; the
         // server's usage headers count the main limit, so only a main-limit grant is observed.
         const key = options.limiterKey;
-        if (key === undefined) grant = await limiter.acquire(exchange as string, cost, { signal });
+        if (key === undefined)
+          grant = (await limiter.acquire(exchange as string, cost, { signal })) ?? undefined;
         else if (limiter.has(key)) await limiter.acquire(key, cost, { signal });
       }
       const grantedAt = performance.now();
