@@ -80,18 +80,12 @@ export function parseWsFaultsArg(text: string): WsFaultRates {
   return out as WsFaultRates;
 }
 
-/** Adds the options of the live commands (and the shared exchange options) to `cmd`. */
-export function addLiveOptions(cmd: Command): Command {
-  cmd
-    .option('-o, --out <file>', 'write to this file (overwritten); default: stdout')
-    .addOption(
-      new Option(
-        '--format <format>',
-        'csv or jsonl; default: from the --out extension, else jsonl',
-      ).argParser(parseFormatArg),
-    )
-    .addOption(new Option('--count <n>', 'stop after this many records').argParser(parseCountArg))
-    .addOption(new Option('--duration <s>', 'stop after this many seconds').argParser(parsePositiveArg))
+/**
+ * Adds where a live command connects and how its simulator behaves: `--ws-url`, `--sim-speed`,
+ * `--ws-faults`, `--idle-timeout` (shared by `stream`, `book` and `record`).
+ */
+export function addLiveConnectionOptions(cmd: Command): Command {
+  return cmd
     .addOption(
       new Option(
         '--ws-url <url>',
@@ -114,9 +108,24 @@ export function addLiveOptions(cmd: Command): Command {
     .addOption(
       new Option(
         '--idle-timeout <s>',
-        'a connection silent this long is dead and is reconnected (pings every third of it)',
+        'a connection silent this long (not even pongs) is dead and is reconnected (pings every third of it)',
       ).argParser(parsePositiveArg),
     );
+}
+
+/** Adds the options of the live commands (and the shared exchange options) to `cmd`. */
+export function addLiveOptions(cmd: Command): Command {
+  cmd
+    .option('-o, --out <file>', 'write to this file (overwritten); default: stdout')
+    .addOption(
+      new Option(
+        '--format <format>',
+        'csv or jsonl; default: from the --out extension, else jsonl',
+      ).argParser(parseFormatArg),
+    )
+    .addOption(new Option('--count <n>', 'stop after this many records').argParser(parseCountArg))
+    .addOption(new Option('--duration <s>', 'stop after this many seconds').argParser(parsePositiveArg));
+  addLiveConnectionOptions(cmd);
   return addExchangeOptions(cmd);
 }
 

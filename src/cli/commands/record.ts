@@ -19,11 +19,10 @@ import { type CliContext, type CommandModule, globalsOf } from '../context.js';
 import { addExchangeOptions, SIM_DEFAULT_NOW_NS } from '../exchange.js';
 import { EXIT } from '../exit.js';
 import {
+  addLiveConnectionOptions,
   connectLive,
   type LiveConnection,
   type LiveFlags,
-  parseWsFaultsArg,
-  parseWsUrlArg,
   plain,
 } from '../live-command.js';
 import { trapInterrupts } from '../signals.js';
@@ -112,30 +111,8 @@ export const recordCommand: CommandModule = {
       )
       .option('--metrics-host <host>', 'interface of the metrics endpoint', '127.0.0.1')
       .option('--no-backfill', 'do not refill trades over REST from the start of the file / the archive end');
-    cmd
-      .addOption(new Option('--duration <s>', 'stop after this many seconds').argParser(parsePositiveArg))
-      .addOption(
-        new Option('--ws-url <url>', 'WebSocket base URL of the exchange (a proxy, a simulator)')
-          .argParser(parseWsUrlArg)
-          .conflicts('sim'),
-      )
-      .addOption(
-        new Option('--sim-speed <x>', 'with --sim: market seconds per real second')
-          .argParser(parsePositiveArg)
-          .default(1),
-      )
-      .addOption(
-        new Option(
-          '--ws-faults <list>',
-          'with --sim: WebSocket faults per message, e.g. dropRate=0.001,stallRate=0.001',
-        ).argParser(parseWsFaultsArg),
-      )
-      .addOption(
-        new Option(
-          '--idle-timeout <s>',
-          'a connection silent this long (not even pongs) is dead and is reconnected',
-        ).argParser(parsePositiveArg),
-      );
+    cmd.addOption(new Option('--duration <s>', 'stop after this many seconds').argParser(parsePositiveArg));
+    addLiveConnectionOptions(cmd);
     addSinkOptions(addExchangeOptions(cmd));
     cmd
       .addHelpText('after', EXAMPLES)
