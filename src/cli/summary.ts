@@ -17,6 +17,28 @@ const FATAL_CODES = new Set([
   'ERR_EXCHANGE',
 ]);
 
+/** errno codes of local file-system failures that no rerun fixes by itself. */
+const FILE_ERRNOS = new Set([
+  'ENOSPC',
+  'EDQUOT',
+  'EFBIG',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'EISDIR',
+  'ENOTDIR',
+  'ENOENT',
+  'EMFILE',
+  'ENFILE',
+  'EIO',
+]);
+
+function isLocalFileError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const e = err as NodeJS.ErrnoException;
+  return typeof e.syscall === 'string' && typeof e.code === 'string' && FILE_ERRNOS.has(e.code);
+}
+
 /** What to print and which code to exit with. */
 export type Outcome = {
   code: ExitCode;
@@ -53,11 +75,15 @@ export function jobLabel(
 export function fatalError(result: JobResult): unknown {
   const e = result.error;
   if (e === undefined || result.aborted) return undefined;
+  if (isUsageError(e)) return e;
+  // A database that went away mid-run (whatever the socket said) is a gap: a rerun resumes from the table.
+  if (isTickwireError(e, 'ERR_POSTGRES')) return undefined;
   const cause = (e as { cause?: unknown }).cause;
   for (const err of [e, cause]) {
     if (isUsageError(err)) return err;
-    // A failed system call (disk full, permissions) is not a gap a rerun fills by itself.
-    if (err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string') return err;
+    // A failed file-system call (disk full, permissions) is not a gap a rerun fills by itself; a socket
+    // error (EPIPE, ECONNRESET, ECONNREFUSED) is, so it is reported as missing ranges.
+    if (isLocalFileError(err)) return err;
     if (isTickwireError(err) && FATAL_CODES.has(err.code)) return err;
   }
   return undefined;
