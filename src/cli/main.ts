@@ -5,7 +5,15 @@
  *
  * @module
  */
+import { applyHeapPolicy } from './heap.js';
 import { runCli } from './program.js';
+
+try {
+  applyHeapPolicy(process.env);
+} catch (error) {
+  process.stderr.write(`tickwire: error: ${(error as Error).message}\n`);
+  process.exit(2);
+}
 
 // The reader of a pipe went away (`tickwire trades ... | head`): that is how pipes end, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -26,7 +26,6 @@ import {
 import { barsFromTrades } from './aggregate.js';
 import {
   DEFAULT_CONCURRENCY,
-  DEFAULT_TRADE_SLICE_PAGES,
   DEFAULT_TRADES_CONCURRENCY,
   type DownloadOhlcOptions,
   type DownloadOptions,
@@ -34,6 +33,7 @@ import {
   type Resolved,
   resolveOhlc,
   resolveTrades,
+  tradeSlicing,
 } from './options.js';
 import { applyReach } from './reach.js';
 import { addRange, type DownloadReport, minNs, missingFrom } from './report.js';
@@ -325,6 +325,7 @@ async function* runTrades(
     from = await applyReach(source, market.id, from, servedEnd, state, signal);
     position = from;
     const cap = source.capability;
+    const concurrency = resolved.concurrency ?? cap.inFlight ?? DEFAULT_TRADES_CONCURRENCY;
     yield* paginateSliced<Trade>(
       (slice, extras) =>
         paginateTrades<string>(
@@ -342,8 +343,8 @@ async function* runTrades(
       from,
       servedEnd,
       {
-        concurrency: resolved.concurrency ?? cap.inFlight ?? DEFAULT_TRADES_CONCURRENCY,
-        sliceItems: DEFAULT_TRADE_SLICE_PAGES * cap.maxPerRequest,
+        concurrency,
+        ...tradeSlicing(concurrency, cap.maxPerRequest),
         ...(signal ? { signal } : {}),
         onProgress: (d, t, info) => {
           if (info.coveredUntilNs !== undefined) position = info.coveredUntilNs;

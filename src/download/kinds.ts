@@ -22,12 +22,7 @@ import {
   recordFailure,
   type State,
 } from './download.js';
-import {
-  DEFAULT_CONCURRENCY,
-  DEFAULT_TRADE_SLICE_PAGES,
-  type DownloadKindOptions,
-  resolveKind,
-} from './options.js';
+import { DEFAULT_CONCURRENCY, type DownloadKindOptions, resolveKind, tradeSlicing } from './options.js';
 import { applyReach } from './reach.js';
 import { addRange, minNs } from './report.js';
 
@@ -225,7 +220,7 @@ function sliced<R extends { tsNs: bigint; id: string }>(
     to,
     {
       concurrency: resolved.concurrency,
-      sliceItems: DEFAULT_TRADE_SLICE_PAGES * cap.maxPerRequest,
+      ...tradeSlicing(resolved.concurrency, cap.maxPerRequest),
       ...(fx.signal ? { signal: fx.signal } : {}),
       onProgress: (d, t, info) => {
         if (info.coveredUntilNs !== undefined) onCovered(info.coveredUntilNs);

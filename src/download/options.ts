@@ -84,8 +84,8 @@ export type DownloadTradesOptions = DownloadOptions & {
    * Cursor walks at once. The range is cut into consecutive time slices, each drained by its own cursor
    * walk, and yielded in order: one walk makes one request per round trip (~15 pages/s at 50 ms), so
    * several are needed for the rate limit (Binance: 25 aggTrades pages/s) to be the bound. At most about
-   * `concurrency` slices of {@link DEFAULT_TRADE_SLICE_PAGES} pages each are buffered. `1` walks the
-   * whole range with one cursor.
+   * `min(concurrency, 8)` slices of {@link DEFAULT_TRADE_SLICE_PAGES} pages each are buffered. `1` walks
+   * the whole range with one cursor.
    * @default the adapter's `tradesCapability.inFlight` (Binance 16), else 4
    */
   concurrency?: number;
@@ -102,7 +102,26 @@ export const DEFAULT_TRADES_CONCURRENCY = 4;
  * partly empty last page, plus a first-page lookup on exchanges that need one (Coinbase's id bisection):
  * bigger slices waste less but buffer more and leave fewer walks for the tail of the range.
  */
-export const DEFAULT_TRADE_SLICE_PAGES = 16;
+export const DEFAULT_TRADE_SLICE_PAGES = 8;
+
+/** Finished slices the walks ahead of the one being read may hold at most (bounds memory). */
+const MAX_BUFFERED_SLICES = 8;
+
+/**
+ * How a trades range is sliced for `concurrency` walks of pages of `maxPerRequest` trades: slices of
+ * {@link DEFAULT_TRADE_SLICE_PAGES} pages, and room for one finished slice per walk, at most eight (64,000
+ * Binance trades). A smaller buffer leaves the walks ahead of the one being read paused on a full buffer,
+ * so only two or three requests are in flight whatever `concurrency` says (measured on a 6 h Binance job:
+ * 26 s with room for two slices of 16 pages, 7.4 s with eight slices of 8; docs/benchmarks.md).
+ */
+export function tradeSlicing(
+  concurrency: number,
+  maxPerRequest: number,
+): { sliceItems: number; maxBufferedItems: number } {
+  const sliceItems = DEFAULT_TRADE_SLICE_PAGES * maxPerRequest;
+  const slices = Math.max(2, Math.min(concurrency, MAX_BUFFERED_SLICES));
+  return { sliceItems, maxBufferedItems: slices * sliceItems };
+}
 
 /** Validated common settings. */
 export type Resolved = {
