@@ -51,6 +51,15 @@ export type SimStats = {
    * first, the current window included. Empty for exchanges limited otherwise.
    */
   windows: WindowUsage[];
+  /** The most requests the simulator was answering at once (received, response not yet finished). */
+  maxInFlight: number;
+  /**
+   * Milliseconds from receiving each request to finishing its response, summed over all requests; divided
+   * by {@link SimStats.busyMs} it is how many requests were in flight on average while any was.
+   */
+  requestMs: number;
+  /** Milliseconds during which at least one request was in flight. */
+  busyMs: number;
 };
 
 /** A running simulator. */
@@ -125,7 +134,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     throttled: 0,
     faults: { error: 0, reset: 0, truncate: 0, stall: 0 },
     windows: [],
+    maxInFlight: 0,
+    requestMs: 0,
+    busyMs: 0,
   };
+  let inFlight = 0;
+  let busySince = 0;
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
 
@@ -165,6 +179,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const query = new URLSearchParams(qi < 0 ? '' : url.slice(qi + 1));
     stats.requests++;
     stats.byPath[path] = (stats.byPath[path] ?? 0) + 1;
+    const received = performance.now();
+    if (inFlight === 0) busySince = received;
+    if (++inFlight > stats.maxInFlight) stats.maxInFlight = inFlight;
+    res.once('close', () => {
+      const now = performance.now();
+      stats.requestMs += now - received;
+      if (--inFlight === 0) stats.busyMs += now - busySince;
+    });
     const f = plan.next();
     if (f.kind === 'error') stats.faults.error++;
     const run = () => {

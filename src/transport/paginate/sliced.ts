@@ -19,7 +19,8 @@
  *   at most about `maxBufferedItems + 2 × sliceItems` items are buffered whatever the concurrency.
  * - **Adaptive slice sizes.** The first slice spans `initialSliceS`; it is a probe. Further slices start once
  *   a walk has reported how far its first page reached, and span `sliceItems ÷ density` (density = items seen
- *   per ns so far, across all slices; at least `minSliceS`). When the rest of the range is estimated to hold
+ *   per ns over the last four slices read and the running ones, so it follows a market that gets busier;
+ *   at least `minSliceS`). When the rest of the range is estimated to hold
  *   no more than one such slice per free walk, it is cut into equal parts, one per free walk, so the tail
  *   keeps the walks busy. Trade-off: larger slices waste less (each slice's last page is partly empty, and its
  *   first page may need a lookup, e.g. Coinbase's id search) but buffer more; a density estimated on a quiet
@@ -100,6 +101,9 @@ export const DEFAULT_SLICE_CONCURRENCY = 4;
 export const DEFAULT_SLICE_ITEMS = 16_000;
 
 const NS_PER_S = 1_000_000_000;
+
+/** Finished slices the density is measured over (with the running ones). */
+const DENSITY_SLICES = 4;
 
 type Slice<T> = {
   range: NsRange;
@@ -221,9 +225,7 @@ async function* runSliced<T extends { tsNs: bigint }>(
   let coveredUntil = startNs; // everything before it has been yielded
   let itemsSoFar = 0;
   let requests = 0;
-  // Density: items and ns of slices finished, plus those of running slices (added when asked).
-  let doneItems = 0;
-  let doneNs = 0n;
+  let doneNs = 0n; // ns of the slices finished and read
   let wake: (() => void) | undefined;
   const notify = (): void => {
     const w = wake;
@@ -249,9 +251,17 @@ async function* runSliced<T extends { tsNs: bigint }>(
       fetchedNs: fetched(),
     });
 
+  // Density follows the market: the last few slices read, not the whole range so far (a busy stretch after
+  // a quiet one would otherwise get slices several times the aimed size, and the walk being read, which
+  // is sequential, would hold back the others).
+  const recent: { items: number; ns: bigint }[] = [];
   const density = (): number | undefined => {
-    let items = doneItems;
-    let ns = doneNs;
+    let items = 0;
+    let ns = 0n;
+    for (const r of recent) {
+      items += r.items;
+      ns += r.ns;
+    }
     for (const s of active) {
       if (s.done || s.reachedNs <= s.range.startNs) continue;
       items += s.seen;
@@ -344,8 +354,9 @@ async function* runSliced<T extends { tsNs: bigint }>(
       if (head.done) {
         active.shift();
         head.ctl.dispose();
-        doneItems += head.seen;
         doneNs += head.range.endNs - head.range.startNs;
+        recent.push({ items: head.seen, ns: head.range.endNs - head.range.startNs });
+        if (recent.length > DENSITY_SLICES) recent.shift();
         coveredUntil = head.range.endNs;
         report();
         continue;

@@ -308,6 +308,50 @@ describe('paginateSliced', () => {
     await it.return(undefined);
   });
 
+  it('slice sizes follow the market: after a long quiet stretch, slices of a busy one still hold about sliceItems', async () => {
+    // [0, 100 000) ns: one item every 20 ns (5 000 items); [100 000, 150 000) ns: two items per ns (100 000).
+    // Slices launched before the busy stretch shows are too large (unavoidable); the later ones are not.
+    const at = (t: bigint): number => (t < 100_000n ? (t % 20n === 0n ? 1 : 0) : 2);
+    const sizes: { startNs: bigint; items: number }[] = [];
+    const walk: SliceWalk<{ tsNs: bigint }> = (slice, extras) =>
+      (async function* () {
+        const entry = { startNs: slice.startNs, items: 0 };
+        sizes.push(entry);
+        let requests = 0;
+        let page = 0;
+        for (let t = slice.startNs; t < slice.endNs; t++) {
+          for (let k = 0; k < at(t); k++) {
+            entry.items++;
+            yield { tsNs: t };
+            if (++page === 50) {
+              page = 0;
+              extras.onProgress(++requests, -1, { itemsSoFar: entry.items, requests, coveredUntilNs: t });
+              await new Promise<void>((r) => setImmediate(r));
+            }
+          }
+        }
+        extras.onProgress(++requests, -1, { itemsSoFar: entry.items, requests, coveredUntilNs: slice.endNs });
+      })();
+    let n = 0;
+    let last = -1n;
+    for await (const item of paginateSliced(walk, 0n, 150_000n, {
+      concurrency: 4,
+      sliceItems: 500,
+      initialSliceS: 2_000 * NS,
+      minSliceS: NS,
+    })) {
+      expect(item.tsNs >= last).toBe(true);
+      last = item.tsNs;
+      n++;
+    }
+    expect(n).toBe(105_000);
+    // The whole-range average (0.7 items/ns at the end) would make busy slices several times the aim.
+    const busy = sizes.filter((s) => s.startNs >= 102_000n).map((s) => s.items);
+    expect(busy.length).toBeGreaterThan(10);
+    busy.sort((a, b) => a - b);
+    expect(busy[Math.floor(busy.length / 2)]).toBeLessThanOrEqual(2 * 500);
+  });
+
   it('an aborted signal rejects with AbortError; bad options are ValidationErrors', async () => {
     const ctl = new AbortController();
     const walk: SliceWalk<{ tsNs: bigint }> = async function* (_s, extras) {

@@ -1,0 +1,15 @@
+import { download } from '../../src/download/index.js';
+import { startSimProcess } from '../helpers/sim-process.js';
+const S = 1_000_000_000n;
+const NOW = 1_767_225_600_000_000_000n;
+const H = Number(process.env.H ?? 24);
+const s = await startSimProcess({ exchange: 'binance', faults: { latencyMs: 50 } });
+await new Promise((r) => setTimeout(r, 60_000 - (Date.now() % 60_000) + 20));
+const t0 = performance.now();
+console.error('start', Date.now() % 100000);
+let n = 0;
+const dl = download.trades({ exchange: 'binance', symbol: 'BTC/USDT', start: NOW - BigInt(H * 3600) * S, end: NOW, baseUrl: s.url });
+for await (const _ of dl) n++;
+const st = await s.stats();
+console.log('trades', n, 'pages', st.byPath['/api/v3/aggTrades'], 's', ((performance.now() - t0) / 1000).toFixed(2), st.windows.map((w) => w.used));
+await s.close();
