@@ -22,6 +22,7 @@ import { startSimulator } from '../src/sim/index.js';
 import { csvHeader, csvLine } from '../src/sinks/format.js';
 import { ParquetRecordWriter } from '../src/sinks/parquet.js';
 import type { ParquetCodec } from '../src/sinks/parquet-codec.js';
+import { BUILT_CLI, buildCli } from './helpers/built-cli.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SIM_NOW = 1_767_225_600_000_000_000n;
@@ -45,7 +46,7 @@ function cpuOf(stderr: string): number {
 
 function child(args: string[]): Promise<{ code: number | null; stderr: string; seconds: number }> {
   const started = performance.now();
-  const c = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const c = spawn(process.execPath, [...BUILT_CLI, ...args], {
     cwd: ROOT,
     env: { ...process.env, TICKWIRE_REPORT_MAXRSS: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -139,6 +140,7 @@ async function encode(
   return { rowsPerS: trades.length / ((c.user + c.system) / 1e6), bytes };
 }
 
+buildCli();
 const sim = await startSimulator({ exchange: 'binance', seed: 1, now: SIM_NOW, rateLimits: RATE });
 const dir = await mkdtemp(join(tmpdir(), 'tickwire-archive-bench-'));
 try {
@@ -171,7 +173,7 @@ try {
   console.log(`Machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
   console.log(
     `Binance BTCUSDT trades ${formatIsoNs(START)} – ${formatIsoNs(SIM_NOW)}: ${trades.length.toLocaleString('en-US')} trades; ` +
-      `simulator in this process, rate limits ${RATE}; the CLI as a child process (tsx).\n`,
+      `simulator in this process, rate limits ${RATE}; the built CLI (node dist/cli/main.js) as a child process.\n`,
   );
   console.log('| run (order) | wall time | CLI CPU time | trades/s | peak RSS | output size |');
   console.log('|---|---:|---:|---:|---:|---:|');

@@ -10,13 +10,14 @@
  *
  * Run: `npm run bench -- cli-memory`
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatIsoNs } from '../src/core/time.js';
 import { type RunningSimulator, startSimulator } from '../src/sim/index.js';
+import { BUILT_CLI, buildCli } from './helpers/built-cli.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SIM_NOW = 1_767_225_600_000_000_000n;
@@ -53,7 +54,7 @@ async function runOnce(label: string, target: number, sim: RunningSimulator, dir
   const from = formatIsoNs(startFor(sim.truth, target));
   const to = formatIsoNs(SIM_NOW);
   const out = join(dir, `${label}.csv`);
-  const args = ['dist/cli/main.js', 'trades', 'binance', 'BTCUSDT', '--from', from, '--to', to];
+  const args = [...BUILT_CLI, 'trades', 'binance', 'BTCUSDT', '--from', from, '--to', to];
   args.push('--base-url', url, '--out', out, '--force');
   const started = performance.now();
   const child = spawn(process.execPath, args, {
@@ -83,15 +84,7 @@ async function runOnce(label: string, target: number, sim: RunningSimulator, dir
 }
 
 const GOAL_MB = 160;
-const build = spawnSync(
-  process.execPath,
-  [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-  {
-    cwd: ROOT,
-    stdio: 'inherit',
-  },
-);
-if (build.status !== 0) throw new Error('the build failed');
+buildCli();
 const sim = await startSimulator({ exchange: 'binance', seed: 1, now: SIM_NOW, rateLimits: 'off' });
 const dir = await mkdtemp(join(tmpdir(), 'tickwire-cli-bench-'));
 try {

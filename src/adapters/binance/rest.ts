@@ -24,6 +24,7 @@ import {
   BINANCE_WEIGHTS,
   binanceInterval,
 } from './capabilities.js';
+import { DecodedAggTrades, DecodedKlines, decodeBinanceAggTrades, decodeBinanceKlines } from './decode.js';
 import { type ErrorContext, mapBinanceError } from './errors.js';
 import { aggTradesInWindow, parseBinanceAggTrades, parseBinanceKlines, parseBinanceTime } from './parse.js';
 import { parseBinanceMarkets } from './symbols.js';
@@ -41,9 +42,20 @@ export class BinanceAdapter extends BaseAdapter {
     super(baseUrl, http, rates, release);
   }
 
-  async #get(path: string, params: RestParams, cost: number, ctx: ErrorContext, options?: PageOptions) {
+  async #get(
+    path: string,
+    params: RestParams,
+    cost: number,
+    ctx: ErrorContext,
+    options?: PageOptions,
+    decode?: (text: string) => unknown,
+  ) {
     try {
-      return await this.http.get<unknown>(this.url(path), params, { cost, signal: options?.signal });
+      return await this.http.get<unknown>(this.url(path), params, {
+        cost,
+        signal: options?.signal,
+        ...(decode ? { decode } : {}),
+      });
     } catch (error) {
       throw mapBinanceError(error, ctx);
     }
@@ -82,8 +94,10 @@ export class BinanceAdapter extends BaseAdapter {
       BINANCE_WEIGHTS.klines,
       { symbol, span },
       options,
+      decodeBinanceKlines,
     );
-    return inWindow(parseBinanceKlines(body), startNs, endNs);
+    const bars = body instanceof DecodedKlines ? body.bars : parseBinanceKlines(body);
+    return inWindow(bars, startNs, endNs);
   }
 
   /**
@@ -105,9 +119,15 @@ export class BinanceAdapter extends BaseAdapter {
       cursor === null
         ? { symbol: market.id, startTime: floorMs(startNs), endTime: floorMs(endNs), limit: pageLimit }
         : { symbol: market.id, fromId: cursor, limit: pageLimit };
-    const rows = parseBinanceAggTrades(
-      await this.#get('/api/v3/aggTrades', params, BINANCE_WEIGHTS.aggTrades, { symbol }, options),
+    const body = await this.#get(
+      '/api/v3/aggTrades',
+      params,
+      BINANCE_WEIGHTS.aggTrades,
+      { symbol },
+      options,
+      decodeBinanceAggTrades,
     );
+    const rows = body instanceof DecodedAggTrades ? body.trades : parseBinanceAggTrades(body);
     const last = rows.at(-1);
     const done = last === undefined || rows.length < pageLimit || last.tsNs > endNs;
     return [aggTradesInWindow(rows, startNs, endNs), done ? null : String(last.aggId + 1)];

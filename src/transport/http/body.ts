@@ -54,10 +54,15 @@ export async function readCappedBody(
  * {@link ProtocolError} quoting the first bytes.
  *
  * @param url already redacted; used in the message
+ * @param decode a faster decoder tried first; `undefined` from it falls back to `JSON.parse`
  */
-export function parseJsonBody(buffer: Buffer, url: string): unknown {
+export function parseJsonBody(buffer: Buffer, url: string, decode?: (text: string) => unknown): unknown {
   if (buffer.length === 0) return null;
   const text = buffer.toString('utf8');
+  if (decode !== undefined) {
+    const decoded = decode(text);
+    if (decoded !== undefined) return decoded;
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {

@@ -161,7 +161,13 @@ export class HttpClient {
       let status: number | undefined;
       let bodyText = '';
       if (outcome.ok) {
-        const classified = classifyResponse<T>(outcome.response, safeUrl, this.#options.inspect);
+        const classified = classifyResponse<T>(
+          outcome.response,
+          safeUrl,
+          this.#options.inspect,
+          Date.now(),
+          options.decode,
+        );
         if (classified.done) return classified.response;
         failure = classified.failure;
         error = classified.error;

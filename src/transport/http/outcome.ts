@@ -32,13 +32,14 @@ export function classifyResponse<T>(
   safeUrl: string,
   inspect: ((response: HttpResponse) => ResponseVerdict | undefined) | undefined,
   nowMs: number = Date.now(),
+  decode?: (text: string) => unknown,
 ): Classified<T> {
   const { status, headers, bytes } = raw;
   const success = status >= 200 && status < 300;
   let body: unknown;
   if (success) {
     try {
-      body = parseJsonBody(bytes, safeUrl);
+      body = parseJsonBody(bytes, safeUrl, decode);
     } catch (error) {
       return { done: false, failure: { kind: 'invalid-json' }, error: error as ProtocolError, bodyText: '' };
     }

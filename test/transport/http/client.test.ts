@@ -86,6 +86,27 @@ describe('HttpClient', () => {
     expect(retries[0]!.reason).toMatch(/^network: /);
   });
 
+  it('decode: its value is the body; undefined falls back to JSON.parse (a truncated body still retried); never for errors', async () => {
+    const seen: string[] = [];
+    const decode = (text: string): unknown => {
+      seen.push(text);
+      return text.startsWith('[1,') ? { decoded: text.length } : undefined;
+    };
+    const server = await serve([
+      raw(200, '[1,2,3]'),
+      raw(200, '{"plain":true}'),
+      raw(200, '{"cut":'),
+      raw(200, '{"whole":1}'),
+      raw(400, '[1,"error"]'),
+    ]);
+    const http = client({ maxRetries: 3 });
+    expect(await http.get(`${server.url}/a`, undefined, { decode })).toEqual({ decoded: 7 });
+    expect(await http.get(`${server.url}/b`, undefined, { decode })).toEqual({ plain: true });
+    expect(await http.get(`${server.url}/c`, undefined, { decode })).toEqual({ whole: 1 });
+    await expect(http.get(`${server.url}/d`, undefined, { decode })).rejects.toMatchObject({ status: 400 });
+    expect(seen).toEqual(['[1,2,3]', '{"plain":true}', '{"cut":', '{"whole":1}']);
+  });
+
   it('retries truncated JSON, then fails with ProtocolError quoting the first bytes', async () => {
     const server = await serve([raw(200, '{"a":[1,2,')]);
     const retries: RetryInfo[] = [];

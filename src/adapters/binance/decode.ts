@@ -1,0 +1,235 @@
+/**
+ * Fast decoders for the two bodies a Binance download is made of: klines and aggTrades pages, exactly as
+ * Binance writes them (compact JSON, fields in its order). They read the values straight from the text:
+ * `JSON.parse` of a 1,000-row page builds ~13,000 strings and arrays only to be converted and dropped,
+ * and that garbage was the largest share of a year of candles' CPU (docs/benchmarks.md).
+ *
+ * Anything else (whitespace, another field order, a value of another type, a leading zero, an escape)
+ * makes a decoder return `undefined`, and the body goes through `JSON.parse` and the validating parsers
+ * in `parse.ts`, which accept or reject it exactly as before. So the decoders can only be faster, never
+ * more lenient; `test/adapters/binance-decode.test.ts` checks them against those parsers.
+ *
+ * @module
+ */
+import type { OHLCBar } from '../../core/records.js';
+import type { BinanceAggTrade } from './parse.js';
+
+/** A decoded klines page (a class, so that a JSON body can never be mistaken for one). */
+export class DecodedKlines {
+  constructor(readonly bars: OHLCBar[]) {}
+}
+
+/** A decoded aggTrades page. */
+export class DecodedAggTrades {
+  constructor(readonly trades: BinanceAggTrade[]) {}
+}
+
+const QUOTE = 34;
+const COMMA = 44;
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
+const OPEN = 91;
+const CLOSE = 93;
+const BRACE_CLOSE = 125;
+const MS_NS = 1_000_000n;
+/** 10^0 … 10^22, each exact as a double. */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * A scanner over one body. Each reader returns the position after what it read, or -1 when the text is
+ * not in the expected form; values go to `value`.
+ */
+class Scan {
+  value = 0;
+  constructor(readonly text: string) {}
+
+  /**
+   * A non-negative JSON integer, `0` or `[1-9][0-9]*`, that is a safe integer (every partial value is then
+   * exact too).
+   */
+  int(i: number): number {
+    const t = this.text;
+    const start = i;
+    let v = 0;
+    let c = t.charCodeAt(i);
+    while (c >= ZERO && c <= NINE) {
+      v = v * 10 + (c - ZERO);
+      c = t.charCodeAt(++i);
+    }
+    const len = i - start;
+    if (len === 0 || len > 16 || v > Number.MAX_SAFE_INTEGER || (len > 1 && t.charCodeAt(start) === ZERO))
+      return -1;
+    this.value = v;
+    return i;
+  }
+
+  /**
+   * A quoted non-negative decimal such as `"23778.74000000"`: digits, at most one dot, a digit on both
+   * sides of it. With at most 15 significant digits the value is read exactly: the digits as an integer
+   * (exact below 2^53) divided by a power of ten (exact up to 10^22), one correctly rounded division,
+   * hence the same double as `Number(text)`; longer ones go through `Number`. With `keep` false the
+   * value is only checked, not computed.
+   */
+  dec(i: number, keep: boolean): number {
+    const t = this.text;
+    if (t.charCodeAt(i) !== QUOTE) return -1;
+    const start = ++i;
+    let c = t.charCodeAt(i);
+    if (c < ZERO || c > NINE) return -1;
+    let m = 0;
+    let digits = 0;
+    let point = -1;
+    for (;;) {
+      if (c >= ZERO && c <= NINE) {
+        m = m * 10 + (c - ZERO);
+        digits++;
+      } else if (c === DOT && point < 0) point = digits;
+      else break;
+      c = t.charCodeAt(++i);
+    }
+    if (c !== QUOTE || t.charCodeAt(i - 1) === DOT) return -1;
+    if (keep) {
+      const scale = point < 0 ? 0 : digits - point;
+      this.value =
+        digits <= 15 && scale < POW10.length ? m / (POW10[scale] as number) : Number(t.slice(start, i));
+    }
+    return i + 1;
+  }
+
+  /** `ch` at `i`. */
+  ch(i: number, ch: number): number {
+    return this.text.charCodeAt(i) === ch ? i + 1 : -1;
+  }
+
+  /** `literal` at `i`. */
+  lit(i: number, literal: string): number {
+    return this.text.startsWith(literal, i) ? i + literal.length : -1;
+  }
+
+  /** `true` or `false` at `i` (into `value` as 1 or 0). */
+  bool(i: number): number {
+    if (this.text.startsWith('true', i)) {
+      this.value = 1;
+      return i + 4;
+    }
+    if (this.text.startsWith('false', i)) {
+      this.value = 0;
+      return i + 5;
+    }
+    return -1;
+  }
+}
+
+/**
+ * Decodes `GET /api/v3/klines` as Binance writes it: `[[openTime,"open","high","low","close","volume",
+ * closeTime,"quoteVolume",trades,"takerBase","takerQuote","ignore"],...]`. `undefined` for anything else.
+ */
+export function decodeBinanceKlines(text: string): DecodedKlines | undefined {
+  const s = new Scan(text);
+  let i = s.ch(0, OPEN);
+  if (i < 0) return undefined;
+  const bars: OHLCBar[] = [];
+  if (text.charCodeAt(i) === CLOSE) return i + 1 === text.length ? new DecodedKlines(bars) : undefined;
+  for (;;) {
+    i = s.ch(i, OPEN);
+    if (i < 0) return undefined;
+    i = s.int(i);
+    if (i < 0) return undefined;
+    const openMs = s.value;
+    i = s.ch(i, COMMA);
+    if (i >= 0) i = s.dec(i, true);
+    if (i < 0) return undefined;
+    const open = s.value;
+    i = s.ch(i, COMMA);
+    if (i >= 0) i = s.dec(i, true);
+    if (i < 0) return undefined;
+    const high = s.value;
+    i = s.ch(i, COMMA);
+    if (i >= 0) i = s.dec(i, true);
+    if (i < 0) return undefined;
+    const low = s.value;
+    i = s.ch(i, COMMA);
+    if (i >= 0) i = s.dec(i, true);
+    if (i < 0) return undefined;
+    const close = s.value;
+    i = s.ch(i, COMMA);
+    if (i >= 0) i = s.dec(i, true);
+    if (i < 0) return undefined;
+    const volume = s.value;
+    // closeTime, quote volume, number of trades, taker buy base, taker buy quote, "ignore".
+    i = s.ch(i, COMMA);
+    if (i >= 0) i = s.int(i);
+    if (i >= 0) i = s.ch(i, COMMA);
+    if (i >= 0) i = s.dec(i, false);
+    if (i >= 0) i = s.ch(i, COMMA);
+    if (i >= 0) i = s.int(i);
+    for (let k = 0; k < 3 && i >= 0; k++) {
+      i = s.ch(i, COMMA);
+      if (i >= 0) i = s.dec(i, false);
+    }
+    if (i >= 0) i = s.ch(i, CLOSE);
+    if (i < 0) return undefined;
+    bars.push({ tsNs: BigInt(openMs) * MS_NS, open, high, low, close, volume });
+    const c = text.charCodeAt(i);
+    if (c === COMMA) i++;
+    else if (c === CLOSE && i + 1 === text.length) return new DecodedKlines(bars);
+    else return undefined;
+  }
+}
+
+/**
+ * Decodes `GET /api/v3/aggTrades` as Binance writes it:
+ * `[{"a":id,"p":"price","q":"qty","f":first,"l":last,"T":timeMs,"m":bool,"M":bool},...]`. `m: true` means
+ * the buyer was the maker, so the taker sold. `undefined` for anything else.
+ */
+export function decodeBinanceAggTrades(text: string): DecodedAggTrades | undefined {
+  const s = new Scan(text);
+  let i = s.ch(0, OPEN);
+  if (i < 0) return undefined;
+  const trades: BinanceAggTrade[] = [];
+  if (text.charCodeAt(i) === CLOSE) return i + 1 === text.length ? new DecodedAggTrades(trades) : undefined;
+  for (;;) {
+    i = s.lit(i, '{"a":');
+    if (i >= 0) i = s.int(i);
+    if (i < 0) return undefined;
+    const aggId = s.value;
+    i = s.lit(i, ',"p":');
+    if (i >= 0) i = s.dec(i, true);
+    if (i < 0) return undefined;
+    const price = s.value;
+    i = s.lit(i, ',"q":');
+    if (i >= 0) i = s.dec(i, true);
+    if (i < 0) return undefined;
+    const amount = s.value;
+    i = s.lit(i, ',"f":');
+    if (i >= 0) i = s.int(i);
+    if (i >= 0) i = s.lit(i, ',"l":');
+    if (i >= 0) i = s.int(i);
+    if (i >= 0) i = s.lit(i, ',"T":');
+    if (i >= 0) i = s.int(i);
+    if (i < 0) return undefined;
+    const timeMs = s.value;
+    i = s.lit(i, ',"m":');
+    if (i >= 0) i = s.bool(i);
+    if (i < 0) return undefined;
+    const buyerMaker = s.value === 1;
+    i = s.lit(i, ',"M":');
+    if (i >= 0) i = s.bool(i);
+    if (i >= 0) i = s.ch(i, BRACE_CLOSE);
+    if (i < 0) return undefined;
+    trades.push({
+      // Not a slice of the body: a trade kept for long must not keep its whole page alive.
+      id: String(aggId),
+      aggId,
+      tsNs: BigInt(timeMs) * MS_NS,
+      price,
+      amount,
+      side: buyerMaker ? 'sell' : 'buy',
+    });
+    const c = text.charCodeAt(i);
+    if (c === COMMA) i++;
+    else if (c === CLOSE && i + 1 === text.length) return new DecodedAggTrades(trades);
+    else return undefined;
+  }
+}
