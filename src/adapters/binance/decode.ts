@@ -102,24 +102,41 @@ class Scan {
     return this.text.charCodeAt(i) === ch ? i + 1 : -1;
   }
 
-  /** `literal` at `i`. */
-  lit(i: number, literal: string): number {
-    return this.text.startsWith(literal, i) ? i + literal.length : -1;
+  /** `literal` (its char codes) at `i`. */
+  lit(i: number, literal: readonly number[]): number {
+    const t = this.text;
+    for (let k = 0; k < literal.length; k++) if (t.charCodeAt(i + k) !== literal[k]) return -1;
+    return i + literal.length;
   }
 
   /** `true` or `false` at `i` (into `value` as 1 or 0). */
   bool(i: number): number {
-    if (this.text.startsWith('true', i)) {
-      this.value = 1;
-      return i + 4;
+    const c = this.text.charCodeAt(i);
+    if (c === 116) {
+      const j = this.lit(i, TRUE);
+      if (j >= 0) this.value = 1;
+      return j;
     }
-    if (this.text.startsWith('false', i)) {
-      this.value = 0;
-      return i + 5;
+    if (c === 102) {
+      const j = this.lit(i, FALSE);
+      if (j >= 0) this.value = 0;
+      return j;
     }
     return -1;
   }
 }
+
+const codes = (s: string): readonly number[] => Array.from(s, (c) => c.charCodeAt(0));
+const TRUE = codes('true');
+const FALSE = codes('false');
+const A = codes('{"a":');
+const P = codes(',"p":');
+const Q = codes(',"q":');
+const F = codes(',"f":');
+const L = codes(',"l":');
+const T = codes(',"T":');
+const M = codes(',"m":');
+const BM = codes(',"M":');
 
 /**
  * Decodes `GET /api/v3/klines` as Binance writes it: `[[openTime,"open","high","low","close","volume",
@@ -190,37 +207,40 @@ export function decodeBinanceAggTrades(text: string): DecodedAggTrades | undefin
   const trades: BinanceAggTrade[] = [];
   if (text.charCodeAt(i) === CLOSE) return i + 1 === text.length ? new DecodedAggTrades(trades) : undefined;
   for (;;) {
-    i = s.lit(i, '{"a":');
+    i = s.lit(i, A);
+    const idStart = i;
     if (i >= 0) i = s.int(i);
     if (i < 0) return undefined;
     const aggId = s.value;
-    i = s.lit(i, ',"p":');
+    // A copy of the digits (short strings are copied, not sliced: a trade kept for long must not keep its
+    // whole page alive); longer ones are formatted anew.
+    const id = i - idStart < 13 ? text.slice(idStart, i) : String(aggId);
+    i = s.lit(i, P);
     if (i >= 0) i = s.dec(i, true);
     if (i < 0) return undefined;
     const price = s.value;
-    i = s.lit(i, ',"q":');
+    i = s.lit(i, Q);
     if (i >= 0) i = s.dec(i, true);
     if (i < 0) return undefined;
     const amount = s.value;
-    i = s.lit(i, ',"f":');
+    i = s.lit(i, F);
     if (i >= 0) i = s.int(i);
-    if (i >= 0) i = s.lit(i, ',"l":');
+    if (i >= 0) i = s.lit(i, L);
     if (i >= 0) i = s.int(i);
-    if (i >= 0) i = s.lit(i, ',"T":');
+    if (i >= 0) i = s.lit(i, T);
     if (i >= 0) i = s.int(i);
     if (i < 0) return undefined;
     const timeMs = s.value;
-    i = s.lit(i, ',"m":');
+    i = s.lit(i, M);
     if (i >= 0) i = s.bool(i);
     if (i < 0) return undefined;
     const buyerMaker = s.value === 1;
-    i = s.lit(i, ',"M":');
+    i = s.lit(i, BM);
     if (i >= 0) i = s.bool(i);
     if (i >= 0) i = s.ch(i, BRACE_CLOSE);
     if (i < 0) return undefined;
     trades.push({
-      // Not a slice of the body: a trade kept for long must not keep its whole page alive.
-      id: String(aggId),
+      id,
       aggId,
       tsNs: BigInt(timeMs) * MS_NS,
       price,

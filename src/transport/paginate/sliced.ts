@@ -44,7 +44,7 @@
 import { formatRange, IncompleteRangeError, isTickwireError, type NsRange } from '../../core/errors.js';
 import { assertNs, assertPositiveInt, assertRange } from '../../core/validate.js';
 import { abortErrorFrom } from '../sleep.js';
-import { linkedController, raceAbort } from './abortable.js';
+import { linkedController } from './abortable.js';
 import {
   assertFunction,
   assertOptionalFunction,
@@ -232,6 +232,7 @@ async function* runSliced<T extends { tsNs: bigint }>(
     wake = undefined;
     w?.();
   };
+  ctl.signal.addEventListener('abort', notify, { once: true });
 
   /** Ns of the range fetched so far over all slices: merged ones, finished ones waiting, running ones. */
   const fetched = (): bigint => {
@@ -362,14 +363,16 @@ async function* runSliced<T extends { tsNs: bigint }>(
         continue;
       }
       head.resume?.(); // the head may have paused before it became the head
-      await raceAbort(
-        new Promise<void>((resolve) => {
-          wake = resolve;
-        }),
-        ctl.signal,
-      );
+      // Woken by the head's next item or by the abort listener below: one listener for the whole run,
+      // not one per wait (the head wakes this loop once per item).
+      if (ctl.signal.aborted) throw abortErrorFrom(ctl.signal);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      if (ctl.signal.aborted) throw abortErrorFrom(ctl.signal);
     }
   } finally {
+    ctl.signal.removeEventListener('abort', notify);
     for (const s of active) {
       s.ctl.dispose();
       s.resume?.();
