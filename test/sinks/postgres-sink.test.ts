@@ -379,7 +379,7 @@ describe('PostgresSink: backpressure and failures', () => {
         for (let i = 0; i < total; i++) {
           if (i === 3 * batchRows) {
             await sink.flush(); // three batches are committed
-            // The fourth batch will be caught mid-transaction: its COPY done, its INSERT waiting on a lock.
+            // The fourth batch will be caught mid-load: its COPY (the fast path) waiting on a lock.
             await blocker.connect();
             await blocker.query('BEGIN');
             await blocker.query('LOCK TABLE trades IN EXCLUSIVE MODE');
@@ -389,7 +389,7 @@ describe('PostgresSink: backpressure and failures', () => {
             const waiting = async () =>
               (
                 await own.query<{ n: number }>(
-                  "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO%'",
+                  "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'COPY %'",
                 )
               )[0]?.n === 1;
             const until = Date.now() + 5_000;

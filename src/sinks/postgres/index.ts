@@ -16,5 +16,5 @@ export {
   tableDdl,
 } from './ddl.js';
 export type { PostgresSinkOptions } from './options.js';
-export { PostgresSink } from './sink.js';
+export { PostgresSink, type PostgresSinkStats } from './sink.js';
 export { checkPostgresUrl, isPostgresUrl, redactPostgresUrl } from './url.js';
