@@ -33,6 +33,7 @@ import { ClosedError, type CommittedRecord, type PostgresSinkError } from '../..
 import { KINDS, type KindId, type RecordOfKind } from '../../core/kinds.js';
 import type { ResumePoint } from '../resume.js';
 import type { RecordSink } from '../sink.js';
+import { BatchBytes } from './batch-bytes.js';
 import { connectPostgres, type SinkConnection, sinkError } from './connection.js';
 import { type CopyPlan, copyPlan } from './copy-text.js';
 import { pgTableName } from './ddl.js';
@@ -77,7 +78,7 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
   #conflicts = 0;
   readonly #batchRows: number;
   readonly #flushMs: number;
-  #buf = '';
+  readonly #batch = new BatchBytes();
   #bufRows = 0;
   #bufLast: RecordOfKind<K> | undefined;
   #inflight: Promise<void> | undefined;
@@ -208,7 +209,7 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
   write(record: RecordOfKind<K>): Promise<void> | undefined {
     if (this.#error) throw this.#error;
     if (this.#ending) throw new ClosedError(`PostgresSink of ${this.table} has ended`);
-    this.#buf += this.#plan.encode(record);
+    this.#batch.append(this.#plan.encode(record));
     this.#bufRows++;
     this.#bufLast = record;
     this.#rows++;
@@ -270,10 +271,9 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
   #startBatch(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    const text = this.#buf;
+    const text = this.#batch.take();
     const rows = this.#bufRows;
     const last = this.#bufLast as RecordOfKind<K>;
-    this.#buf = '';
     this.#bufRows = 0;
     this.#bufLast = undefined;
     const run = this.#load(text, rows, last).then(
@@ -289,7 +289,7 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
   }
 
   /** Loads one batch: the fast path unless the previous batch said the overlap goes on; staging on a conflict. */
-  async #load(text: string, rows: number, last: RecordOfKind<K>): Promise<void> {
+  async #load(text: Buffer, rows: number, last: RecordOfKind<K>): Promise<void> {
     if (this.#conn.lost) throw this.#conn.lost;
     if (!this.#stageNext) {
       try {
@@ -307,7 +307,7 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
   }
 
   /** One transaction: COPY into staging, insert what is new, commit. */
-  async #loadStaged(text: string, rows: number, last: RecordOfKind<K>): Promise<void> {
+  async #loadStaged(text: Buffer, rows: number, last: RecordOfKind<K>): Promise<void> {
     const client = this.#conn.client;
     await client.query('BEGIN');
     try {
@@ -326,7 +326,7 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
   }
 
   /** Streams `text` through `COPY ... FROM STDIN`. */
-  async #copy(sql: string, text: string): Promise<void> {
+  async #copy(sql: string, text: Buffer): Promise<void> {
     const copy = this.#conn.client.query(copyFrom(sql));
     if (!copy.write(text)) await Promise.race([once(copy, 'drain'), finished(copy)]);
     copy.end();
