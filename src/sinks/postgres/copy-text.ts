@@ -119,8 +119,23 @@ function columnEncoder(col: Column<never>): (record: unknown) => string {
         }
       : (r) => ts.format(get(r) as bigint);
   }
-  const type = col.type;
-  return (r) => encodeValue(type, get(r));
+  // One closure per type (no switch per value); optional columns check for a missing value.
+  const some = ((): ((v: never) => string) => {
+    switch (col.type) {
+      case 'bool':
+        return (v: boolean) => (v ? 't' : 'f');
+      case 'string':
+      case 'enum':
+        return escapeText;
+      default:
+        return String as (v: never) => string;
+    }
+  })();
+  if (!col.optional) return (r) => some(get(r) as never);
+  return (r) => {
+    const v = get(r);
+    return v === undefined || v === null ? '\\N' : some(v as never);
+  };
 }
 
 /** One value in COPY text form. Numbers use JavaScript's shortest round-trip decimal (`String(n)`). */
