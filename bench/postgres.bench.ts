@@ -91,7 +91,8 @@ const dir = await mkdtemp(join(tmpdir(), 'tickwire-pg-bench-'));
 try {
   const from = formatIsoNs(SIM_NOW - BigInt(HOURS) * HOUR);
   const to = formatIsoNs(SIM_NOW);
-  const rows = sim.truth.trades('BTCUSDT', SIM_NOW - BigInt(HOURS) * HOUR, SIM_NOW).length;
+  const truth = sim.truth.trades('BTCUSDT', SIM_NOW - BigInt(HOURS) * HOUR, SIM_NOW);
+  const rows = truth.length;
   const cli = ['dist/cli/main.js', 'trades', 'binance', 'BTCUSDT', '--from', from, '--to', to];
   const common = [...cli, '--base-url', replay?.url ?? sim.url, '--rate-scale', '1000', '--quiet'];
   const csv = join(dir, 'trades.csv');
@@ -130,7 +131,6 @@ try {
         ...(stdin ? { stdin } : {}),
       },
     );
-  const truth = sim.truth.trades('BTCUSDT', SIM_NOW - BigInt(HOURS) * HOUR, SIM_NOW);
   /** The sink alone: the same trades from memory, in this process (no download, no CLI). */
   const loadOnly = async (): Promise<number> => {
     const started = performance.now();
