@@ -7,9 +7,11 @@
 
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KIND_IDS, KINDS, type RecordOfKind } from '../../src/core/kinds.js';
 import type { Trade } from '../../src/core/records.js';
 import { PostgresSink } from '../../src/sinks/postgres/index.js';
 import { expectedRows, tableRows } from '../helpers/postgres-rows.js';
+import { samples } from '../helpers/postgres-samples.js';
 import { PostgresTestServer } from '../helpers/postgres-server.js';
 
 const T0 = 1_767_225_600_000_000_000n;
@@ -144,6 +146,38 @@ describe('PostgresSink: fast path and fallback', () => {
     )) as [{ n: string }];
     expect(n).toBe('10');
   });
+  it('every kind: a rerun row by row finds each key present (numeric, boolean, text and bigint keys) and stays on staging', async () => {
+    const { url, database } = await freshDb();
+    const all = samples();
+    for (const kind of KIND_IDS) {
+      const records = all[kind] as RecordOfKind<typeof kind>[];
+      const spanS = KINDS[kind].span === 'required' ? 60 : undefined;
+      const open = () =>
+        PostgresSink.open({
+          url,
+          kind,
+          exchange: 'okx',
+          symbol: 'BTC/USDT:USDT',
+          batchRows: 1,
+          ...(spanS === undefined ? {} : { spanS }),
+        });
+      for (const pass of [1, 2]) {
+        const sink = await open();
+        for (const r of records) await sink.write(r);
+        await sink.end();
+        if (pass === 1) {
+          expect(sink.stats, kind).toEqual({ fastBatches: records.length, stagedBatches: 0, conflicts: 0 });
+        } else {
+          // One conflict, then every later batch straight to staging: the key lookup found each row.
+          expect(sink.stats, kind).toEqual({ fastBatches: 0, stagedBatches: records.length, conflicts: 1 });
+          expect(sink.duplicateRows, kind).toBe(records.length);
+        }
+      }
+      const scope2 = { exchange: 'okx', symbol: 'BTC/USDT:USDT', ...(spanS ? { spanS } : {}) };
+      expect(await tableRows(server, kind, { database }), kind).toEqual(expectedRows(kind, records, scope2));
+    }
+  });
+
   it('a server that goes away during a staged batch leaves whole batches only; the rerun completes', async () => {
     const own = await PostgresTestServer.start();
     try {
