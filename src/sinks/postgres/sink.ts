@@ -13,7 +13,7 @@
  * After a batch that needed the staging path, the next batch goes straight to staging only if this one's
  * last record was already in the table (the overlap goes on past the batch, as in a rerun of a range
  * already loaded); otherwise (a resume, whose overlap is the few rows at the resume time) it tries the
- * fast path again. So an overlap costs at most one failed `COPY` at each of its two ends.
+ * fast path again. So an overlap costs one failed `COPY` (at its start) and staged batches until it ends.
  *
  * Batches are pipelined: while one batch is being loaded the producer fills the next; when that one is
  * full too, `write()` returns a promise that settles once the database has taken the first. A slow
