@@ -46,6 +46,7 @@ export {
   type PgColumn,
   PostgresSink,
   type PostgresSinkOptions,
+  type PostgresSinkStats,
   pgColumns,
   pgKeyColumns,
   pgTableName,

@@ -5,22 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresSinkError, ValidationError } from '../../src/core/errors.js';
-import { type BookRow, KIND_IDS, KINDS, type KindId, type RecordOfKind } from '../../src/core/kinds.js';
-import type {
-  FundingRate,
-  Liquidation,
-  MarkPrice,
-  OHLCBar,
-  OpenInterest,
-  PriceBar,
-  Trade,
-} from '../../src/core/records.js';
+import { KIND_IDS, KINDS, type KindId, type RecordOfKind } from '../../src/core/kinds.js';
+import type { MarkPrice, Trade } from '../../src/core/records.js';
 import { download } from '../../src/download/index.js';
 import { startSimulator } from '../../src/sim/index.js';
 import { openSink } from '../../src/sinks/open.js';
 import { pgColumns, pgKeyColumns, pgTableName, tableDdl } from '../../src/sinks/postgres/ddl.js';
 import { createPostgresTables, PostgresSink } from '../../src/sinks/postgres/index.js';
 import { expectedRows, plainDecimal, tableRows } from '../helpers/postgres-rows.js';
+import { samples } from '../helpers/postgres-samples.js';
 import { PG_TEST_PASSWORD, PostgresTestServer } from '../helpers/postgres-server.js';
 
 const T0 = 1_767_225_600_000_000_000n; // 2026-01-01T00:00:00Z
@@ -40,80 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-/** Hand-built records of every kind, with optional fields both present and absent and awkward numbers. */
-function samples(): { [K in KindId]: RecordOfKind<K>[] } {
-  const bar = (i: number): PriceBar => ({
-    tsNs: T0 + BigInt(i) * MIN,
-    open: 42_000.1 + i,
-    high: 42_100.25,
-    low: 1e-7,
-    close: 0.1 + 0.2,
-  });
-  return {
-    ohlc: [0, 1, 2].map((i): OHLCBar => ({ ...bar(i), volume: i === 2 ? 0 : 12.345678901234567 })),
-    trades: [
-      { id: '1001', tsNs: T0 + 1n, price: 42_000.5, amount: 0.001, side: 'buy' },
-      { id: '1002', tsNs: T0 + 1n, price: 42_000.5, amount: 2.5e-8, side: 'sell' },
-      { id: 'id\twith\\odd\nchars', tsNs: T0 + 999_999_999n, price: 1.5e21, amount: 3, side: 'unknown' },
-    ] satisfies Trade[],
-    funding: [
-      { tsNs: T0, rate: 0.0001, markPrice: 42_000.12 },
-      { tsNs: T0 + 480n * MIN, rate: -0.00012345 },
-    ] satisfies FundingRate[],
-    'open-interest': [
-      { tsNs: T0, amount: 81_234.567, value: 3_411_851_814.1 },
-      { tsNs: T0 + 5n * MIN, amount: 81_000 },
-    ] satisfies OpenInterest[],
-    'mark-ohlc': [bar(0), bar(1)],
-    'index-ohlc': [bar(0)],
-    'premium-ohlc': [{ ...bar(0), open: -0.000123, high: 0.0002, low: -0.0003, close: 0 }],
-    liquidations: [
-      { tsNs: T0 + 5n, side: 'long', price: 41_000, amount: 0.5, sampled: true, recvNs: T0 + 7_000_000n },
-      { tsNs: T0 + 5n, side: 'short', price: 41_000, amount: 0.5 },
-    ] satisfies Liquidation[],
-    mark: [
-      {
-        tsNs: T0,
-        markPrice: 42_000.01,
-        indexPrice: 41_999.9,
-        fundingRate: 0.0001,
-        nextFundingNs: T0 + 480n * MIN,
-        recvNs: T0 + 3n,
-      },
-      { tsNs: T0 + 1_000_000_000n, markPrice: 42_000.02 },
-    ] satisfies MarkPrice[],
-    book: [
-      {
-        tsNs: T0,
-        recvNs: T0 + 1n,
-        updateId: 77n,
-        side: 'bid',
-        price: 41_999.5,
-        amount: 1.25,
-        isSnapshot: true,
-      },
-      {
-        tsNs: T0,
-        recvNs: T0 + 1n,
-        updateId: 77n,
-        side: 'ask',
-        price: 42_000.5,
-        amount: 0.75,
-        isSnapshot: true,
-      },
-      {
-        tsNs: T0 + 100n,
-        recvNs: T0 + 101n,
-        updateId: 78n,
-        side: 'bid',
-        price: 41_999.5,
-        amount: 0,
-        isSnapshot: false,
-      },
-    ] satisfies BookRow[],
-  };
-}
 
 const spanOf = (kind: KindId): number | undefined => (KINDS[kind].span === 'required' ? 60 : undefined);
 
@@ -379,7 +298,7 @@ describe('PostgresSink: backpressure and failures', () => {
         for (let i = 0; i < total; i++) {
           if (i === 3 * batchRows) {
             await sink.flush(); // three batches are committed
-            // The fourth batch will be caught mid-transaction: its COPY done, its INSERT waiting on a lock.
+            // The fourth batch will be caught mid-load: its COPY (the fast path) waiting on a lock.
             await blocker.connect();
             await blocker.query('BEGIN');
             await blocker.query('LOCK TABLE trades IN EXCLUSIVE MODE');
@@ -389,7 +308,7 @@ describe('PostgresSink: backpressure and failures', () => {
             const waiting = async () =>
               (
                 await own.query<{ n: number }>(
-                  "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO%'",
+                  "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'COPY %'",
                 )
               )[0]?.n === 1;
             const until = Date.now() + 5_000;

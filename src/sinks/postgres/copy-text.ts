@@ -1,89 +1,141 @@
 /**
  * Rows in PostgreSQL's COPY text format (tab-separated, `\N` for null, backslash escapes) for a kind's
- * staging table, and the SQL that moves a staged batch into the kind's table.
+ * table, and the statements of the two ways a batch is loaded:
  *
- * The staging table holds the kind's columns except the `time` column (the registry's second column is
- * always `tsNs` shown as a time): it is computed in SQL from `ts_ns`, so the COPY stream carries each time
- * once. Other `timestamp` columns are staged as their `bigint` nanoseconds and converted the same way.
- * The conversion keeps microseconds (PostgreSQL's resolution), truncating toward zero.
+ * - the fast path, `COPY` straight into the kind's table;
+ * - the staging path, `COPY` into a session-private staging table with the same columns, then
+ *   `INSERT ... SELECT ... ON CONFLICT DO NOTHING` into the kind's table.
+ *
+ * Both take the same text, so a batch whose fast `COPY` hit a row already present is sent again unchanged.
+ * Every row carries all the table's columns: `exchange`, `symbol` (and `span_s`) are one constant prefix
+ * per sink; `timestamp` columns are written as `YYYY-MM-DD HH:MM:SS.ffffff+00` from the `bigint`
+ * nanoseconds, keeping microseconds (PostgreSQL's resolution) and truncating toward zero.
  *
  * @module
  */
+
+import { ValidationError } from '../../core/errors.js';
 import { type Column, KINDS, type KindId, type RecordOfKind } from '../../core/kinds.js';
-import { type PgColumn, pgColumns, qualifiedTable, quoteIdent } from './ddl.js';
+import { type PgColumn, pgColumns, pgKeyColumns, qualifiedTable, quoteIdent } from './ddl.js';
 
 type AnyGet = (record: unknown) => bigint | number | string | boolean | undefined;
 
-/** One staged column: a kind column that travels in the COPY stream. */
-type Staged = { pg: PgColumn; col: Column<never>; get: AnyGet };
+/** The rows' constant columns: which exchange, symbol (and span) a sink writes. */
+export type CopyScope = { exchange: string; symbol: string; spanS?: number };
 
-/** How one kind is staged and inserted. */
-export type StagePlan<K extends KindId> = {
+/** How one kind is copied, staged and inserted. */
+export type CopyPlan<K extends KindId> = {
+  /** Fast path: `COPY <table> (<columns>) FROM STDIN`. */
+  copyTable: string;
   /** Statement that creates the session's staging table (temporary, emptied at each commit). */
   createStage: string;
-  /** The `COPY ... FROM STDIN` statement. */
-  copy: string;
-  /**
-   * The `INSERT ... SELECT ... ON CONFLICT DO NOTHING` from staging into the table; `$1` exchange,
-   * `$2` symbol, `$3` span in seconds (spanned kinds).
-   */
+  /** Staging path: `COPY <stage> (<columns>) FROM STDIN`. */
+  copyStage: string;
+  /** Staging path: `INSERT ... SELECT ... ON CONFLICT DO NOTHING` from staging into the table. */
   insert: string;
+  /**
+   * `SELECT EXISTS (...)` of one record's primary key in the table; parameters from
+   * {@link CopyPlan.keyParams}.
+   */
+  exists: string;
+  /** The parameters of {@link CopyPlan.exists} for `record`. */
+  keyParams(record: RecordOfKind<K>): (string | number)[];
   /** Encodes one record as a COPY text line (with its newline). */
   encode(record: RecordOfKind<K>): string;
 };
 
 /** The staging table's name for `kind` (a session-private temporary table). */
 export function stageName(kind: KindId): string {
-  return `tickwire_stage_${kind.replace(/-/g, '_')}`;
+  return `tickwire_copy_${kind.replace(/-/g, '_')}`;
 }
 
-/** Builds the staging and insert statements and the row encoder of `kind` in `schema`. */
-export function stagePlan<K extends KindId>(schema: string, kind: K): StagePlan<K> {
+/** Builds the statements and the row encoder of `kind` in `schema` for rows of `scope`. */
+export function copyPlan<K extends KindId>(schema: string, kind: K, scope: CopyScope): CopyPlan<K> {
   const def = KINDS[kind];
   const all = pgColumns(kind);
-  const staged: Staged[] = [];
-  const select: string[] = [];
-  for (const pg of all) {
-    if (pg.source === 'exchange') select.push('$1::text');
-    else if (pg.source === 'symbol') select.push('$2::text');
-    else if (pg.source === 'span') select.push('$3::integer');
-    else {
-      const col = def.columns[pg.source] as unknown as Column<never>;
-      if (col.type === 'timestamp') {
-        const from = col.name === 'time' ? 'ts_ns' : pg.name;
-        if (col.name !== 'time')
-          staged.push({ pg: { ...pg, sqlType: 'bigint' }, col, get: col.get as AnyGet });
-        select.push(
-          `timestamptz '1970-01-01 00:00:00+00' + (s.${quoteIdent(from)} / 1000) * interval '1 microsecond'`,
-        );
-      } else {
-        staged.push({ pg, col, get: col.get as AnyGet });
-        select.push(`s.${quoteIdent(pg.name)}`);
-      }
-    }
-  }
+  const own = all.filter((c) => typeof c.source === 'number');
+  const table = qualifiedTable(schema, kind);
   const stage = quoteIdent(stageName(kind));
-  const stagedList = staged.map((s) => quoteIdent(s.pg.name)).join(', ');
+  const list = all.map((c) => quoteIdent(c.name)).join(', ');
   const createStage =
     `CREATE TEMPORARY TABLE IF NOT EXISTS ${stage} (` +
-    staged.map((s) => `${quoteIdent(s.pg.name)} ${s.pg.sqlType}`).join(', ') +
+    all.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`).join(', ') +
     ') ON COMMIT DELETE ROWS';
-  const copy = `COPY ${stage} (${stagedList}) FROM STDIN`;
-  const insert =
-    `INSERT INTO ${qualifiedTable(schema, kind)} (${all.map((c) => quoteIdent(c.name)).join(', ')}) ` +
-    `SELECT ${select.join(', ')} FROM ${stage} s ON CONFLICT DO NOTHING`;
-  const gets = staged.map((s) => s.get);
-  const types = staged.map((s) => s.col.type);
-  const n = gets.length;
+
+  let prefix = `${escapeText(scope.exchange)}\t${escapeText(scope.symbol)}\t`;
+  if (def.span === 'required') prefix += `${scope.spanS}\t`;
+  const encoders = own.map((pg) => columnEncoder(def.columns[pg.source as number] as Column<never>));
+  const n = encoders.length;
   const encode = (record: RecordOfKind<K>): string => {
-    let line = '';
-    for (let i = 0; i < n; i++) {
-      if (i > 0) line += '\t';
-      line += encodeValue(types[i]!, gets[i]!(record));
-    }
+    let line = prefix + encoders[0]!(record);
+    for (let i = 1; i < n; i++) line += `\t${encoders[i]!(record)}`;
     return `${line}\n`;
   };
-  return { createStage, copy, insert, encode };
+
+  const keyCols = pgKeyColumns(kind);
+  const byName = new Map(all.map((c) => [c.name, c] as const));
+  const keyGets = keyCols.map((name) => keyParam(byName.get(name) as PgColumn, def.columns, scope));
+  const exists =
+    `SELECT EXISTS (SELECT 1 FROM ${table} WHERE ` +
+    keyCols
+      .map((name, i) => `${quoteIdent(name)} = $${i + 1}::${(byName.get(name) as PgColumn).sqlType}`)
+      .join(' AND ') +
+    ') AS present';
+  return {
+    copyTable: `COPY ${table} (${list}) FROM STDIN`,
+    createStage,
+    copyStage: `COPY ${stage} (${list}) FROM STDIN`,
+    insert: `INSERT INTO ${table} (${list}) SELECT ${list} FROM ${stage} ON CONFLICT DO NOTHING`,
+    exists,
+    keyParams: (record) => keyGets.map((get) => get(record)),
+    encode,
+  };
+}
+
+function keyParam(
+  pg: PgColumn,
+  columns: readonly Column<never>[],
+  scope: CopyScope,
+): (record: unknown) => string | number {
+  if (pg.source === 'exchange') return () => scope.exchange;
+  if (pg.source === 'symbol') return () => scope.symbol;
+  if (pg.source === 'span') return () => scope.spanS as number;
+  const col = columns[pg.source] as Column<never>;
+  const get = col.get as AnyGet;
+  if (col.type === 'bool') return (r) => (get(r) ? 'true' : 'false');
+  if (col.type === 'timestamp') return (r) => timestampText(get(r) as bigint);
+  return (r) => String(get(r));
+}
+
+/** The encoder of one kind column (the registry's getter and the value's COPY text). */
+function columnEncoder(col: Column<never>): (record: unknown) => string {
+  const get = col.get as AnyGet;
+  if (col.type === 'timestamp') {
+    const ts = new TimestampText();
+    return col.optional
+      ? (r) => {
+          const v = get(r);
+          return v === undefined || v === null ? '\\N' : ts.format(v as bigint);
+        }
+      : (r) => ts.format(get(r) as bigint);
+  }
+  // One closure per type (no switch per value); optional columns check for a missing value.
+  const some = ((): ((v: never) => string) => {
+    switch (col.type) {
+      case 'bool':
+        return (v: boolean) => (v ? 't' : 'f');
+      case 'string':
+      case 'enum':
+        return escapeText;
+      default:
+        return String as (v: never) => string;
+    }
+  })();
+  if (!col.optional) return (r) => some(get(r) as never);
+  return (r) => {
+    const v = get(r);
+    return v === undefined || v === null ? '\\N' : some(v as never);
+  };
 }
 
 /** One value in COPY text form. Numbers use JavaScript's shortest round-trip decimal (`String(n)`). */
@@ -96,17 +148,74 @@ export function encodeValue(
     case 'bool':
       return value ? 't' : 'f';
     case 'string':
-    case 'enum': {
-      const text = value as string;
-      return /[\\\t\n\r]/.test(text) ? escapeText(text) : text;
-    }
+    case 'enum':
+      return escapeText(value as string);
+    case 'timestamp':
+      return timestampText(value as bigint);
     default:
       return String(value);
   }
 }
 
+const SPECIAL = /[\\\t\n\r]/;
+
 function escapeText(text: string): string {
+  if (!SPECIAL.test(text)) return text;
   return text.replace(/[\\\t\n\r]/g, (c) =>
     c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
   );
+}
+
+/** Earliest and latest epoch ms PostgreSQL reads in the ISO form written here (years 0001–9999). */
+const MIN_MS = -62_135_596_800_000;
+const MAX_MS = 253_402_300_799_999;
+
+/**
+ * Epoch nanoseconds as a `timestamptz` literal in UTC with microseconds, truncated toward zero (as
+ * `ts_ns / 1000` in SQL): `2026-01-01 00:00:00.000001+00`.
+ *
+ * @throws ValidationError for a time outside the years 0001–9999
+ */
+export function timestampText(tsNs: bigint): string {
+  return new TimestampText().format(tsNs);
+}
+
+/**
+ * Formats timestamps, reusing the date and time of day of the previous call when it is the same second
+ * (a batch of trades or book rows often has many per second).
+ */
+class TimestampText {
+  #second = Number.NaN;
+  #head = '';
+
+  format(tsNs: bigint): string {
+    const usBig = tsNs / 1000n;
+    const us = Number(usBig);
+    if (!Number.isSafeInteger(us)) return this.#far(usBig, tsNs);
+    const second = Math.floor(us / 1_000_000);
+    if (second !== this.#second) {
+      const ms = second * 1000;
+      if (!(ms >= MIN_MS && ms <= MAX_MS)) {
+        throw new ValidationError('record time', tsNs, 'a time between the years 0001 and 9999');
+      }
+      const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.000Z
+      this.#head = `${iso.slice(0, 10)} ${iso.slice(11, 19)}.`;
+      this.#second = second;
+    }
+    const frac = us - second * 1_000_000;
+    return `${this.#head}${frac < 100_000 ? String(1_000_000 + frac).slice(1) : frac}+00`;
+  }
+
+  /** Times beyond 2^53 microseconds from the epoch (after the year 2255, before 1685): in `bigint`. */
+  #far(us: bigint, tsNs: bigint): string {
+    let second = us / 1_000_000n;
+    if (us < 0n && second * 1_000_000n !== us) second -= 1n;
+    const ms = Number(second) * 1000;
+    if (!(ms >= MIN_MS && ms <= MAX_MS)) {
+      throw new ValidationError('record time', tsNs, 'a time between the years 0001 and 9999');
+    }
+    const iso = new Date(ms).toISOString();
+    const frac = Number(us - second * 1_000_000n);
+    return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${String(1_000_000 + frac).slice(1)}+00`;
+  }
 }

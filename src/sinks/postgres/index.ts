@@ -1,6 +1,7 @@
 /**
- * The PostgreSQL sink: one table per data kind, bulk loaded with `COPY` through a staging table,
- * idempotent (`ON CONFLICT DO NOTHING`), resumable from what the table holds.
+ * The PostgreSQL sink: one table per data kind, bulk loaded with `COPY` (through a staging table and
+ * `ON CONFLICT DO NOTHING` when a batch meets rows already present), idempotent, resumable from what the
+ * table holds.
  *
  * @module
  */
@@ -16,5 +17,5 @@ export {
   tableDdl,
 } from './ddl.js';
 export type { PostgresSinkOptions } from './options.js';
-export { PostgresSink } from './sink.js';
+export { PostgresSink, type PostgresSinkStats } from './sink.js';
 export { checkPostgresUrl, isPostgresUrl, redactPostgresUrl } from './url.js';

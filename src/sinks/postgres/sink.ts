@@ -1,9 +1,19 @@
 /**
  * `PostgresSink`: records of one kind, exchange and symbol (and span) into their PostgreSQL table, in
- * batches. Each batch is one transaction: `COPY` into a session-private staging table, then
- * `INSERT ... SELECT ... ON CONFLICT DO NOTHING` into the kind's table, then `COMMIT`. A batch is either
- * entirely in the table or not at all; a row already present is skipped, so reruns and overlaps are
- * harmless.
+ * batches. A batch is either entirely in the table or not at all; a row already present is skipped, so
+ * reruns and overlaps are harmless. Each batch goes one of two ways:
+ *
+ * - **fast path**: one `COPY` straight into the kind's table (one statement, its own transaction). A fresh
+ *   range loads at the speed of a plain `COPY`.
+ * - **staging path**: when that `COPY` fails on a row already present (unique violation, SQLSTATE 23505,
+ *   which rolls the whole `COPY` back), the same text is loaded in one transaction: `COPY` into a
+ *   session-private staging table, `INSERT ... SELECT ... ON CONFLICT DO NOTHING` into the kind's table,
+ *   `COMMIT`.
+ *
+ * After a batch that needed the staging path, the next batch goes straight to staging only if this one's
+ * last record was already in the table (the overlap goes on past the batch, as in a rerun of a range
+ * already loaded); otherwise (a resume, whose overlap is the few rows at the resume time) it tries the
+ * fast path again. So an overlap costs one failed `COPY` (at its start) and staged batches until it ends.
  *
  * Batches are pipelined: while one batch is being loaded the producer fills the next; when that one is
  * full too, `write()` returns a promise that settles once the database has taken the first. A slow
@@ -23,8 +33,9 @@ import { ClosedError, type CommittedRecord, type PostgresSinkError } from '../..
 import { KINDS, type KindId, type RecordOfKind } from '../../core/kinds.js';
 import type { ResumePoint } from '../resume.js';
 import type { RecordSink } from '../sink.js';
+import { BatchBytes } from './batch-bytes.js';
 import { connectPostgres, type SinkConnection, sinkError } from './connection.js';
-import { type StagePlan, stagePlan } from './copy-text.js';
+import { type CopyPlan, copyPlan } from './copy-text.js';
 import { pgTableName } from './ddl.js';
 import { type PostgresSinkOptions, type Resolved, resolveOptions } from './options.js';
 import { ensureTable, readResumePoint, TableMismatch } from './tables.js';
@@ -36,17 +47,38 @@ function yieldToIo(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** How the batches of a {@link PostgresSink} were loaded (see {@link PostgresSink.stats}). */
+export type PostgresSinkStats = {
+  /** Batches committed by the fast path: one `COPY` straight into the table. */
+  readonly fastBatches: number;
+  /** Batches committed through the staging table and `INSERT ... ON CONFLICT DO NOTHING`. */
+  readonly stagedBatches: number;
+  /** Fast `COPY`s rolled back on a row already present (each batch then went through staging). */
+  readonly conflicts: number;
+};
+
+/** PostgreSQL's SQLSTATE for a unique violation. */
+const UNIQUE_VIOLATION = '23505';
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === UNIQUE_VIOLATION;
+}
+
 /** Writes one kind's records for one exchange and symbol into PostgreSQL; a {@link RecordSink}. */
 export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K>> {
   readonly #conn: SinkConnection;
   readonly #url: string;
   readonly #kind: K;
   readonly #schema: string;
-  readonly #plan: StagePlan<K>;
+  readonly #plan: CopyPlan<K>;
   readonly #params: unknown[];
+  #stageNext = false;
+  #fastBatches = 0;
+  #stagedBatches = 0;
+  #conflicts = 0;
   readonly #batchRows: number;
   readonly #flushMs: number;
-  #buf = '';
+  readonly #batch = new BatchBytes();
   #bufRows = 0;
   #bufLast: RecordOfKind<K> | undefined;
   #inflight: Promise<void> | undefined;
@@ -54,7 +86,7 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
   #error: PostgresSinkError | undefined;
   #ending: Promise<void> | undefined;
   #rows = 0;
-  #committed = 0;
+  #committedRows = 0;
   #inserted = 0;
   #lastCommitted: CommittedRecord | undefined;
 
@@ -63,9 +95,13 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
     this.#url = options.url;
     this.#kind = options.kind;
     this.#schema = options.schema;
-    this.#plan = stagePlan(options.schema, options.kind);
     this.#params = [options.exchange, options.symbol];
     if (KINDS[options.kind].span === 'required') this.#params.push(options.spanS);
+    this.#plan = copyPlan(options.schema, options.kind, {
+      exchange: options.exchange,
+      symbol: options.symbol,
+      ...(options.spanS === undefined ? {} : { spanS: options.spanS }),
+    });
     this.#batchRows = options.batchRows;
     this.#flushMs = options.flushIntervalMs;
   }
@@ -120,7 +156,7 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
 
   /** Records committed (new rows plus rows that were already in the table). */
   get committedRows(): number {
-    return this.#committed;
+    return this.#committedRows;
   }
 
   /** Committed records that were new to the table. */
@@ -130,7 +166,16 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
 
   /** Committed records that the table already held (skipped by `ON CONFLICT DO NOTHING`). */
   get duplicateRows(): number {
-    return this.#committed - this.#inserted;
+    return this.#committedRows - this.#inserted;
+  }
+
+  /** How many batches went by the fast path and how many through staging. */
+  get stats(): PostgresSinkStats {
+    return {
+      fastBatches: this.#fastBatches,
+      stagedBatches: this.#stagedBatches,
+      conflicts: this.#conflicts,
+    };
   }
 
   /** The last record committed, or `undefined` before the first commit. */
@@ -164,7 +209,7 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
   write(record: RecordOfKind<K>): Promise<void> | undefined {
     if (this.#error) throw this.#error;
     if (this.#ending) throw new ClosedError(`PostgresSink of ${this.table} has ended`);
-    this.#buf += this.#plan.encode(record);
+    this.#batch.append(this.#plan.encode(record));
     this.#bufRows++;
     this.#bufLast = record;
     this.#rows++;
@@ -226,10 +271,9 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
   #startBatch(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    const text = this.#buf;
+    const text = this.#batch.take();
     const rows = this.#bufRows;
     const last = this.#bufLast as RecordOfKind<K>;
-    this.#buf = '';
     this.#bufRows = 0;
     this.#bufLast = undefined;
     const run = this.#load(text, rows, last).then(
@@ -244,26 +288,55 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
     this.#inflight = run;
   }
 
-  /** One transaction: COPY into staging, insert what is new, commit. */
-  async #load(text: string, rows: number, last: RecordOfKind<K>): Promise<void> {
-    const client = this.#conn.client;
+  /** Loads one batch: the fast path unless the previous batch said the overlap goes on; staging on a conflict. */
+  async #load(text: Buffer, rows: number, last: RecordOfKind<K>): Promise<void> {
     if (this.#conn.lost) throw this.#conn.lost;
+    if (!this.#stageNext) {
+      try {
+        await this.#copy(this.#plan.copyTable, text);
+        this.#fastBatches++;
+        this.#recordCommit(rows, rows, last);
+        return;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        // The COPY was its own transaction and is rolled back whole: load the batch through staging.
+        this.#conflicts++;
+      }
+    }
+    await this.#loadStaged(text, rows, last);
+  }
+
+  /** One transaction: COPY into staging, insert what is new, commit. */
+  async #loadStaged(text: Buffer, rows: number, last: RecordOfKind<K>): Promise<void> {
+    const client = this.#conn.client;
     await client.query('BEGIN');
     try {
-      const copy = client.query(copyFrom(this.#plan.copy));
-      if (!copy.write(text)) await Promise.race([once(copy, 'drain'), finished(copy)]);
-      copy.end();
-      await finished(copy);
-      const res = await client.query(this.#plan.insert, this.#params);
+      await this.#copy(this.#plan.copyStage, text);
+      const present = await client.query<{ present: boolean }>(this.#plan.exists, this.#plan.keyParams(last));
+      const res = await client.query(this.#plan.insert);
       await client.query('COMMIT');
-      this.#committed += rows;
-      this.#inserted += res.rowCount ?? 0;
-      this.#lastCommitted = { tsNs: last.tsNs, key: KINDS[this.#kind].key(last as never) };
+      this.#stagedBatches++;
+      this.#stageNext = present.rows[0]?.present === true;
+      this.#recordCommit(rows, res.rowCount ?? 0, last);
     } catch (error) {
       // On a live connection the failed transaction must be ended; on a dead one this fails too: ignore.
       await client.query('ROLLBACK').catch(() => {});
       throw error;
     }
+  }
+
+  /** Streams `text` through `COPY ... FROM STDIN`. */
+  async #copy(sql: string, text: Buffer): Promise<void> {
+    const copy = this.#conn.client.query(copyFrom(sql));
+    if (!copy.write(text)) await Promise.race([once(copy, 'drain'), finished(copy)]);
+    copy.end();
+    await finished(copy);
+  }
+
+  #recordCommit(rows: number, inserted: number, last: RecordOfKind<K>): void {
+    this.#committedRows += rows;
+    this.#inserted += inserted;
+    this.#lastCommitted = { tsNs: last.tsNs, key: KINDS[this.#kind].key(last as never) };
   }
 
   #fail(error: unknown, doing: string): PostgresSinkError {
@@ -274,7 +347,7 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
         target: this.#conn.target,
         table: this.table,
         lastCommitted: this.#lastCommitted,
-        committedRows: this.#committed,
+        committedRows: this.#committedRows,
       },
       doing,
     );

@@ -1,0 +1,55 @@
+/**
+ * The COPY text of one batch, kept as bytes. Rows are encoded to short strings and copied into a growing
+ * `Buffer` every few kilobytes, so each row's strings die young (cheap for V8's scavenger) instead of
+ * living in one long concatenated string until the batch ships: holding a batch of 20 000 rows as a string
+ * made the garbage collector the largest CPU cost of a `--sink postgres` download.
+ *
+ * @module
+ */
+
+/** UTF-16 code units gathered before they are copied into the batch's bytes. */
+const SPILL_CHARS = 16_384;
+
+/** A batch's COPY text under construction. */
+export class BatchBytes {
+  #bytes: Buffer;
+  #length = 0;
+  #pending = '';
+
+  /** @param capacity bytes to reserve at first (the buffer grows as needed) */
+  constructor(capacity = 1 << 20) {
+    this.#bytes = Buffer.allocUnsafe(capacity);
+  }
+
+  /** Appends `text` (whole rows with their newlines). */
+  append(text: string): void {
+    this.#pending += text;
+    if (this.#pending.length >= SPILL_CHARS) this.#spill();
+  }
+
+  /**
+   * The batch's bytes; the object starts a new batch (with room for one as large as this one). The returned
+   * buffer is not touched again.
+   */
+  take(): Buffer {
+    this.#spill();
+    const out = this.#bytes.subarray(0, this.#length);
+    this.#bytes = Buffer.allocUnsafe(Math.max(this.#bytes.length, 1024));
+    this.#length = 0;
+    return out;
+  }
+
+  #spill(): void {
+    const text = this.#pending;
+    if (text === '') return;
+    this.#pending = '';
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const worst = this.#length + text.length * 3;
+    if (worst > this.#bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(worst, this.#bytes.length * 2));
+      this.#bytes.copy(grown, 0, 0, this.#length);
+      this.#bytes = grown;
+    }
+    this.#length += this.#bytes.write(text, this.#length, 'utf8');
+  }
+}
