@@ -93,44 +93,63 @@ export function makeDownload<T>(
     settle = resolve;
   });
   let started = false;
-  async function* wrapped(): AsyncGenerator<T, void, undefined> {
-    let ended = false;
-    let lastNs: bigint | undefined;
-    try {
-      for await (const item of body(state)) {
-        state.report.items++;
-        lastNs = (item as { tsNs: bigint }).tsNs;
-        yield item;
-      }
-      ended = true;
-    } catch (error) {
-      ended = true;
-      throw error;
-    } finally {
-      const r = state.report;
-      if (!ended) {
-        // The consumer stopped early (break, return, disposal): say so rather than claim anything beyond.
-        const from = lastNs === undefined ? state.range.startNs : lastNs + 1n;
-        r.delivered = lastNs === undefined ? [] : [{ startNs: state.range.startNs, endNs: from }];
-        r.missing.push({
-          range: { startNs: from, endNs: state.range.endNs },
-          reason: 'the consumer stopped the iteration',
-        });
-      }
-      r.complete = r.missing.length === 0 && covers(r.delivered, r.requested);
-      settle(r);
+  // A plain iterator over the body, not another async generator: it sees every record of every download,
+  // and a generator layer costs a few promises per record (measurable on a year of candles).
+  const inner = body(state);
+  let finished = false;
+  let lastNs: bigint | undefined;
+  const finish = (stopped: boolean): void => {
+    if (finished) return;
+    finished = true;
+    const r = state.report;
+    if (stopped) {
+      // The consumer stopped early (break, return, disposal): say so rather than claim anything beyond.
+      const from = lastNs === undefined ? state.range.startNs : lastNs + 1n;
+      r.delivered = lastNs === undefined ? [] : [{ startNs: state.range.startNs, endNs: from }];
+      r.missing.push({
+        range: { startNs: from, endNs: state.range.endNs },
+        reason: 'the consumer stopped the iteration',
+      });
     }
-  }
-  const gen = wrapped();
+    r.complete = r.missing.length === 0 && covers(r.delivered, r.requested);
+    settle(r);
+  };
+  const onResult = (result: IteratorResult<T, void>): IteratorResult<T, void> => {
+    if (result.done) finish(false);
+    else {
+      state.report.items++;
+      lastNs = (result.value as { tsNs: bigint }).tsNs;
+    }
+    return result;
+  };
+  const onError = (error: unknown): never => {
+    finish(false);
+    throw error;
+  };
+  const stop = async (): Promise<IteratorResult<T, void>> => {
+    if (!finished) {
+      try {
+        await inner.return(undefined);
+      } finally {
+        finish(true);
+      }
+    }
+    return { done: true, value: undefined };
+  };
+  const iterator: AsyncIterator<T, void, undefined> = {
+    next: () =>
+      finished ? Promise.resolve({ done: true, value: undefined }) : inner.next().then(onResult, onError),
+    return: stop,
+  };
   return {
     report,
     [Symbol.asyncIterator]() {
       if (started) throw new ValidationError('download', 'iterated twice', 'a download iterated once');
       started = true;
-      return gen;
+      return iterator;
     },
     async [Symbol.asyncDispose]() {
-      await gen.return(undefined);
+      await stop();
     },
   };
 }
