@@ -56,6 +56,44 @@ export function text(value: unknown, field: string): string {
   return value;
 }
 
+/**
+ * The readers above for element `i` of a list, named `${list}[${i}]${suffix}` in errors. The name is
+ * only built when the value is wrong: per-level and per-trade loops allocate nothing for it.
+ */
+export function decimalAt(value: unknown, list: string, i: number, suffix: string): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string') {
+    const n = Number(value);
+    // Number('') and Number('  ') are 0: the same blank check as `decimal`.
+    if (Number.isFinite(n) && (n !== 0 || value.trim() !== '')) return n;
+  }
+  return decimal(value, `${list}[${i}]${suffix}`);
+}
+
+/** {@link integer} for element `i` of `list` (see {@link decimalAt}). */
+export function integerAt(value: unknown, list: string, i: number, suffix: string): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  return integer(value, `${list}[${i}]${suffix}`);
+}
+
+/** {@link text} for element `i` of `list` (see {@link decimalAt}). */
+export function textAt(value: unknown, list: string, i: number, suffix: string): string {
+  if (typeof value === 'string' && value !== '') return value;
+  return text(value, `${list}[${i}]${suffix}`);
+}
+
+/** {@link array} for element `i` of `list` (see {@link decimalAt}). */
+export function arrayAt(value: unknown, list: string, i: number, suffix = ''): unknown[] {
+  if (Array.isArray(value)) return value;
+  return array(value, `${list}[${i}]${suffix}`);
+}
+
+/** {@link object} for element `i` of `list` (see {@link decimalAt}). */
+export function objectAt(value: unknown, list: string, i: number, suffix = ''): Record<string, unknown> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  return object(value, `${list}[${i}]${suffix}`);
+}
+
 /** Parses a JSON error body, returning `undefined` when it is not JSON. */
 export function tryJson(body: string): unknown {
   try {

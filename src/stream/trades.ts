@@ -99,6 +99,20 @@ export async function* streamTrades(
           yield item;
           continue;
         }
+        // The hot path, without a generator per record: the next id of a sequential market.
+        if (item.kind === 'trade') {
+          const s = states.get(item.market);
+          if (s === undefined) continue;
+          if (s.recent === undefined) {
+            const last = s.lastSeq;
+            if (last === undefined || item.seq === last + 1) {
+              s.reconnected = false;
+              yield emit(s, item);
+              continue;
+            }
+            if (item.seq <= last) continue; // already delivered (live duplicate or refilled by a repair)
+          }
+        }
         yield* onRecord(item, states, ctx);
       }
     } finally {
