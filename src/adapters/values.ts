@@ -90,7 +90,8 @@ export function arrayAt(value: unknown, list: string, i: number, suffix = ''): u
 
 /** {@link object} for element `i` of `list` (see {@link decimalAt}). */
 export function objectAt(value: unknown, list: string, i: number, suffix = ''): Record<string, unknown> {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    return value as Record<string, unknown>;
   return object(value, `${list}[${i}]${suffix}`);
 }
 

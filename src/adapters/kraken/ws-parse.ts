@@ -15,6 +15,7 @@ import { array, decimalAt, integer, integerAt, object, objectAt, text, textAt } 
 import { LosslessNumber, type LosslessValue, numberText, parseLosslessJson } from './lossless-json.js';
 
 const BOOK_CHANNEL = /"channel"\s*:\s*"book"/;
+const TRADE_FRAME = '{"channel":"trade",';
 
 function isoNs(value: unknown, field: string): bigint {
   const t = text(value, field);
@@ -36,7 +37,8 @@ function isoNsAt(value: unknown, i: number): bigint {
 
 /** Parses one Kraken v2 frame into live records (none for status, heartbeat, pong and acks). */
 export function parseKrakenWsFrame(raw: string): LiveRecord[] {
-  if (BOOK_CHANNEL.test(raw)) return parseBookFrame(raw);
+  // Trade frames start with their channel: no scan of a frame of hundreds of trades for the book's.
+  if (!raw.startsWith(TRADE_FRAME) && BOOK_CHANNEL.test(raw)) return parseBookFrame(raw);
   let msg: unknown;
   try {
     msg = JSON.parse(raw);
