@@ -136,6 +136,20 @@ describe('Kraken checksum', () => {
     expect(krakenBookChecksum(lossy, bids)).not.toBe(expected);
   });
 
+  it('equals zlib CRC-32 over the joined tokens for any levels (property)', () => {
+    const dec = fc.stringMatching(/^[0-9]{1,8}(\.[0-9]{1,10})?$/);
+    const level = fc.record({ priceText: dec, qtyText: dec });
+    fc.assert(
+      fc.property(fc.array(level, { maxLength: 14 }), fc.array(level, { maxLength: 14 }), (asks, bids) => {
+        const joined = [...asks.slice(0, 10), ...bids.slice(0, 10)]
+          .map((l) => checksumToken(l.priceText) + checksumToken(l.qtyText))
+          .join('');
+        expect(krakenBookChecksum(asks, bids)).toBe(zlibCrc32(joined));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('takes the top 10 levels only', () => {
     const levels = Array.from({ length: 12 }, (_, i) => ({ priceText: `${100 + i}.0`, qtyText: '1.0' }));
     expect(krakenBookChecksum(levels, [])).toBe(krakenBookChecksum(levels.slice(0, 10), []));
