@@ -43,15 +43,13 @@ export type StoredLevel = {
 type Slot = { price: number; amount: number; priceText: string; qtyText: string };
 
 /**
- * One side: prices sorted best-first, and beside them (same index) the level at each price. A change
- * finds its price by binary search (checking the worst end first, where a deep book grows), updates
- * the level in place, or splices both arrays when a level comes or goes: no hash map, no object per
- * change.
+ * One side: its levels sorted best-first in one array. A change finds its price by binary search
+ * (checking the worst end first, where a deep book grows), updates the level in place, or splices the
+ * array once when a level comes or goes: no hash map, no object per size change.
  */
 export class BookSide {
   /** `'bid'` (highest first) or `'ask'` (lowest first). */
   readonly name: BookSideName;
-  readonly #prices: number[] = [];
   readonly #levels: Slot[] = [];
   readonly #desc: boolean;
 
@@ -62,12 +60,12 @@ export class BookSide {
 
   /** Number of levels. */
   get size(): number {
-    return this.#prices.length;
+    return this.#levels.length;
   }
 
   /** The price of the `i`-th best level (0 = best), if there is one. */
   priceAt(i: number): number | undefined {
-    return this.#prices[i];
+    return this.#levels[i]?.price;
   }
 
   /** The `i`-th best stored level (0 = best), if there is one. Valid until the side changes. */
@@ -82,25 +80,24 @@ export class BookSide {
 
   /** The level at `price`, if any. Valid until the side changes. */
   get(price: number): StoredLevel | undefined {
-    const i = this.#index(price);
-    return this.#prices[i] === price ? this.#levels[i] : undefined;
+    const l = this.#levels[this.#index(price)];
+    return l !== undefined && l.price === price ? l : undefined;
   }
 
   /** Sets the size at `price` (0 removes the level). */
   set(price: number, amount: number, priceText?: string, qtyText?: string): void {
-    const prices = this.#prices;
-    const n = prices.length;
+    const levels = this.#levels;
+    const n = levels.length;
     // Past the worst level (where a deep book grows, and where deep levels go): no search.
-    const last = prices[n - 1];
+    const last = levels[n - 1];
     const i =
-      n === 0 || (this.#desc ? price < (last as number) : price > (last as number)) ? n : this.#index(price);
-    if (i < n && prices[i] === price) {
+      last === undefined || (this.#desc ? price < last.price : price > last.price) ? n : this.#index(price);
+    const l = levels[i];
+    if (l !== undefined && l.price === price) {
       if (amount === 0) {
-        prices.splice(i, 1);
-        this.#levels.splice(i, 1);
+        levels.splice(i, 1);
         return;
       }
-      const l = this.#levels[i] as Slot;
       l.amount = amount;
       l.priceText = priceText ?? String(price);
       l.qtyText = qtyText ?? String(amount);
@@ -113,31 +110,23 @@ export class BookSide {
       priceText: priceText ?? String(price),
       qtyText: qtyText ?? String(amount),
     };
-    if (i === n) {
-      prices.push(price);
-      this.#levels.push(level);
-    } else {
-      prices.splice(i, 0, price);
-      this.#levels.splice(i, 0, level);
-    }
+    if (i === n) levels.push(level);
+    else levels.splice(i, 0, level);
   }
 
   /** Keeps the best `depth` levels only. */
   trim(depth: number): void {
-    if (this.#prices.length <= depth) return;
-    this.#prices.length = depth;
-    this.#levels.length = depth;
+    if (this.#levels.length > depth) this.#levels.length = depth;
   }
 
   /** Removes every level. */
   clear(): void {
-    this.#prices.length = 0;
     this.#levels.length = 0;
   }
 
   /** The best `n` levels (all when `n` is omitted), best first, as fresh objects. */
   top(n = Number.POSITIVE_INFINITY): BookLevel[] {
-    const end = Math.min(n, this.#prices.length);
+    const end = Math.min(n, this.#levels.length);
     const out: BookLevel[] = new Array(end);
     for (let i = 0; i < end; i++) {
       const l = this.#levels[i] as Slot;
@@ -148,25 +137,25 @@ export class BookSide {
 
   /** The best `n` stored levels (with their strings), best first. Valid until the side changes. */
   *stored(n = Number.POSITIVE_INFINITY): Generator<StoredLevel> {
-    const end = Math.min(n, this.#prices.length);
+    const end = Math.min(n, this.#levels.length);
     for (let i = 0; i < end; i++) yield this.#levels[i] as StoredLevel;
   }
 
   /** Position of `price` in the sorted list (where it is or would be inserted). */
   #index(price: number): number {
-    const a = this.#prices;
+    const a = this.#levels;
     let lo = 0;
     let hi = a.length;
     if (this.#desc) {
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if ((a[mid] as number) > price) lo = mid + 1;
+        if ((a[mid] as Slot).price > price) lo = mid + 1;
         else hi = mid;
       }
     } else {
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if ((a[mid] as number) < price) lo = mid + 1;
+        if ((a[mid] as Slot).price < price) lo = mid + 1;
         else hi = mid;
       }
     }
