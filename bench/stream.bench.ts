@@ -11,7 +11,8 @@
  *    one-level changes) pushed by a worker thread as fast as the socket takes them.
  *
  * Run: `npm run bench -- stream` (SIM_TRADES=60000 SIM_BOOK=400 SPEED=3000 BOOK_SPEED=20 TRADES=100000 UPDATES=50000
- * ROUNDS=3 to change the load).
+ * ROUNDS=3 to change the load). PART=sim or PART=replay runs one part only; KINDS=trades or KINDS=book and
+ * EXCHANGES=kraken,coinbase narrow the simulator part (handy while iterating).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -29,9 +30,13 @@ import { binanceAggTrade, coinbaseMatch, krakenTrades } from '../test/helpers/st
 type Ex = 'binance' | 'coinbase' | 'kraken';
 const SIM_START = 1_767_225_600_000_000_000n;
 
+const PART = process.env.PART ?? 'all';
+const KINDS = (process.env.KINDS ?? 'trades,book').split(',');
+const EXCHANGES = (process.env.EXCHANGES ?? 'binance,coinbase,kraken').split(',');
+
 async function main(): Promise<void> {
-  const simRows = await simSection();
-  const replayRows = await replaySection();
+  const simRows = PART === 'replay' ? [] : await simSection();
+  const replayRows = PART === 'sim' ? [] : await replaySection();
   console.log(
     `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}; ROUNDS=${ROUNDS} (median)\n`,
   );
@@ -202,7 +207,9 @@ function tickwireSim(exchange: Ex, c: SimChild, book: boolean, n: number): Promi
 async function simSection(): Promise<string[]> {
   const rows: string[] = [];
   for (const book of [false, true]) {
+    if (!KINDS.includes(book ? 'book' : 'trades')) continue;
     for (const exchange of ['binance', 'coinbase', 'kraken'] as const) {
+      if (!EXCHANGES.includes(exchange)) continue;
       // Coinbase has fewer trades per second: a higher speed gives it a comparable stream.
       const speed = book ? BOOK_SPEED : exchange === 'coinbase' ? SPEED * 3 : SPEED;
       const c = await simChild(exchange, speed, book ? 10 : 20);

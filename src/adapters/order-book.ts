@@ -3,8 +3,9 @@
  * (every exchange here sends the new total at a price, and 0 to remove it). Each level keeps the exact
  * decimal strings it was set from, for checksums that need them (Kraken).
  *
- * Why a sorted array and a map rather than a tree: almost every change lands near the top of the book,
- * where a splice is cheap, and reads of the top N are a slice.
+ * Why sorted arrays rather than a tree: almost every change lands near the top of the book, where a
+ * splice is cheap, and reads of the top N are a slice; a change to an existing level (the most common
+ * kind) is a binary search and an in-place update.
  *
  * @module
  */
@@ -38,12 +39,18 @@ export type StoredLevel = {
   readonly qtyText: string;
 };
 
-/** One side: prices sorted best-first, and the level at each price. */
+/** A stored level as the side keeps it: updated in place when its size changes. */
+type Slot = { price: number; amount: number; priceText: string; qtyText: string };
+
+/**
+ * One side: its levels sorted best-first in one array. A change finds its price by binary search
+ * (checking the worst end first, where a deep book grows), updates the level in place, or splices the
+ * array once when a level comes or goes: no hash map, no object per size change.
+ */
 export class BookSide {
   /** `'bid'` (highest first) or `'ask'` (lowest first). */
   readonly name: BookSideName;
-  readonly #prices: number[] = [];
-  readonly #levels = new Map<number, StoredLevel>();
+  readonly #levels: Slot[] = [];
   readonly #desc: boolean;
 
   constructor(name: BookSideName) {
@@ -53,78 +60,104 @@ export class BookSide {
 
   /** Number of levels. */
   get size(): number {
-    return this.#prices.length;
+    return this.#levels.length;
   }
 
   /** The price of the `i`-th best level (0 = best), if there is one. */
   priceAt(i: number): number | undefined {
-    return this.#prices[i];
+    return this.#levels[i]?.price;
   }
 
-  /** The best level, or `undefined` when the side is empty. */
+  /** The `i`-th best stored level (0 = best), if there is one. Valid until the side changes. */
+  levelAt(i: number): StoredLevel | undefined {
+    return this.#levels[i];
+  }
+
+  /** The best level, or `undefined` when the side is empty. Valid until the side changes. */
   best(): StoredLevel | undefined {
-    const p = this.#prices[0];
-    return p === undefined ? undefined : this.#levels.get(p);
+    return this.#levels[0];
   }
 
-  /** The level at `price`, if any. */
+  /** The level at `price`, if any. Valid until the side changes. */
   get(price: number): StoredLevel | undefined {
-    return this.#levels.get(price);
+    const l = this.#levels[this.#index(price)];
+    return l !== undefined && l.price === price ? l : undefined;
   }
 
   /** Sets the size at `price` (0 removes the level). */
-  set(price: number, amount: number, priceText = String(price), qtyText = String(amount)): void {
-    const known = this.#levels.has(price);
-    if (amount === 0) {
-      if (known) {
-        this.#levels.delete(price);
-        this.#prices.splice(this.#index(price), 1);
+  set(price: number, amount: number, priceText?: string, qtyText?: string): void {
+    const levels = this.#levels;
+    const n = levels.length;
+    // Past the worst level (where a deep book grows, and where deep levels go): no search.
+    const last = levels[n - 1];
+    const i =
+      last === undefined || (this.#desc ? price < last.price : price > last.price) ? n : this.#index(price);
+    const l = levels[i];
+    if (l !== undefined && l.price === price) {
+      if (amount === 0) {
+        levels.splice(i, 1);
+        return;
       }
+      l.amount = amount;
+      l.priceText = priceText ?? String(price);
+      l.qtyText = qtyText ?? String(amount);
       return;
     }
-    this.#levels.set(price, { price, amount, priceText, qtyText });
-    if (!known) this.#prices.splice(this.#index(price), 0, price);
+    if (amount === 0) return;
+    const level: Slot = {
+      price,
+      amount,
+      priceText: priceText ?? String(price),
+      qtyText: qtyText ?? String(amount),
+    };
+    if (i === n) levels.push(level);
+    else levels.splice(i, 0, level);
   }
 
   /** Keeps the best `depth` levels only. */
   trim(depth: number): void {
-    if (this.#prices.length <= depth) return;
-    for (const p of this.#prices.splice(depth)) this.#levels.delete(p);
+    if (this.#levels.length > depth) this.#levels.length = depth;
   }
 
   /** Removes every level. */
   clear(): void {
-    this.#prices.length = 0;
-    this.#levels.clear();
+    this.#levels.length = 0;
   }
 
   /** The best `n` levels (all when `n` is omitted), best first, as fresh objects. */
   top(n = Number.POSITIVE_INFINITY): BookLevel[] {
-    const end = Math.min(n, this.#prices.length);
+    const end = Math.min(n, this.#levels.length);
     const out: BookLevel[] = new Array(end);
     for (let i = 0; i < end; i++) {
-      const l = this.#levels.get(this.#prices[i] as number) as StoredLevel;
+      const l = this.#levels[i] as Slot;
       out[i] = { price: l.price, amount: l.amount };
     }
     return out;
   }
 
-  /** The best `n` stored levels (with their strings), best first. */
+  /** The best `n` stored levels (with their strings), best first. Valid until the side changes. */
   *stored(n = Number.POSITIVE_INFINITY): Generator<StoredLevel> {
-    const end = Math.min(n, this.#prices.length);
-    for (let i = 0; i < end; i++) yield this.#levels.get(this.#prices[i] as number) as StoredLevel;
+    const end = Math.min(n, this.#levels.length);
+    for (let i = 0; i < end; i++) yield this.#levels[i] as StoredLevel;
   }
 
   /** Position of `price` in the sorted list (where it is or would be inserted). */
   #index(price: number): number {
-    const a = this.#prices;
+    const a = this.#levels;
     let lo = 0;
     let hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const p = a[mid] as number;
-      if (this.#desc ? p > price : p < price) lo = mid + 1;
-      else hi = mid;
+    if (this.#desc) {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((a[mid] as Slot).price > price) lo = mid + 1;
+        else hi = mid;
+      }
+    } else {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((a[mid] as Slot).price < price) lo = mid + 1;
+        else hi = mid;
+      }
     }
     return lo;
   }

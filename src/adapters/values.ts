@@ -9,6 +9,10 @@ import type { RateLimit } from '../transport/rate-limit/types.js';
 
 /** A decimal string (`"0.01634790"`) or JSON number → finite number. */
 export function decimal(value: unknown, field: string): number {
+  if (typeof value === 'string') {
+    const fast = plainDecimal(value);
+    if (fast !== undefined) return fast;
+  }
   const n =
     typeof value === 'number'
       ? value
@@ -54,6 +58,84 @@ export function text(value: unknown, field: string): string {
     throw new ProtocolError(`Expected a string in ${field}`, JSON.stringify(value) ?? '');
   }
   return value;
+}
+
+/**
+ * The readers above for element `i` of a list, named `${list}[${i}]${suffix}` in errors. The name is
+ * only built when the value is wrong: per-level and per-trade loops allocate nothing for it.
+ */
+export function decimalAt(value: unknown, list: string, i: number, suffix: string): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string') {
+    const fast = plainDecimal(value);
+    if (fast !== undefined) return fast;
+    const n = Number(value);
+    // Number('') and Number('  ') are 0: the same blank check as `decimal`.
+    if (Number.isFinite(n) && (n !== 0 || value.trim() !== '')) return n;
+  }
+  return decimal(value, `${list}[${i}]${suffix}`);
+}
+
+/** Exact powers of ten as doubles (10^0 .. 10^22). */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * `Number(text)` for the plain decimals exchanges send (`"50000.12"`, `"0.00100000"`, `"-3"`), read by
+ * char code; `undefined` for anything else (then `Number` decides). With at most 15 significant digits
+ * the digits form an integer below 2^53 and the scale is an exact power of ten, so the one division is
+ * correctly rounded: the same double `Number` gives.
+ */
+export function plainDecimal(text: string): number | undefined {
+  const len = text.length;
+  let i = 0;
+  let neg = false;
+  if (text.charCodeAt(0) === 45) {
+    neg = true;
+    i = 1;
+  }
+  if (i >= len) return undefined;
+  let m = 0;
+  let digits = 0;
+  let scale = -1;
+  for (; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (m !== 0 || c !== 48) digits++;
+      m = m * 10 + (c - 48);
+    } else if (c === 46 && scale === -1) {
+      scale = i;
+    } else return undefined;
+  }
+  const frac = scale === -1 ? 0 : len - scale - 1;
+  // "." alone, "5." or ".5" and more digits than a double holds exactly: left to Number.
+  if (digits > 15 || frac > 22 || scale === len - 1 || scale === (neg ? 1 : 0)) return undefined;
+  const v = frac === 0 ? m : m / (POW10[frac] as number);
+  return neg ? -v : v;
+}
+
+/** {@link integer} for element `i` of `list` (see {@link decimalAt}). */
+export function integerAt(value: unknown, list: string, i: number, suffix: string): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  return integer(value, `${list}[${i}]${suffix}`);
+}
+
+/** {@link text} for element `i` of `list` (see {@link decimalAt}). */
+export function textAt(value: unknown, list: string, i: number, suffix: string): string {
+  if (typeof value === 'string' && value !== '') return value;
+  return text(value, `${list}[${i}]${suffix}`);
+}
+
+/** {@link array} for element `i` of `list` (see {@link decimalAt}). */
+export function arrayAt(value: unknown, list: string, i: number, suffix = ''): unknown[] {
+  if (Array.isArray(value)) return value;
+  return array(value, `${list}[${i}]${suffix}`);
+}
+
+/** {@link object} for element `i` of `list` (see {@link decimalAt}). */
+export function objectAt(value: unknown, list: string, i: number, suffix = ''): Record<string, unknown> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    return value as Record<string, unknown>;
+  return object(value, `${list}[${i}]${suffix}`);
 }
 
 /** Parses a JSON error body, returning `undefined` when it is not JSON. */

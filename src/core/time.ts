@@ -6,6 +6,7 @@
  * @module
  */
 import { ValidationError } from './errors.js';
+import { parseIsoUtcFast } from './iso-fast.js';
 
 /** Nanoseconds in one microsecond. */
 export const NS_PER_US = 1_000n;
@@ -77,6 +78,16 @@ const ISO_RE =
  * @param argument name used in the error message when the text is not a date
  */
 export function parseIsoNs(text: string, argument = 'time'): bigint {
+  // Live feeds send `YYYY-MM-DDTHH:MM:SS.ffffffZ` on every record: read that shape without a regex.
+  return (typeof text === 'string' ? parseIsoUtcFast(text) : undefined) ?? parseIsoNsGeneral(text, argument);
+}
+
+/**
+ * {@link parseIsoNs} without its fast path: the regex parser every form goes through (exported for the
+ * tests that check the fast path agrees with it; not part of the public API).
+ * @internal
+ */
+export function parseIsoNsGeneral(text: string, argument = 'time'): bigint {
   const m = ISO_RE.exec(text.trim());
   if (!m)
     throw new ValidationError(

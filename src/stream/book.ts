@@ -233,7 +233,12 @@ export async function* streamBook(
           );
         }
         if ((item.kind !== 'book-snapshot' && item.kind !== 'book-update') || item.market !== wire) continue;
-        yield* handle(d.sync.onMessage(item), item);
+        const o = d.sync.onMessage(item);
+        if (o.type === 'update') {
+          // The common case without a generator per message.
+          const x = toItem(o, item);
+          if (x) yield x;
+        } else yield* handle(o, item);
         if (d.catchUp) {
           for await (const o of d.catchUp()) yield* handle(o);
         }

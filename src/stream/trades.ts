@@ -15,9 +15,10 @@ import type { Market } from '../adapters/symbols.js';
 import { ExchangeError, ValidationError } from '../core/errors.js';
 import type { Trade } from '../core/records.js';
 import { assertPositiveInt } from '../core/validate.js';
-import { type FeedEvent, isFeedEvent } from '../transport/websocket/index.js';
+import { type FeedEvent, type FeedStream, isFeedEvent } from '../transport/websocket/index.js';
 import type { GapReason, GapTrigger, StreamTrade, TradeGapEvent, TradeStreamItem } from './events.js';
 import { LIVE } from './exchanges.js';
+import { LaneStream, type Lanes, SKIP, SLOW } from './lane-stream.js';
 import { checkLiveOptions, isCallerAbort, type LiveOptions, symbolList } from './options.js';
 import { fetchTradeRange } from './repair.js';
 import { fetchMissedTrades, RecentIds } from './repair-window.js';
@@ -56,9 +57,19 @@ type SymbolState = {
  *   console.log(item.symbol, item.price);
  * }
  */
-export async function* streamTrades(
+export function streamTrades(options: TradeStreamOptions): AsyncGenerator<TradeStreamItem, void, undefined> {
+  return new LaneStream(() => openTrades(options));
+}
+
+type FeedItem = LiveRecord | FeedEvent;
+
+/**
+ * Checks the options, resolves the markets and opens the feed: the lanes of {@link streamTrades}, or
+ * `undefined` when the caller aborted meanwhile.
+ */
+async function openTrades(
   options: TradeStreamOptions,
-): AsyncGenerator<TradeStreamItem, void, undefined> {
+): Promise<Lanes<TradeStreamItem, LiveRecord> | undefined> {
   checkLiveOptions(options);
   const symbols = symbolList(options.symbols);
   const maxRepair = options.maxRepairTrades ?? 100_000;
@@ -75,9 +86,13 @@ export async function* streamTrades(
       ...options.adapterOptions,
       ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
     });
+  const close = async (): Promise<void> => {
+    if (owned) await adapter.close();
+  };
+  const states = new Map<string, SymbolState>();
+  let source: FeedStream<FeedItem>;
   try {
     const markets = await Promise.all(symbols.map((s) => adapter.resolveSymbol(s, signal ? { signal } : {})));
-    const states = new Map<string, SymbolState>();
     for (const m of markets)
       states.set(spec.wireName(m), {
         market: m,
@@ -90,26 +105,57 @@ export async function* streamTrades(
       ...options.websocket,
       ...(signal ? { signal } : {}),
     });
-    const it = feed.stream();
-    const ctx: RepairContext = { adapter, exchange, repair, maxRepair, signal };
-    try {
-      for await (const item of it) {
-        if (isFeedEvent(item)) {
-          if (item.kind === 'reconnected') for (const s of states.values()) s.reconnected = true;
-          yield item;
-          continue;
-        }
-        yield* onRecord(item, states, ctx);
-      }
-    } finally {
-      await it.return();
-    }
+    source = feed.stream();
   } catch (error) {
+    await close();
     // An abort from the caller ends the stream quietly, like the feed does.
-    if (isCallerAbort(error, signal)) return;
+    if (isCallerAbort(error, signal)) return undefined;
     throw error;
-  } finally {
-    if (owned) await adapter.close();
+  }
+  const ctx: RepairContext = { adapter, exchange, repair, maxRepair, signal };
+  return {
+    source,
+    fast: (item) => fastTrade(item, states),
+    slow: (item) => onRecord(item as Exclude<LiveRecord, FeedEvent>, states, ctx),
+    quiet: (error) => isCallerAbort(error, signal),
+    close,
+  };
+}
+
+/**
+ * The hot path of one feed item, synchronous: an event, the next id of a sequential market, or a
+ * duplicate; {@link SLOW} for what needs a repair or ends the stream.
+ */
+function fastTrade(
+  item: FeedItem,
+  states: Map<string, SymbolState>,
+): TradeStreamItem | typeof SKIP | typeof SLOW {
+  if (isFeedEvent(item)) {
+    if (item.kind === 'reconnected') for (const s of states.values()) s.reconnected = true;
+    return item;
+  }
+  switch (item.kind) {
+    case 'trade': {
+      const s = states.get(item.market);
+      if (s === undefined) return SKIP;
+      if (s.recent !== undefined) return SLOW;
+      const last = s.lastSeq;
+      if (last === undefined || item.seq === last + 1) {
+        s.reconnected = false;
+        return emit(s, item);
+      }
+      if (item.seq <= last) return SKIP; // already delivered (live duplicate or refilled by a repair)
+      return SLOW;
+    }
+    case 'trade-mark': {
+      const s = states.get(item.market);
+      if (s === undefined || s.lastSeq === undefined || item.seq <= s.lastSeq) return SKIP;
+      return SLOW;
+    }
+    case 'error':
+      return SLOW;
+    default:
+      return SKIP;
   }
 }
 

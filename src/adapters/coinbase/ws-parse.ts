@@ -10,7 +10,7 @@ import { parseIsoNs } from '../../core/time.js';
 import { readLevelPairs } from '../book-levels.js';
 import type { LiveRecord } from '../live.js';
 import type { BookChange } from '../order-book.js';
-import { array, decimal, integer, object, text } from '../values.js';
+import { array, arrayAt, decimal, decimalAt, integer, object, text, textAt } from '../values.js';
 
 function isoNs(value: unknown, field: string): bigint {
   const t = text(value, field);
@@ -82,7 +82,7 @@ export function parseCoinbaseWsFrame(raw: string): LiveRecord[] {
       const rows = array(o['changes'], 'l2update.changes');
       const changes: BookChange[] = [];
       for (let i = 0; i < rows.length; i++) {
-        const row = array(rows[i], `l2update.changes[${i}]`);
+        const row = arrayAt(rows[i], 'l2update.changes', i);
         const s = row[0];
         if (s !== 'buy' && s !== 'sell') {
           throw new ProtocolError(
@@ -90,12 +90,12 @@ export function parseCoinbaseWsFrame(raw: string): LiveRecord[] {
             JSON.stringify(s) ?? '',
           );
         }
-        const p = text(row[1], `l2update.changes[${i}][1]`);
-        const q = text(row[2], `l2update.changes[${i}][2]`);
+        const p = textAt(row[1], 'l2update.changes', i, '[1]');
+        const q = textAt(row[2], 'l2update.changes', i, '[2]');
         changes.push({
           side: s === 'buy' ? 'bid' : 'ask',
-          price: decimal(p, `l2update.changes[${i}][1]`),
-          amount: decimal(q, `l2update.changes[${i}][2]`),
+          price: decimalAt(p, 'l2update.changes', i, '[1]'),
+          amount: decimalAt(q, 'l2update.changes', i, '[2]'),
           priceText: p,
           amountText: q,
         });

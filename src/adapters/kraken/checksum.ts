@@ -50,15 +50,34 @@ export function checksumToken(decimal: string): string {
  * @param bids best (highest) first
  */
 export function krakenBookChecksum(asks: Iterable<ChecksumLevel>, bids: Iterable<ChecksumLevel>): number {
-  return crc32(side(asks) + side(bids));
+  // The CRC runs over the tokens as they are read: no token or joined string is built.
+  return ~side(bids, side(asks, 0xffffffff)) >>> 0;
 }
 
-function side(levels: Iterable<ChecksumLevel>): string {
-  let out = '';
+/** Feeds the top 10 levels of one side into the running CRC register `c`. */
+function side(levels: Iterable<ChecksumLevel>, c: number): number {
   let n = 0;
   for (const l of levels) {
     if (n++ === 10) break;
-    out += checksumToken(l.priceText) + checksumToken(l.qtyText);
+    c = crcToken(l.priceText, c);
+    c = crcToken(l.qtyText, c);
   }
-  return out;
+  return c;
+}
+
+/** Feeds {@link checksumToken}`(decimal)` into the CRC register `c`, char by char. */
+function crcToken(decimal: string, c: number): number {
+  let i = 0;
+  const len = decimal.length;
+  while (i < len && (decimal.charCodeAt(i) === 48 || decimal.charCodeAt(i) === 46)) i++;
+  let dot = false; // only the first dot after the stripped prefix is dropped, as in checksumToken
+  for (; i < len; i++) {
+    const ch = decimal.charCodeAt(i);
+    if (ch === 46 && !dot) {
+      dot = true;
+      continue;
+    }
+    c = (TABLE[(c ^ ch) & 0xff] as number) ^ (c >>> 8);
+  }
+  return c;
 }

@@ -37,7 +37,14 @@ export type LosslessValue =
   | LosslessValue[]
   | { [key: string]: LosslessValue };
 
-const NUMBER_RE = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+/** The index after the run of ASCII digits starting at `i`. */
+function digits(s: string, i: number): number {
+  for (;;) {
+    const c = s.charCodeAt(i);
+    if (!(c >= 48 && c <= 57)) return i; // NaN past the end stops too
+    i++;
+  }
+}
 
 /** Parses `text` like `JSON.parse`, except that numbers become {@link LosslessNumber}s. */
 export function parseLosslessJson(text: string): LosslessValue {
@@ -101,12 +108,31 @@ class Reader {
     return this.fail('unexpected character');
   }
 
+  /** A number token by the RFC 8259 grammar, scanned by char code (no regex match object per number). */
   number(): LosslessNumber {
-    NUMBER_RE.lastIndex = this.i;
-    const m = NUMBER_RE.exec(this.s);
-    if (m === null) this.fail('bad number');
-    this.i += m[0].length;
-    return new LosslessNumber(m[0]);
+    const s = this.s;
+    const start = this.i;
+    let i = start;
+    if (s.charCodeAt(i) === 45) i++; // -
+    const first = s.charCodeAt(i);
+    if (first === 48) i++;
+    else if (first >= 49 && first <= 57) i = digits(s, i + 1);
+    else this.fail('bad number');
+    if (s.charCodeAt(i) === 46) {
+      const end = digits(s, i + 1);
+      // A dot needs a digit after it; without one the token ends before the dot (and the caller fails).
+      if (end > i + 1) i = end;
+    }
+    const e = s.charCodeAt(i);
+    if (e === 101 || e === 69) {
+      let j = i + 1;
+      const sign = s.charCodeAt(j);
+      if (sign === 43 || sign === 45) j++;
+      const end = digits(s, j);
+      if (end > j) i = end;
+    }
+    this.i = i;
+    return new LosslessNumber(s.slice(start, i));
   }
 
   string(): string {
@@ -184,8 +210,10 @@ class Reader {
       }
       this.ws();
       const v = this.value(depth + 1);
-      // Own property even for "__proto__", as JSON.parse does.
-      Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+      // Own property even for "__proto__", as JSON.parse does (a plain assignment would set the prototype).
+      if (key === '__proto__')
+        Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+      else out[key] = v;
       this.ws();
       const c = this.s.charCodeAt(this.i++);
       if (c === 44) continue;

@@ -7,13 +7,15 @@
  * @module
  */
 import { ProtocolError } from '../../core/errors.js';
+import { parseIsoUtcFast } from '../../core/iso-fast.js';
 import { parseIsoNs } from '../../core/time.js';
 import type { LiveBookMessage, LiveRecord } from '../live.js';
 import type { BookChange, BookSideName } from '../order-book.js';
-import { array, decimal, integer, object, text } from '../values.js';
+import { array, decimalAt, integer, integerAt, object, objectAt, text, textAt } from '../values.js';
 import { LosslessNumber, type LosslessValue, numberText, parseLosslessJson } from './lossless-json.js';
 
 const BOOK_CHANNEL = /"channel"\s*:\s*"book"/;
+const TRADE_FRAME = '{"channel":"trade",';
 
 function isoNs(value: unknown, field: string): bigint {
   const t = text(value, field);
@@ -24,9 +26,19 @@ function isoNs(value: unknown, field: string): bigint {
   }
 }
 
+/** `trade.data[i].timestamp` as epoch ns; the field name is built only when the value is bad. */
+function isoNsAt(value: unknown, i: number): bigint {
+  if (typeof value === 'string') {
+    const fast = parseIsoUtcFast(value);
+    if (fast !== undefined) return fast;
+  }
+  return isoNs(value, `trade.data[${i}].timestamp`);
+}
+
 /** Parses one Kraken v2 frame into live records (none for status, heartbeat, pong and acks). */
 export function parseKrakenWsFrame(raw: string): LiveRecord[] {
-  if (BOOK_CHANNEL.test(raw)) return parseBookFrame(raw);
+  // Trade frames start with their channel: no scan of a frame of hundreds of trades for the book's.
+  if (!raw.startsWith(TRADE_FRAME) && BOOK_CHANNEL.test(raw)) return parseBookFrame(raw);
   let msg: unknown;
   try {
     msg = JSON.parse(raw);
@@ -37,19 +49,20 @@ export function parseKrakenWsFrame(raw: string): LiveRecord[] {
   if (o['channel'] === 'trade' && (o['type'] === 'snapshot' || o['type'] === 'update')) {
     const items = array(o['data'], 'trade.data');
     const out: LiveRecord[] = [];
+    // Error names are built only on a bad value: a frame can carry hundreds of trades.
     for (let i = 0; i < items.length; i++) {
-      const it = object(items[i], `trade.data[${i}]`);
-      const seq = integer(it['trade_id'], `trade.data[${i}].trade_id`);
+      const it = objectAt(items[i], 'trade.data', i);
+      const seq = integerAt(it['trade_id'], 'trade.data', i, '.trade_id');
       const side = it['side'];
       out.push({
         kind: 'trade',
-        market: text(it['symbol'], `trade.data[${i}].symbol`),
+        market: textAt(it['symbol'], 'trade.data', i, '.symbol'),
         seq,
         trade: {
           id: String(seq),
-          tsNs: isoNs(it['timestamp'], `trade.data[${i}].timestamp`),
-          price: decimal(it['price'], `trade.data[${i}].price`),
-          amount: decimal(it['qty'], `trade.data[${i}].qty`),
+          tsNs: isoNsAt(it['timestamp'], i),
+          price: decimalAt(it['price'], 'trade.data', i, '.price'),
+          amount: decimalAt(it['qty'], 'trade.data', i, '.qty'),
           side: side === 'buy' || side === 'sell' ? side : 'unknown',
         },
       });
@@ -117,8 +130,10 @@ function levels(
     if (typeof l !== 'object' || l === null || Array.isArray(l)) {
       throw new ProtocolError(`Expected an object in ${field}[${i}]`, raw);
     }
-    const p = numberText(l['price'], `${field}[${i}].price`);
-    const q = numberText(l['qty'], `${field}[${i}].qty`);
+    const pv = l['price'];
+    const qv = l['qty'];
+    const p = pv instanceof LosslessNumber ? pv.text : numberText(pv, `${field}[${i}].price`);
+    const q = qv instanceof LosslessNumber ? qv.text : numberText(qv, `${field}[${i}].qty`);
     out.push({ side, price: Number(p), amount: Number(q), priceText: p, amountText: q });
   }
 }

@@ -104,9 +104,20 @@ export class KrakenFeed extends WebSocketBase<LiveRecord> {
   protected override parseMessage(raw: string | Buffer): LiveRecord[] {
     const records = parseKrakenWsFrame(typeof raw === 'string' ? raw : raw.toString('utf8'));
     // A trade snapshot's order is not documented: hand trades on in id order.
-    if (records.length > 1 && records[0]?.kind === 'trade') {
+    if (records.length > 1 && records[0]?.kind === 'trade' && !inIdOrder(records)) {
       records.sort((a, b) => (a.kind === 'trade' && b.kind === 'trade' ? a.seq - b.seq : 0));
     }
     return records;
   }
+}
+
+/** Whether the trades of one frame already rise by id (the usual case: no sort needed). */
+function inIdOrder(records: readonly LiveRecord[]): boolean {
+  let prev = Number.NEGATIVE_INFINITY;
+  for (const r of records) {
+    if (r.kind !== 'trade') return false;
+    if (r.seq < prev) return false;
+    prev = r.seq;
+  }
+  return true;
 }

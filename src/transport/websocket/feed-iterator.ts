@@ -130,6 +130,17 @@ export class FeedIterator<T> implements FeedStream<T | FeedEvent> {
     return pending;
   }
 
+  /**
+   * The next item when one is ready without waiting (parsed from what is buffered), else `undefined`:
+   * then `await next()`. Throws the error that ended the stream, as `next()` rejects with it. For
+   * consumers that drain a burst of items synchronously (the streams' hot path); not on {@link FeedStream}.
+   */
+  tryNext(): IteratorResult<T | FeedEvent, undefined> | undefined {
+    if (this.#pending !== undefined || !this.#started) return undefined;
+    const result = this.#pull();
+    return result === PENDING ? undefined : result;
+  }
+
   async return(): Promise<IteratorResult<T | FeedEvent, undefined>> {
     if (!this.#closed) this.#finish();
     await this.#session.close();

@@ -45,6 +45,58 @@ describe('parseLosslessJson', () => {
     );
   });
 
+  it('reads every number token exactly, and refuses what JSON.parse refuses (property)', () => {
+    const token = fc
+      .tuple(
+        fc.boolean(),
+        fc.oneof(fc.constant('0'), fc.stringMatching(/^[1-9][0-9]{0,20}$/)),
+        fc.option(fc.stringMatching(/^[0-9]{1,12}$/)),
+        fc.option(
+          fc.tuple(
+            fc.constantFrom('e', 'E'),
+            fc.constantFrom('', '+', '-'),
+            fc.stringMatching(/^[0-9]{1,3}$/),
+          ),
+        ),
+      )
+      .map(
+        ([neg, int, frac, exp]) =>
+          `${neg ? '-' : ''}${int}${frac === null ? '' : `.${frac}`}${exp === null ? '' : exp.join('')}`,
+      );
+    fc.assert(
+      fc.property(token, (t) => {
+        const v = parseLosslessJson(`{"price":${t},"q":[${t}]}`) as {
+          price: LosslessNumber;
+          q: LosslessNumber[];
+        };
+        expect(v.price.text).toBe(t);
+        expect(v.q[0]?.text).toBe(t);
+      }),
+      { numRuns: 300 },
+    );
+    for (const bad of [
+      '-',
+      '1.',
+      '1e',
+      '1e+',
+      '-01',
+      '.5',
+      '+1',
+      '1.e5',
+      '0x10',
+      '1.5.5',
+      '--1',
+      '[1.]',
+      '{"a":-}',
+    ]) {
+      expect(() => JSON.parse(bad), bad).toThrow();
+      expect(() => parseLosslessJson(bad), bad).toThrow(expect.objectContaining({ code: 'ERR_PROTOCOL' }));
+    }
+    const proto = parseLosslessJson('{"__proto__":1,"constructor":2}') as Record<string, LosslessNumber>;
+    expect(Object.keys(proto)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
+  });
+
   it('rejects malformed JSON with a ProtocolError', () => {
     for (const bad of ['{', '[1,]', '{"a" 1}', '01', '"abc', '1 2', 'tru']) {
       expect(() => parseLosslessJson(bad), bad).toThrow(expect.objectContaining({ code: 'ERR_PROTOCOL' }));
@@ -82,6 +134,20 @@ describe('Kraken checksum', () => {
       qtyText: String(Number(l.qtyText)),
     }));
     expect(krakenBookChecksum(lossy, bids)).not.toBe(expected);
+  });
+
+  it('equals zlib CRC-32 over the joined tokens for any levels (property)', () => {
+    const dec = fc.stringMatching(/^[0-9]{1,8}(\.[0-9]{1,10})?$/);
+    const level = fc.record({ priceText: dec, qtyText: dec });
+    fc.assert(
+      fc.property(fc.array(level, { maxLength: 14 }), fc.array(level, { maxLength: 14 }), (asks, bids) => {
+        const joined = [...asks.slice(0, 10), ...bids.slice(0, 10)]
+          .map((l) => checksumToken(l.priceText) + checksumToken(l.qtyText))
+          .join('');
+        expect(krakenBookChecksum(asks, bids)).toBe(zlibCrc32(joined));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('takes the top 10 levels only', () => {
