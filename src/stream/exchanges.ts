@@ -13,6 +13,7 @@ import {
   usdmMarkStreams,
   usdmTradeStreams,
 } from '../adapters/binance-usdm/ws.js';
+import type { BybitCategory } from '../adapters/bybit/capabilities.js';
 import { BYBIT_WS_URL, BybitFeed, bybitTopics } from '../adapters/bybit/ws.js';
 import { COINBASE_WS_URL, CoinbaseFeed } from '../adapters/coinbase/ws.js';
 import { KRAKEN_WS_URL, KrakenFeed } from '../adapters/kraken/ws.js';
@@ -47,6 +48,17 @@ export type LiveSpec = {
     options: WebSocketOptions,
   ): WebSocketBase<LiveRecord>;
 };
+
+/** A Bybit feed of one per-market topic (`trades`, `tickers`, `liquidations`) in `category`. */
+const bybitFeed =
+  (category: BybitCategory, topic: 'trades' | 'tickers' | 'liquidations') =>
+  (url: string, markets: readonly Market[], options: WebSocketOptions): WebSocketBase<LiveRecord> =>
+    new BybitFeed(
+      url,
+      category,
+      markets.map((m) => bybitTopics[topic](m.id)),
+      options,
+    );
 
 /** Kraken v2 names markets `BTC/USD` (unified codes, never `XBT`): the unified symbol. */
 const krakenWire = (m: Market): string => m.symbol;
@@ -90,39 +102,15 @@ export const LIVE: Readonly<Record<ExchangeId, LiveSpec>> = {
     wsUrl: BYBIT_WS_URL,
     tradeIds: 'opaque',
     wireName: (m) => m.id,
-    tradeFeed: (url, markets, options) =>
-      new BybitFeed(
-        url,
-        'spot',
-        markets.map((m) => bybitTopics.trades(m.id)),
-        options,
-      ),
+    tradeFeed: bybitFeed('spot', 'trades'),
   },
   'bybit-linear': {
     wsUrl: BYBIT_WS_URL,
     tradeIds: 'opaque',
     wireName: (m) => m.id,
-    tradeFeed: (url, markets, options) =>
-      new BybitFeed(
-        url,
-        'linear',
-        markets.map((m) => bybitTopics.trades(m.id)),
-        options,
-      ),
-    markFeed: (url, markets, options) =>
-      new BybitFeed(
-        url,
-        'linear',
-        markets.map((m) => bybitTopics.tickers(m.id)),
-        options,
-      ),
-    liquidationFeed: (url, markets, options) =>
-      new BybitFeed(
-        url,
-        'linear',
-        markets.map((m) => bybitTopics.liquidations(m.id)),
-        options,
-      ),
+    tradeFeed: bybitFeed('linear', 'trades'),
+    markFeed: bybitFeed('linear', 'tickers'),
+    liquidationFeed: bybitFeed('linear', 'liquidations'),
   },
   okx: {
     wsUrl: OKX_WS_URL,

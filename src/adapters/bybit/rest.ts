@@ -134,29 +134,11 @@ export class BybitAdapter extends BaseAdapter {
     limit: number,
     options?: PageOptions,
   ): Promise<OHLCBar[]> {
-    const interval = this.#interval(span);
-    const market = await this.resolveSymbol(symbol, options);
-    const cap = BYBIT_KLINE_CAPABILITY.maxPerRequest;
-    return oldestFirst(
-      async (from, to) =>
-        parseBybitKlines(
-          await this.#get(
-            'kline',
-            { symbol: market.id, interval, start: ceilMs(from), end: floorMs(to), limit: cap },
-            { symbol, span },
-            options,
-          ),
-        ),
-      startNs,
-      endNs,
-      limit,
-      BigInt(span) * NS_PER_S,
-      cap,
-    );
+    return this.#bars('kline', parseBybitKlines, symbol, span, startNs, endNs, limit, options);
   }
 
   /** Mark, index or premium-index bars of `span`, oldest first inside the window. */
-  async #priceBars(
+  #priceBars(
     path: PricePath,
     marketId: string,
     span: number,
@@ -165,16 +147,30 @@ export class BybitAdapter extends BaseAdapter {
     limit: number,
     options?: PageOptions,
   ): Promise<PriceBar[]> {
+    return this.#bars(path, parseBybitPriceKlines, marketId, span, startNs, endNs, limit, options);
+  }
+
+  /** Bars of `span` from a kline-shaped endpoint (`kline`, `mark-price-kline`, ...), oldest first. */
+  async #bars<B extends { tsNs: bigint }>(
+    path: 'kline' | PricePath,
+    parse: (result: Record<string, unknown>) => B[],
+    symbol: string,
+    span: number,
+    startNs: bigint,
+    endNs: bigint,
+    limit: number,
+    options?: PageOptions,
+  ): Promise<B[]> {
     const interval = this.#interval(span);
-    const market = await this.resolveSymbol(marketId, options);
+    const market = await this.resolveSymbol(symbol, options);
     const cap = BYBIT_KLINE_CAPABILITY.maxPerRequest;
     return oldestFirst(
       async (from, to) =>
-        parseBybitPriceKlines(
+        parse(
           await this.#get(
             path,
             { symbol: market.id, interval, start: ceilMs(from), end: floorMs(to), limit: cap },
-            { symbol: marketId, span },
+            { symbol, span },
             options,
           ),
         ),
