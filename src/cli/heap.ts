@@ -9,6 +9,7 @@
  * @module
  */
 import { setFlagsFromString } from 'node:v8';
+import { ValidationError } from '../core/errors.js';
 
 /** The heap growing step the CLI uses, in percent, unless the environment says otherwise. */
 export const CLI_HEAP_GROWING_PERCENT = 20;
@@ -16,7 +17,7 @@ export const CLI_HEAP_GROWING_PERCENT = 20;
 /**
  * Applies the CLI's heap growing step to this process; returns the step applied (0: V8's own policy).
  *
- * @throws Error when `TICKWIRE_HEAP_GROWING_PERCENT` is not a whole number from 0 to 400 (named)
+ * @throws ValidationError when `TICKWIRE_HEAP_GROWING_PERCENT` is not a whole number from 0 to 400
  */
 export function applyHeapPolicy(env: NodeJS.ProcessEnv): number {
   const raw = env['TICKWIRE_HEAP_GROWING_PERCENT'];
@@ -24,9 +25,7 @@ export function applyHeapPolicy(env: NodeJS.ProcessEnv): number {
   if (raw !== undefined && raw !== '') {
     percent = Number(raw);
     if (!Number.isInteger(percent) || percent < 0 || percent > 400)
-      throw new Error(
-        `TICKWIRE_HEAP_GROWING_PERCENT must be a whole number from 0 to 400, got ${JSON.stringify(raw)}`,
-      );
+      throw new ValidationError('TICKWIRE_HEAP_GROWING_PERCENT', raw, 'a whole number from 0 to 400');
   }
   // Someone tuning V8 themselves wins.
   if (percent === 0 || /heap[-_]growing[-_]percent/.test(env['NODE_OPTIONS'] ?? '')) return 0;

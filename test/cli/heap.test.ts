@@ -30,7 +30,7 @@ describe('CLI heap policy', () => {
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      'TICKWIRE_HEAP_GROWING_PERCENT must be a whole number from 0 to 400, got "lots"',
+      'Invalid TICKWIRE_HEAP_GROWING_PERCENT: expected a whole number from 0 to 400, got "lots"',
     );
   }, 30_000);
 });
