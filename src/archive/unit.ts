@@ -277,13 +277,15 @@ async function downloadPart(
   };
   let failure: unknown;
   try {
-    for await (const rec of dl) {
-      const ts = (rec as { tsNs: bigint }).tsNs;
-      if (ts < part.startNs || ts >= part.endNs) continue;
-      if (skip.size > 0 && skip.has(keyOf(rec))) continue;
-      if (hold.heldNs !== undefined && ts > hold.heldNs) await flushHeld();
-      hold.held.push(rec);
-      hold.heldNs = ts;
+    for await (const batch of dl.batches()) {
+      for (const rec of batch) {
+        const ts = (rec as { tsNs: bigint }).tsNs;
+        if (ts < part.startNs || ts >= part.endNs) continue;
+        if (skip.size > 0 && skip.has(keyOf(rec))) continue;
+        if (hold.heldNs !== undefined && ts > hold.heldNs) await flushHeld();
+        hold.held.push(rec);
+        hold.heldNs = ts;
+      }
     }
   } catch (error) {
     failure = error;

@@ -253,13 +253,18 @@ async function pump(
   written: Written,
   onRows: (rows: number) => void,
 ): Promise<void> {
-  let n = 0;
-  for await (const rec of dl) {
-    if (skipIds && rec.tsNs === skipAtNs && skipIds.has((rec as Trade).id)) continue;
-    const wait = sink.write(rec);
-    if (wait) await wait;
-    written.lastTsNs = rec.tsNs;
-    if (++n % 2000 === 0) onRows(sink.rows);
+  let reported = 0;
+  for await (const batch of dl.batches()) {
+    for (const rec of batch) {
+      if (skipIds && rec.tsNs === skipAtNs && skipIds.has((rec as Trade).id)) continue;
+      const wait = sink.write(rec);
+      if (wait) await wait;
+      written.lastTsNs = rec.tsNs;
+    }
+    if (sink.rows - reported >= 2000) {
+      reported = sink.rows;
+      onRows(reported);
+    }
   }
 }
 

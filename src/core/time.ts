@@ -140,6 +140,30 @@ export function toNs(value: TimeInput, argument = 'time'): bigint {
 
 /** Formats epoch ns as ISO 8601 UTC with as many fractional digits as needed (0, 3, 6 or 9). */
 export function formatIsoNs(ns: bigint): string {
+  // Fast path for the years 1970–9999: the date and time of day are reused while the second is the same
+  // (a file of trades formats several per second), the fraction is built from one number.
+  if (ns >= 0n && ns < FAST_ISO_END_NS) {
+    const second = Number(ns / NS_PER_S);
+    const frac = Number(ns % NS_PER_S);
+    if (second !== isoSecond) {
+      isoHead = new Date(second * 1000).toISOString().slice(0, 19); // YYYY-MM-DDTHH:MM:SS
+      isoSecond = second;
+    }
+    if (frac === 0) return `${isoHead}Z`;
+    if (frac % 1_000_000 === 0) return `${isoHead}.${String(1000 + frac / 1_000_000).slice(1)}Z`;
+    if (frac % 1000 === 0) return `${isoHead}.${String(1_000_000 + frac / 1000).slice(1)}Z`;
+    return `${isoHead}.${String(1_000_000_000 + frac).slice(1)}Z`;
+  }
+  return formatIsoNsSlow(ns);
+}
+
+/** End of the fast path of {@link formatIsoNs}: 10000-01-01T00:00:00Z (later years print as `+01...`). */
+const FAST_ISO_END_NS = 253_402_300_800_000_000_000n;
+let isoSecond = Number.NaN;
+let isoHead = '';
+
+/** {@link formatIsoNs} for any time, without the fast path (exported for its property test). */
+export function formatIsoNsSlow(ns: bigint): string {
   const ms = floorDiv(ns, NS_PER_MS);
   const subMs = mod(ns, NS_PER_MS);
   const base = new Date(Number(ms)).toISOString(); // …SS.mmmZ

@@ -16,12 +16,11 @@ import {
 import { KIND_IDS, type KindId } from '../core/kinds.js';
 import type { OHLCBar, Trade } from '../core/records.js';
 import { alignDown, formatIsoNs, formatSpan, spanToNs } from '../core/time.js';
-import {
-  type ProgressInfo,
-  paginateOhlc,
-  paginateSliced,
-  paginateTrades,
-} from '../transport/paginate/index.js';
+import { onePerPage } from '../transport/paginate/flatten.js';
+import type { ProgressInfo } from '../transport/paginate/index.js';
+import { ohlcPages } from '../transport/paginate/ohlc.js';
+import { slicedPages } from '../transport/paginate/sliced.js';
+import { paginateTrades, tradePages } from '../transport/paginate/trades.js';
 
 import { barsFromTrades } from './aggregate.js';
 import {
@@ -39,14 +38,23 @@ import { applyReach } from './reach.js';
 import { addRange, type DownloadReport, minNs, missingFrom } from './report.js';
 
 /**
- * A running download: iterate it once with `for await`. `report` settles when the iteration ends
- * (completed, failed, or stopped early) and never rejects; a failed iteration also throws, with an
- * `IncompleteRangeError` (its `missing` names the gap) or the typed error that stopped it.
+ * A running download: iterate it once with `for await`, record by record, or page by page with
+ * {@link Download.batches}. `report` settles when the iteration ends (completed, failed, or stopped early)
+ * and never rejects; a failed iteration also throws, with an `IncompleteRangeError` (its `missing` names
+ * the gap) or the typed error that stopped it.
  */
 export type Download<T> = AsyncIterable<T> &
   AsyncDisposable & {
     /** The completeness report, once the iteration has ended. */
     readonly report: Promise<DownloadReport>;
+    /**
+     * The same records in the same order, as arrays (about a page each, never empty), for consumers that
+     * handle records in bulk (a database load, a data frame): no promise per record. Use either this or
+     * the record iterator, once. Stopping early (`break`) reports the batches handed out as delivered.
+     *
+     * @throws {ValidationError} when the download is already being iterated
+     */
+    batches(): AsyncIterable<readonly T[]>;
   };
 
 /** How far ahead of the exchange's clock an `end` may lie before it counts as "in the future", in ns. */
@@ -67,11 +75,11 @@ export function adapterFor(options: DownloadOptions): { adapter: ExchangeAdapter
   return { adapter: createAdapter(options.exchange, adapterOptions), owned: true };
 }
 
-/** Wraps a download body into a {@link Download} whose report settles when the iteration ends. */
-export function makeDownload<T>(
+/** Wraps a download body (pages of records) into a {@link Download} whose report settles when the iteration ends. */
+export function makeDownload<T extends { tsNs: bigint }>(
   kind: DownloadReport['kind'],
   resolved: Resolved & { span?: number },
-  body: (state: State) => AsyncGenerator<T, void, undefined>,
+  body: (state: State) => AsyncGenerator<readonly T[], void, undefined>,
 ): Download<T> {
   const state: State = {
     range: { startNs: resolved.startNs, endNs: resolved.endNs },
@@ -93,8 +101,8 @@ export function makeDownload<T>(
     settle = resolve;
   });
   let started = false;
-  // A plain iterator over the body, not another async generator: it sees every record of every download,
-  // and a generator layer costs a few promises per record (measurable on a year of candles).
+  // Plain iterators over the body, not more async generators: they see every record of every download,
+  // and a generator layer costs a few promises per item.
   const inner = body(state);
   let finished = false;
   let lastNs: bigint | undefined;
@@ -114,19 +122,11 @@ export function makeDownload<T>(
     r.complete = r.missing.length === 0 && covers(r.delivered, r.requested);
     settle(r);
   };
-  const onResult = (result: IteratorResult<T, void>): IteratorResult<T, void> => {
-    if (result.done) finish(false);
-    else {
-      state.report.items++;
-      lastNs = (result.value as { tsNs: bigint }).tsNs;
-    }
-    return result;
-  };
   const onError = (error: unknown): never => {
     finish(false);
     throw error;
   };
-  const stop = async (): Promise<IteratorResult<T, void>> => {
+  const stop = async (): Promise<IteratorResult<never, void>> => {
     if (!finished) {
       try {
         await inner.return(undefined);
@@ -134,25 +134,78 @@ export function makeDownload<T>(
         finish(true);
       }
     }
-    return { done: true, value: undefined };
+    return DONE;
   };
-  const iterator: AsyncIterator<T, void, undefined> = {
-    next: () =>
-      finished ? Promise.resolve({ done: true, value: undefined }) : inner.next().then(onResult, onError),
+  const begin = (): void => {
+    if (started) throw new ValidationError('download', 'iterated twice', 'a download iterated once');
+    started = true;
+  };
+
+  // Record by record: hands out the current page's records, pulls the next page when it runs out.
+  let page: readonly T[] = [];
+  let at = 0;
+  const take = (): IteratorResult<T, void> => {
+    const value = page[at++] as T;
+    state.report.items++;
+    lastNs = value.tsNs;
+    return { done: false, value };
+  };
+  const onPage = (
+    result: IteratorResult<readonly T[], void>,
+  ): IteratorResult<T, void> | Promise<IteratorResult<T, void>> => {
+    if (result.done) {
+      finish(false);
+      return DONE;
+    }
+    page = result.value;
+    at = 0;
+    return page.length > 0 ? take() : records.next();
+  };
+  const records: AsyncIterator<T, void, undefined> = {
+    next: () => {
+      if (finished) return Promise.resolve(DONE);
+      if (at < page.length) return Promise.resolve(take());
+      return inner.next().then(onPage, onError);
+    },
     return: stop,
   };
+
+  // Page by page.
+  const onBatch = (
+    result: IteratorResult<readonly T[], void>,
+  ): IteratorResult<readonly T[], void> | Promise<IteratorResult<readonly T[], void>> => {
+    if (result.done) {
+      finish(false);
+      return DONE;
+    }
+    const batch = result.value;
+    if (batch.length === 0) return batches.next();
+    state.report.items += batch.length;
+    lastNs = (batch[batch.length - 1] as T).tsNs;
+    return result;
+  };
+  const batches: AsyncIterator<readonly T[], void, undefined> = {
+    next: () => (finished ? Promise.resolve(DONE) : inner.next().then(onBatch, onError)),
+    return: stop,
+  };
+
   return {
     report,
     [Symbol.asyncIterator]() {
-      if (started) throw new ValidationError('download', 'iterated twice', 'a download iterated once');
-      started = true;
-      return iterator;
+      begin();
+      return records;
+    },
+    batches() {
+      begin();
+      return { [Symbol.asyncIterator]: () => batches };
     },
     async [Symbol.asyncDispose]() {
       await stop();
     },
   };
 }
+
+const DONE: IteratorResult<never, void> = Object.freeze({ done: true, value: undefined });
 
 function servedKindIds(adapter: ExchangeAdapter): KindId[] {
   return KIND_IDS.filter((k) => adapter.sources[k] !== undefined);
@@ -230,7 +283,7 @@ async function* runOhlc(
   adapter: ExchangeAdapter,
   owned: boolean,
   state: State,
-): AsyncGenerator<OHLCBar, void, undefined> {
+): AsyncGenerator<readonly OHLCBar[], void, undefined> {
   const { span, endNs } = resolved;
   const signal = options.signal;
   const spanNs = spanToNs(span);
@@ -271,13 +324,13 @@ async function* runOhlc(
             onProgress: (d, t, info) => progress(options, state, d, t, info),
           },
         );
-        yield* barsFromTrades(trades, span);
+        yield* onePerPage(barsFromTrades(trades, span));
         addRange(state.report.delivered, { startNs: resolved.startNs, endNs: candlesFrom });
         position = candlesFrom;
       }
     }
     if (candlesFrom < servedEnd) {
-      const pages = paginateOhlc(
+      yield* ohlcPages(
         (s, e, limit, extras) => adapter.fetchOhlcPage(market.id, span, s, e, limit, extras),
         adapter.ohlcCapability,
         candlesFrom,
@@ -289,7 +342,6 @@ async function* runOhlc(
           onProgress: (d, t, info) => progress(options, state, d, t, info),
         },
       );
-      yield* pages;
     }
     addRange(state.report.delivered, { startNs: resolved.startNs, endNs: servedEnd });
     if (servedEnd < endNs) {
@@ -326,7 +378,7 @@ async function* runTrades(
   adapter: ExchangeAdapter,
   owned: boolean,
   state: State,
-): AsyncGenerator<Trade, void, undefined> {
+): AsyncGenerator<readonly Trade[], void, undefined> {
   const signal = options.signal;
   let position = resolved.startNs; // everything before it has been delivered
   let from = resolved.startNs; // where delivery starts (later when the source cannot reach back)
@@ -345,9 +397,9 @@ async function* runTrades(
     position = from;
     const cap = source.capability;
     const concurrency = resolved.concurrency ?? cap.inFlight ?? DEFAULT_TRADES_CONCURRENCY;
-    yield* paginateSliced<Trade>(
+    yield* slicedPages<Trade>(
       (slice, extras) =>
-        paginateTrades<string>(
+        tradePages<string>(
           (s, e, limit, cursor, fx) =>
             source.fetchPage(market.id, s, e, limit, cursor, fx?.signal ? { signal: fx.signal } : {}),
           cap,

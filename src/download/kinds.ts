@@ -10,7 +10,9 @@ import type { CursorSource, ExchangeAdapter, KindSource, WindowSource } from '..
 import { UnsupportedKindError, UnsupportedRangeError, UnsupportedSpanError } from '../core/errors.js';
 import { KINDS, type KindId, kindDef, type RecordOfKind } from '../core/kinds.js';
 import { alignDown, alignUp, formatIsoNs, formatSpan } from '../core/time.js';
-import { paginateForward, paginateSliced, paginateTrades } from '../transport/paginate/index.js';
+import { forwardPages } from '../transport/paginate/forward.js';
+import { slicedPages } from '../transport/paginate/sliced.js';
+import { tradePages } from '../transport/paginate/trades.js';
 import {
   adapterFor,
   type Download,
@@ -73,7 +75,7 @@ async function* runKind<K extends KindId>(
   adapter: ExchangeAdapter,
   owned: boolean,
   state: State,
-): AsyncGenerator<RecordOfKind<K>, void, undefined> {
+): AsyncGenerator<readonly RecordOfKind<K>[], void, undefined> {
   const signal = options.signal;
   const { span, endNs } = resolved;
   let position = resolved.startNs;
@@ -132,7 +134,7 @@ async function* runKind<K extends KindId>(
         const keyed = source as unknown as CursorSource<{ tsNs: bigint; id: string }>;
         yield* sliced(keyed, fx, from, servedEnd, resolved, options, state, (ns) => {
           position = ns;
-        }) as AsyncIterable<RecordOfKind<K>>;
+        }) as AsyncIterable<readonly RecordOfKind<K>[]>;
       }
     }
     addRange(state.report.delivered, { startNs: from, endNs: servedEnd });
@@ -163,7 +165,7 @@ function windowed<R extends { tsNs: bigint }>(
   concurrency: number,
   options: DownloadKindOptions,
   state: State,
-): AsyncIterable<R> {
+): AsyncIterable<readonly R[]> {
   const cap = source.capability;
   const windowS = fx.span === undefined ? source.windowS : fx.span * cap.maxPerRequest;
   if (windowS === undefined) {
@@ -173,7 +175,7 @@ function windowed<R extends { tsNs: bigint }>(
     ...(signal ? { signal } : {}),
     ...(fx.span === undefined ? {} : { span: fx.span }),
   });
-  return paginateForward<R>(
+  return forwardPages<R>(
     (s, e, limit, extras) => source.fetchPage(fx.market, s, e, limit, context(extras?.signal)),
     from,
     to,
@@ -197,11 +199,11 @@ function sliced<R extends { tsNs: bigint; id: string }>(
   options: DownloadKindOptions,
   state: State,
   onCovered: (ns: bigint) => void,
-): AsyncIterable<R> {
+): AsyncIterable<readonly R[]> {
   const cap = source.capability;
-  return paginateSliced<R>(
+  return slicedPages<R>(
     (slice, extras) =>
-      paginateTrades<string>(
+      tradePages<string>(
         (s, e, limit, cursor, x) =>
           source.fetchPage(fx.market, s, e, limit, cursor, {
             ...(x?.signal ? { signal: x.signal } : {}),
@@ -215,7 +217,7 @@ function sliced<R extends { tsNs: bigint; id: string }>(
           onProgress: extras.onProgress,
           ...(resolved.maxPages ? { maxPages: resolved.maxPages } : {}),
         },
-      ) as unknown as AsyncIterable<R>,
+      ) as unknown as AsyncIterable<readonly R[]>,
     from,
     to,
     {

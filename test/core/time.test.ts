@@ -67,3 +67,31 @@ describe('time', () => {
     expect(formatIsoNs(1_704_067_200_123_456_789n)).toBe('2024-01-01T00:00:00.123456789Z');
   });
 });
+
+describe('formatIsoNs fast path', () => {
+  it('formats exactly as the general path, for any time, in any order', async () => {
+    const { default: fc } = await import('fast-check');
+    const { formatIsoNsSlow } = await import('../../src/core/time.js');
+    const END = 253_402_300_800_000_000_000n;
+    const anyNs = fc.oneof(
+      fc.bigInt({ min: 0n, max: END + 10n ** 12n }),
+      fc.bigInt({ min: -(10n ** 18n), max: 10n ** 18n }),
+      // whole seconds, milliseconds and microseconds: the shorter fractions
+      fc.bigInt({ min: 0n, max: END / 1_000_000_000n }).map((s) => s * 1_000_000_000n),
+      fc.bigInt({ min: 0n, max: END / 1_000_000n }).map((s) => s * 1_000_000n),
+      fc.bigInt({ min: 0n, max: END / 1000n }).map((s) => s * 1000n),
+      fc.constantFrom(0n, END - 1n, END, 1_767_225_599_999_999_999n, 1_767_225_600_000_000_001n),
+    );
+    fc.assert(
+      fc.property(fc.array(anyNs, { minLength: 1, maxLength: 8 }), (times) => {
+        for (const ns of times) expect(formatIsoNs(ns)).toBe(formatIsoNsSlow(ns));
+        // The same second again (the cached date and time of day) with other fractions.
+        const base = times[0] as bigint;
+        for (const d of [1n, 999n, 1000n, 123_456n, 1_000_000n]) {
+          expect(formatIsoNs(base + d)).toBe(formatIsoNsSlow(base + d));
+        }
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});

@@ -16,6 +16,7 @@
 
 import { ValidationError } from '../../core/errors.js';
 import { type Column, KINDS, type KindId, type RecordOfKind } from '../../core/kinds.js';
+import type { Trade } from '../../core/records.js';
 import { type PgColumn, pgColumns, pgKeyColumns, qualifiedTable, quoteIdent } from './ddl.js';
 
 type AnyGet = (record: unknown) => bigint | number | string | boolean | undefined;
@@ -53,7 +54,6 @@ export function stageName(kind: KindId): string {
 export function copyPlan<K extends KindId>(schema: string, kind: K, scope: CopyScope): CopyPlan<K> {
   const def = KINDS[kind];
   const all = pgColumns(kind);
-  const own = all.filter((c) => typeof c.source === 'number');
   const table = qualifiedTable(schema, kind);
   const stage = quoteIdent(stageName(kind));
   const list = all.map((c) => quoteIdent(c.name)).join(', ');
@@ -64,13 +64,10 @@ export function copyPlan<K extends KindId>(schema: string, kind: K, scope: CopyS
 
   let prefix = `${escapeText(scope.exchange)}\t${escapeText(scope.symbol)}\t`;
   if (def.span === 'required') prefix += `${scope.spanS}\t`;
-  const encoders = own.map((pg) => columnEncoder(def.columns[pg.source as number] as Column<never>));
-  const n = encoders.length;
-  const encode = (record: RecordOfKind<K>): string => {
-    let line = prefix + encoders[0]!(record);
-    for (let i = 1; i < n; i++) line += `\t${encoders[i]!(record)}`;
-    return `${line}\n`;
-  };
+  // Trades, the bulk of every load, have an encoder of their own (one template, no call per column).
+  const encode = (
+    kind === 'trades' ? tradeEncoder(prefix) : columnsEncoder(kind, prefix)
+  ) as CopyPlan<K>['encode'];
 
   const keyCols = pgKeyColumns(kind);
   const byName = new Map(all.map((c) => [c.name, c] as const));
@@ -90,6 +87,33 @@ export function copyPlan<K extends KindId>(schema: string, kind: K, scope: CopyS
     keyParams: (record) => keyGets.map((get) => get(record)),
     encode,
   };
+}
+
+/**
+ * The encoder of any kind's rows from its columns (the registry's getters): `prefix` (the constant
+ * columns) and each column's COPY text. Exported for the test that holds {@link copyPlan}'s specialised
+ * trades encoder to it.
+ */
+export function columnsEncoder<K extends KindId>(
+  kind: K,
+  prefix: string,
+): (record: RecordOfKind<K>) => string {
+  const def = KINDS[kind];
+  const own = pgColumns(kind).filter((c) => typeof c.source === 'number');
+  const encoders = own.map((pg) => columnEncoder(def.columns[pg.source as number] as Column<never>));
+  const n = encoders.length;
+  return (record) => {
+    let line = prefix + encoders[0]!(record);
+    for (let i = 1; i < n; i++) line += `\t${encoders[i]!(record)}`;
+    return `${line}\n`;
+  };
+}
+
+/** The trades encoder: the same text as {@link columnsEncoder} for `trades`, in one template. */
+function tradeEncoder(prefix: string): (t: Trade) => string {
+  const ts = new TimestampText();
+  return (t) =>
+    `${prefix}${t.tsNs}\t${ts.format(t.tsNs)}\t${escapeText(t.id)}\t${t.price}\t${t.amount}\t${escapeText(t.side)}\n`;
 }
 
 function keyParam(

@@ -48,6 +48,7 @@ import {
   assertOptions,
 } from './args.js';
 import { timeKey } from './dedupe.js';
+import { flatten } from './flatten.js';
 import { toPaginator } from './paginator.js';
 import { orderedPrefetch } from './prefetch.js';
 import { confirmCap, initialCapState, judgePage, recordPage } from './short-page.js';
@@ -147,6 +148,24 @@ export function paginateForward<T extends { tsNs: bigint }>(
   maxPerRequest: number,
   options: ForwardOptions<T> = {},
 ): Paginator<T> {
+  return toPaginator(flatten(forwardPages(fetchPage, startNs, endNs, windowS, maxPerRequest, options)));
+}
+
+/**
+ * {@link paginateForward} window by window: each array holds one window's items, in order (never empty).
+ * Internal: the download layer hands pages on whole, so a record costs no promise of its own on its way
+ * to the consumer. Same arguments, errors and guarantees.
+ *
+ * @throws {ValidationError} synchronously, for a bad argument
+ */
+export function forwardPages<T extends { tsNs: bigint }>(
+  fetchPage: ForwardFetch<T>,
+  startNs: bigint,
+  endNs: bigint,
+  windowS: number,
+  maxPerRequest: number,
+  options: ForwardOptions<T> = {},
+): AsyncGenerator<readonly T[], void, undefined> {
   assertFunction('fetchPage', fetchPage);
   assertNs('startNs', startNs);
   assertNs('endNs', endNs);
@@ -170,23 +189,21 @@ export function paginateForward<T extends { tsNs: bigint }>(
   // The unit a shrunk window is rounded to: the item spacing, else the alignment, else whole seconds.
   let granuleNs = stepNs > 1n ? stepNs : alignNs < windowNs ? alignNs : NS_PER_S;
   if (granuleNs > windowNs) granuleNs = 1n;
-  return toPaginator(
-    runForward<T>({
-      fetchPage,
-      startNs,
-      endNs,
-      windowNs,
-      alignS,
-      maxPerRequest,
-      concurrency: opts.concurrency ?? 1,
-      key: opts.key ?? timeKey,
-      stepNs,
-      granuleNs,
-      onProgress: opts.onProgress,
-      onNotice: opts.onNotice,
-      signal: opts.signal,
-    }),
-  );
+  return runForward<T>({
+    fetchPage,
+    startNs,
+    endNs,
+    windowNs,
+    alignS,
+    maxPerRequest,
+    concurrency: opts.concurrency ?? 1,
+    key: opts.key ?? timeKey,
+    stepNs,
+    granuleNs,
+    onProgress: opts.onProgress,
+    onNotice: opts.onNotice,
+    signal: opts.signal,
+  });
 }
 
 function positiveNs(argument: string, seconds: number): bigint {
@@ -197,7 +214,7 @@ function positiveNs(argument: string, seconds: number): bigint {
 
 async function* runForward<T extends { tsNs: bigint }>(
   cfg: ForwardConfig<T>,
-): AsyncGenerator<T, void, undefined> {
+): AsyncGenerator<readonly T[], void, undefined> {
   const ctl = linkedController(cfg.signal);
   let windowNs = cfg.windowNs;
   let cap = initialCapState(cfg.maxPerRequest);
@@ -325,10 +342,8 @@ async function* runForward<T extends { tsNs: bigint }>(
       }
       if (step.done) return;
       const { job, result } = step.value;
-      for (const item of result) {
-        itemsSoFar++;
-        yield item;
-      }
+      itemsSoFar += result.length;
+      if (result.length > 0) yield result;
       done++;
       coveredUntil = job.lastNs + 1n;
       cfg.onProgress?.(done, dispatched + windowsBetween(nextWindowStart, cfg.endNs, windowNs), {

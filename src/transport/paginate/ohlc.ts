@@ -17,7 +17,9 @@ import type { Capability, OHLCBar } from '../../core/records.js';
 import { alignDown } from '../../core/time.js';
 import { assertNs, assertPositiveNumber } from '../../core/validate.js';
 import { assertCapability, assertFunction, assertOptions } from './args.js';
-import { type ForwardOptions, paginateForward } from './forward.js';
+import { flatten } from './flatten.js';
+import { type ForwardOptions, forwardPages } from './forward.js';
+import { toPaginator } from './paginator.js';
 import type { FetchExtras, Paginator } from './types.js';
 
 /**
@@ -53,6 +55,23 @@ export function paginateOhlc(
   span: number,
   options: OhlcOptions = {},
 ): Paginator<OHLCBar> {
+  return toPaginator(flatten(ohlcPages(fetchPage, cap, startNs, endNs, span, options)));
+}
+
+/**
+ * {@link paginateOhlc} window by window (each array one window's bars, in order, never empty). Internal:
+ * the download layer hands pages on whole. Same arguments, errors and guarantees.
+ *
+ * @throws {ValidationError} synchronously, for a bad argument
+ */
+export function ohlcPages(
+  fetchPage: OhlcFetch,
+  cap: Capability,
+  startNs: bigint,
+  endNs: bigint,
+  span: number,
+  options: OhlcOptions = {},
+): AsyncGenerator<readonly OHLCBar[], void, undefined> {
   assertFunction('fetchPage', fetchPage);
   assertCapability('cap', cap);
   assertNs('startNs', startNs);
@@ -60,7 +79,7 @@ export function paginateOhlc(
   assertPositiveNumber('span', span);
   assertOptions('options', options);
   const { alignS: _a, stepS: _s, ...rest } = (options ?? {}) as ForwardOptions<OHLCBar>;
-  return paginateForward(
+  return forwardPages(
     fetchPage,
     alignDown(startNs, span),
     endNs,

@@ -53,6 +53,7 @@ import {
   assertOptionalSignal,
   assertOptions,
 } from './args.js';
+import { flatten, onePerPage } from './flatten.js';
 import { toPaginator } from './paginator.js';
 import type { Paginator, ProgressFn } from './types.js';
 
@@ -69,6 +70,9 @@ export type SliceExtras = {
  * `[slice.startNs, slice.endNs - 1n]`.
  */
 export type SliceWalk<T> = (slice: NsRange, extras: SliceExtras) => AsyncIterable<T>;
+
+/** A {@link SliceWalk} that yields pages (arrays of items, in order) rather than items one by one. */
+export type SlicePagesWalk<T> = (slice: NsRange, extras: SliceExtras) => AsyncIterable<readonly T[]>;
 
 /** Options of {@link paginateSliced}. */
 export type SlicedOptions = {
@@ -108,8 +112,9 @@ const DENSITY_SLICES = 4;
 type Slice<T> = {
   range: NsRange;
   ctl: ReturnType<typeof linkedController>;
-  items: T[];
-  read: number;
+  /** Pages received and not yet read, oldest first, and how many items they hold. */
+  pages: (readonly T[])[];
+  unread: number;
   done: boolean;
   failed: boolean;
   error: unknown;
@@ -135,6 +140,25 @@ export function paginateSliced<T extends { tsNs: bigint }>(
   options: SlicedOptions = {},
 ): Paginator<T> {
   assertFunction('walk', walk);
+  return toPaginator(
+    flatten(slicedPages((slice, extras) => onePerPage(walk(slice, extras)), startNs, endNs, options)),
+  );
+}
+
+/**
+ * {@link paginateSliced} page by page: `walk` yields pages and so does the result (each page of a slice,
+ * in slice order, without the items outside its slice; never empty). Internal: the download layer hands
+ * pages on whole. Same arguments, errors and guarantees.
+ *
+ * @throws {ValidationError} synchronously, for a bad argument
+ */
+export function slicedPages<T extends { tsNs: bigint }>(
+  walk: SlicePagesWalk<T>,
+  startNs: bigint,
+  endNs: bigint,
+  options: SlicedOptions = {},
+): AsyncGenerator<readonly T[], void, undefined> {
+  assertFunction('walk', walk);
   assertNs('startNs', startNs);
   assertNs('endNs', endNs);
   assertRange(startNs, endNs);
@@ -149,17 +173,15 @@ export function paginateSliced<T extends { tsNs: bigint }>(
   assertOptionalFunction('options.onProgress', o.onProgress);
   const concurrency = o.concurrency ?? DEFAULT_SLICE_CONCURRENCY;
   assertPositiveInt('options.concurrency', concurrency);
-  return toPaginator(
-    runSliced(walk, startNs, endNs, {
-      concurrency,
-      sliceItems: o.sliceItems ?? DEFAULT_SLICE_ITEMS,
-      maxBufferedItems: o.maxBufferedItems ?? 2 * (o.sliceItems ?? DEFAULT_SLICE_ITEMS),
-      initialSliceNs: secondsToNs(o.initialSliceS ?? 60),
-      minSliceNs: secondsToNs(o.minSliceS ?? 1),
-      signal: o.signal,
-      onProgress: o.onProgress,
-    }),
-  );
+  return runSliced(walk, startNs, endNs, {
+    concurrency,
+    sliceItems: o.sliceItems ?? DEFAULT_SLICE_ITEMS,
+    maxBufferedItems: o.maxBufferedItems ?? 2 * (o.sliceItems ?? DEFAULT_SLICE_ITEMS),
+    initialSliceNs: secondsToNs(o.initialSliceS ?? 60),
+    minSliceNs: secondsToNs(o.minSliceS ?? 1),
+    signal: o.signal,
+    onProgress: o.onProgress,
+  });
 }
 
 type Plan = {
@@ -211,11 +233,11 @@ function ceilDiv(a: bigint, b: bigint): bigint {
 }
 
 async function* runSliced<T extends { tsNs: bigint }>(
-  walk: SliceWalk<T>,
+  walk: SlicePagesWalk<T>,
   startNs: bigint,
   endNs: bigint,
   plan: Plan,
-): AsyncGenerator<T, void, undefined> {
+): AsyncGenerator<readonly T[], void, undefined> {
   const ctl = linkedController(plan.signal);
   const active: Slice<T>[] = [];
   const maxBuffered = plan.sliceItems * 2;
@@ -283,17 +305,18 @@ async function* runSliced<T extends { tsNs: bigint }>(
         report();
         notify();
       };
-      for await (const item of walk(slice.range, { signal: slice.ctl.signal, onProgress })) {
-        if (item.tsNs < from || item.tsNs >= to) continue; // another slice's
-        slice.seen++;
-        slice.items.push(item);
-        buffered++;
+      for await (const page of walk(slice.range, { signal: slice.ctl.signal, onProgress })) {
+        const kept = within(page, from, to); // without another slice's items
+        if (kept.length === 0) continue;
+        slice.seen += kept.length;
+        slice.pages.push(kept);
+        slice.unread += kept.length;
+        buffered += kept.length;
         if (wake) notify();
         // Backpressure: this slice holds enough, or (not being read) all slices together hold enough.
         while (
           !slice.ctl.signal.aborted &&
-          (slice.items.length - slice.read >= maxBuffered ||
-            (slice !== active[0] && buffered >= plan.maxBufferedItems))
+          (slice.unread >= maxBuffered || (slice !== active[0] && buffered >= plan.maxBufferedItems))
         ) {
           await new Promise<void>((resolve) => {
             slice.resume = resolve;
@@ -317,8 +340,8 @@ async function* runSliced<T extends { tsNs: bigint }>(
       const slice: Slice<T> = {
         range: { startNs: next, endNs: sliceEnd },
         ctl: linkedController(ctl.signal),
-        items: [],
-        read: 0,
+        pages: [],
+        unread: 0,
         done: false,
         failed: false,
         error: undefined,
@@ -339,15 +362,15 @@ async function* runSliced<T extends { tsNs: bigint }>(
       launch();
       const head = active[0];
       if (head === undefined) return;
-      if (head.read < head.items.length) {
-        while (head.read < head.items.length) {
-          const item = head.items[head.read++] as T;
-          itemsSoFar++;
-          buffered--;
-          yield item;
+      if (head.pages.length > 0) {
+        const pages = head.pages;
+        head.pages = [];
+        for (const page of pages) {
+          head.unread -= page.length;
+          buffered -= page.length;
+          itemsSoFar += page.length;
+          yield page;
         }
-        head.items = [];
-        head.read = 0;
         for (const s of active) s.resume?.(); // room again: paused walks re-check
         continue;
       }
@@ -411,6 +434,14 @@ function failure(
     },
     { cause },
   );
+}
+
+/** The items of `page` in `[from, to)`: `page` itself when all are (the usual case). */
+function within<T extends { tsNs: bigint }>(page: readonly T[], from: bigint, to: bigint): readonly T[] {
+  for (const item of page) {
+    if (item.tsNs < from || item.tsNs >= to) return page.filter((i) => i.tsNs >= from && i.tsNs < to);
+  }
+  return page;
 }
 
 function earlier(a: bigint, b: bigint): bigint {

@@ -43,6 +43,7 @@ import {
 } from './args.js';
 import { fetchCursorPage, guardCursor, pageFailure, type WalkState } from './cursor-page.js';
 import { RecentKeys } from './dedupe.js';
+import { flatten } from './flatten.js';
 import { toPaginator } from './paginator.js';
 import type { FetchExtras, Paginator, ProgressFn } from './types.js';
 
@@ -88,6 +89,23 @@ export function paginateTrades<C>(
   endNs: bigint,
   options: TradesOptions = {},
 ): Paginator<Trade> {
+  return toPaginator(flatten(tradePages(fetchPage, cap, startNs, endNs, options)));
+}
+
+/**
+ * {@link paginateTrades} page by page: each array holds one page's new trades in `[startNs, endNs]`, in
+ * order (never empty). Internal: the download layer hands pages on whole, so a trade costs no promise of
+ * its own on its way to the consumer. Same arguments, errors and guarantees.
+ *
+ * @throws {ValidationError} synchronously, for a bad argument
+ */
+export function tradePages<C>(
+  fetchPage: TradesFetch<C>,
+  cap: Capability,
+  startNs: bigint,
+  endNs: bigint,
+  options: TradesOptions = {},
+): AsyncGenerator<readonly Trade[], void, undefined> {
   assertFunction('fetchPage', fetchPage);
   assertCapability('cap', cap);
   assertNs('startNs', startNs);
@@ -100,9 +118,7 @@ export function paginateTrades<C>(
   assertOptionalSignal('options.signal', opts.signal);
   const maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
   assertPositiveInt('options.maxPages', maxPages);
-  return toPaginator(
-    runTrades(fetchPage, cap.maxPerRequest, startNs, endNs, maxPages, opts.onProgress, opts.signal),
-  );
+  return runTrades(fetchPage, cap.maxPerRequest, startNs, endNs, maxPages, opts.onProgress, opts.signal);
 }
 
 async function* runTrades<C>(
@@ -113,7 +129,7 @@ async function* runTrades<C>(
   maxPages: number,
   onProgress: ProgressFn | undefined,
   signal: AbortSignal | undefined,
-): AsyncGenerator<Trade, void, undefined> {
+): AsyncGenerator<readonly Trade[], void, undefined> {
   const ctl = linkedController(signal);
   const requested: NsRange = { startNs, endNs: endNs + 1n };
   const recent = new RecentKeys<string>();
@@ -142,7 +158,8 @@ async function* runTrades<C>(
       }
       pages++;
       let pastEnd = false;
-      for (const trade of [...page].sort(byTime)) {
+      const fresh: Trade[] = [];
+      for (const trade of sortedByTime(page)) {
         if (trade.tsNs > endNs) {
           pastEnd = true;
           continue;
@@ -152,9 +169,10 @@ async function* runTrades<C>(
         recent.add(trade.id); // also when seen: this page's keys must cover the next page's overlap
         if (seen) continue;
         if (trade.tsNs > reachedNs) reachedNs = trade.tsNs;
-        itemsSoFar++;
-        yield trade;
+        fresh.push(trade);
       }
+      itemsSoFar += fresh.length;
+      if (fresh.length > 0) yield fresh;
       recent.nextPage();
       if (pastEnd) reachedNs = endNs + 1n;
       onProgress?.(pages, -1, {
@@ -169,6 +187,14 @@ async function* runTrades<C>(
   } finally {
     ctl.dispose();
   }
+}
+
+/** `page` itself when already in time order (the usual case), else a stably sorted copy. */
+function sortedByTime(page: readonly Trade[]): readonly Trade[] {
+  for (let i = 1; i < page.length; i++) {
+    if ((page[i] as Trade).tsNs < (page[i - 1] as Trade).tsNs) return [...page].sort(byTime);
+  }
+  return page;
 }
 
 function byTime(a: Trade, b: Trade): number {
