@@ -6,8 +6,9 @@
  * - The CLI is the built one (`node dist/cli/main.js`, as installed; built first), not tsx, whose start-up
  *   compile (~0.5 s) would count against the CLI and not against psql.
  * - The simulator runs in this process with rate limits off (and the CLI's limiter scaled out of the way),
- *   behind a pre-rendering proxy (`helpers/replay-server.ts`): an untimed warm-up run records every page,
- *   the timed runs are answered from memory. On this 2-core machine the simulator's page rendering would
+ *   behind a pre-rendering proxy (`helpers/replay-server.ts`): untimed warm-up runs record the pages and
+ *   index their trades, the timed runs are answered from memory (also pages no warm-up asked for, from the
+ *   indexed trades; the counts are printed). On this 2-core machine the simulator's page rendering would
  *   otherwise take CPU from the CLI and the database; a real exchange costs the client's machine nothing.
  * - The CSV is what `tickwire trades ... --out` writes; that run is timed too: the download alone, the
  *   bound of any sink (the sink run does the same download and the load on top of it).
@@ -104,6 +105,7 @@ try {
     await run(process.execPath, [...common, '--out', csv, '--force'], { env });
   }
   const recorded = replay?.misses ?? 0;
+  const indexed = replay?.index() ?? 0;
   replay?.resetCounts();
   const csvMb = (await stat(csv)).size / 2 ** 20;
   const fileRuns: number[] = [];
@@ -190,6 +192,10 @@ try {
     );
     await server.query('CHECKPOINT');
     keyless.push((await psql('COPY copy_bare FROM STDIN (FORMAT csv, HEADER)', csv)).seconds);
+    const [{ m }] = (await server.query<{ m: string }>('SELECT count(*) AS m FROM copy_same')) as [
+      { m: string },
+    ];
+    if (Number(m) !== rows) throw new Error(`the CSV held ${m} trades, expected ${rows}`);
   }
   const rate = (s: number): number => rows / s;
   const sinkRate = rate(median(sinkRuns));
@@ -209,7 +215,7 @@ try {
     `${fmt(rows)} Binance trades (${HOURS} h of the simulator, ${csvMb.toFixed(0)} MiB of CSV); medians of ${REPEAT} runs; ` +
       'server with fsync=off (test harness), same server for every run; the built CLI; ' +
       (replay
-        ? `simulator pages pre-rendered (${recorded} recorded in the warm-up; timed runs: ${replay.hits} from memory, ${replay.misses} forwarded).\n`
+        ? `simulator pages pre-rendered (${recorded} recorded in the warm-up, ${indexed} aggTrades rows indexed; timed runs: ${replay.hits} from memory, ${replay.misses} forwarded).\n`
         : 'simulator rendering every page (in the benchmark process).\n'),
   );
   console.log('| what | median wall time | rows/s | vs psql COPY (same table) |');

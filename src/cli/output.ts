@@ -14,7 +14,6 @@ import type { OutputFormat, RecordKind, RecordOf } from '../sinks/format.js';
 import type { ResumePoint } from '../sinks/resume.js';
 import { prepareResume } from '../sinks/resume.js';
 import { openFileWriter, RecordWriter } from '../sinks/writer.js';
-import { parquetResumePoint, parquetToFile, parquetToStream } from './parquet-output.js';
 
 /** What the sink writes through: a CSV/JSONL `RecordWriter` or a Parquet output. */
 type RowWriter<K extends RecordKind> = {
@@ -97,6 +96,8 @@ export async function openOutput<K extends RecordKind>(
 ): Promise<OutputSink<K>> {
   const { kind, format, path } = options;
   if (format === 'parquet') {
+    // Loaded only for Parquet: the Parquet libraries are a good share of the CLI's start-up.
+    const { parquetResumePoint, parquetToFile, parquetToStream } = await import('./parquet-output.js');
     if (path === undefined) {
       return new OutputSink({ path, resume: undefined }, () => parquetToStream(options.stdout, kind));
     }

@@ -25,8 +25,10 @@ import type { ExchangeId } from '../adapters/adapter.js';
 import { EXCHANGES } from '../adapters/adapter.js';
 import { isExchangeId } from '../adapters/registry.js';
 import { UnsupportedKindError, ValidationError } from '../core/errors.js';
-import { parseSpan } from '../core/time.js';
 import { KIND_RECORDERS, RECORDER_KINDS, type RecorderKind } from './live-kinds.js';
+import { parseRotate } from './rotate.js';
+
+export { parseRotate };
 
 /** One group of streams: an exchange, kinds, symbols. */
 export type RecordStreamConfig = {
@@ -62,28 +64,6 @@ export type RecordConfig = {
 
 const KEYS = ['archive', 'rotate', 'metricsPort', 'silenceS', 'streams'] as const;
 const STREAM_KEYS = ['exchange', 'kinds', 'symbols', 'depth', 'silenceS', 'baseUrl', 'wsUrl'] as const;
-
-/** Parses a rotation period (seconds or a span) and checks it divides a day. */
-export function parseRotate(value: unknown, argument = 'rotate'): number {
-  let s: number;
-  if (typeof value === 'number') s = value;
-  else if (typeof value === 'string' && /^\d+$/.test(value)) s = Number(value);
-  else if (typeof value === 'string') {
-    try {
-      s = parseSpan(value);
-    } catch {
-      throw new ValidationError(argument, value, 'seconds or a span such as 1h, 15m');
-    }
-  } else throw new ValidationError(argument, value, 'seconds or a span such as 1h, 15m');
-  if (!Number.isInteger(s) || s <= 0 || 86_400 % s !== 0) {
-    throw new ValidationError(
-      argument,
-      value,
-      'a whole number of seconds that divides a day (1h, 15m, 1d...)',
-    );
-  }
-  return s;
-}
 
 function positive(v: unknown, argument: string, integer = false): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) {

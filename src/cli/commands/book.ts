@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError, Option } from 'commander';
 import type { ExchangeId } from '../../adapters/adapter.js';
-import { type BookStreamItem, streamBook } from '../../stream/index.js';
+import type { BookStreamItem } from '../../stream/index.js';
 import { EXCHANGE_HELP, parseExchangeArg } from '../args.js';
 import type { CliContext, CommandModule } from '../context.js';
 import { EXIT } from '../exit.js';
@@ -91,6 +91,7 @@ async function runBook(
     if (run.format === 'csv') await run.out.write(bookCsvHeader(flags.depth));
     if (run.counted(0)) return { incomplete: false, summary: '0 books' };
     const c = run.connection;
+    const { streamBook } = await import('../../stream/index.js');
     const it = streamBook({
       exchange,
       symbol,

@@ -10,9 +10,9 @@ import type { ExchangeId } from '../../adapters/adapter.js';
 import { isExchangeId } from '../../adapters/registry.js';
 import { ValidationError } from '../../core/errors.js';
 import { formatIsoNs } from '../../core/time.js';
-import { checkStream, loadConfig, parseRotate, type RecordConfig } from '../../record/config.js';
+import type { RecordConfig } from '../../record/config.js';
 import type { ExchangeConnection } from '../../record/context.js';
-import { record } from '../../record/recorder.js';
+import { parseRotate } from '../../record/rotate.js';
 import { redactPostgresUrl } from '../../sinks/postgres/url.js';
 import { parsePositiveArg } from '../args.js';
 import { type CliContext, type CommandModule, globalsOf } from '../context.js';
@@ -133,6 +133,7 @@ async function configOf(
     if (exchange !== undefined) {
       throw new ValidationError('exchange', exchange, 'no positional arguments with --config');
     }
+    const { loadConfig } = await import('../../record/config.js');
     return loadConfig(flags.config);
   }
   if (exchange === undefined || kinds === undefined || symbols.length === 0) {
@@ -142,6 +143,7 @@ async function configOf(
       '<exchange> <kind[,kind]> <symbol...>, or --config <file>',
     );
   }
+  const { checkStream } = await import('../../record/config.js');
   return {
     streams: [
       checkStream(
@@ -216,6 +218,7 @@ async function runRecord(
       throw new ValidationError('--archive', archive, 'the archive folder (or archive: in --config)');
     const metricsPort = flags.metricsPort ?? config.metricsPort;
     const sinkTarget = sinkTargetOf(flags);
+    const { record } = await import('../../record/recorder.js');
     const rec = await record({
       ...(sinkTarget ? { sink: sinkTarget } : {}),
       archive,

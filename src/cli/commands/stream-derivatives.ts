@@ -9,14 +9,7 @@
 import type { Command } from 'commander';
 import { EXCHANGES, type ExchangeId } from '../../adapters/adapter.js';
 import { formatIsoNs } from '../../core/time.js';
-import {
-  isStreamEvent,
-  type LiveGapEvent,
-  type StreamLiquidation,
-  type StreamMark,
-  streamLiquidations,
-  streamMark,
-} from '../../stream/index.js';
+import type { LiveGapEvent, StreamLiquidation, StreamMark } from '../../stream/index.js';
 import type { FeedEvent } from '../../transport/websocket/index.js';
 import { parseExchangeArg } from '../args.js';
 import type { CliContext } from '../context.js';
@@ -103,6 +96,7 @@ async function runDerivativeStream(
       ...(c.baseUrl === undefined ? {} : { baseUrl: c.baseUrl }),
       ...(c.wsUrl === undefined ? {} : { wsUrl: c.wsUrl }),
     };
+    const { isStreamEvent, streamLiquidations, streamMark } = await import('../../stream/index.js');
     const it: AsyncIterable<StreamMark | StreamLiquidation | LiveGapEvent | FeedEvent> =
       kind === 'mark' ? streamMark(options) : streamLiquidations(options);
     for await (const item of it) {

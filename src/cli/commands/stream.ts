@@ -7,7 +7,7 @@
  */
 import type { ExchangeId } from '../../adapters/adapter.js';
 import { formatIsoNs } from '../../core/time.js';
-import { isStreamEvent, streamTrades, type TradeStreamEvent } from '../../stream/index.js';
+import type { TradeStreamEvent } from '../../stream/index.js';
 import { EXCHANGE_HELP, parseExchangeArg } from '../args.js';
 import type { CliContext, CommandModule } from '../context.js';
 import { addLiveOptions, type LiveFlags, runLive } from '../live-command.js';
@@ -106,6 +106,7 @@ async function runStreamTrades(
     if (run.format === 'csv') await run.out.write(TRADE_CSV_HEADER);
     if (run.counted(0)) return { incomplete: false, summary: '0 trades' };
     const c = run.connection;
+    const { isStreamEvent, streamTrades } = await import('../../stream/index.js');
     const it = streamTrades({
       exchange,
       symbols,
