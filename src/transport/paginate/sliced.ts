@@ -17,6 +17,12 @@
  *   stops pulling its walk once it holds `2 × sliceItems` unread items, and a slice not being read also once
  *   all slices together hold `maxBufferedItems` (real backpressure: the walk requests no further page), so
  *   at most about `maxBufferedItems + 2 × sliceItems` items are buffered whatever the concurrency.
+ * - **Buffer only what helps.** The walks ahead need room to finish their slices while the head one is
+ *   still read, but only while the process waits for the network. When the event loop was busy more than
+ *   90 % of the time it took to read a slice, the process is bound by its CPU (parsing, a database sink's
+ *   encoding, a disk): more pages in flight cannot make it faster, and holding their items costs memory and
+ *   garbage collection, so all slices together then hold at most `2 × sliceItems`, until a slice is read
+ *   with the event loop idle more often again.
  * - **Adaptive slice sizes.** The first slice spans `initialSliceS`; it is a probe. Further slices start once
  *   a walk has reported how far its first page reached, and span `sliceItems ÷ density` (density = items seen
  *   per ns over the last four slices read and the running ones, so it follows a market that gets busier;
@@ -86,7 +92,8 @@ export type SlicedOptions = {
   minSliceS?: number;
   /**
    * Unread items all slices may hold together before the walks not being read stop pulling (the one being
-   * read stops at `2 × sliceItems` of its own). Bounds memory whatever `concurrency` is.
+   * read stops at `2 × sliceItems` of its own). Bounds memory whatever `concurrency` is. While the process is
+   * bound by its CPU, all slices hold at most `2 × sliceItems` (see the module documentation).
    * @default 2 × sliceItems (32,000 items with the default slice size)
    */
   maxBufferedItems?: number;
@@ -105,6 +112,9 @@ export const DEFAULT_SLICE_CONCURRENCY = 4;
 export const DEFAULT_SLICE_ITEMS = 16_000;
 
 const NS_PER_S = 1_000_000_000;
+
+/** Event loop utilization above which a sliced walk counts as bound by its CPU ("Buffer only what helps"). */
+const CPU_BOUND_UTILIZATION = 0.9;
 
 /** Finished slices the density is measured over (with the running ones). */
 const DENSITY_SLICES = 4;
@@ -242,6 +252,13 @@ async function* runSliced<T extends { tsNs: bigint }>(
   const active: Slice<T>[] = [];
   const maxBuffered = plan.sliceItems * 2;
   let buffered = 0; // unread items across all slices
+  // What all slices may hold (see "Buffer only what helps"): `maxBufferedItems` while the process waits for
+  // the network, two slices' worth while it is bound by its CPU.
+  const cpuBoundCap = Math.min(plan.maxBufferedItems, 2 * plan.sliceItems);
+  let cap = plan.maxBufferedItems;
+  let loop = performance.eventLoopUtilization(); // since the head slice began to be read
+  /** Whether `slice` may fetch its next page now (its own limit aside). */
+  const mayFetch = (slice: Slice<T>): boolean => slice === active[0] || buffered < cap;
   let next = startNs;
   let launched = 0;
   let coveredUntil = startNs; // everything before it has been yielded
@@ -314,10 +331,7 @@ async function* runSliced<T extends { tsNs: bigint }>(
         buffered += kept.length;
         if (wake) notify();
         // Backpressure: this slice holds enough, or (not being read) all slices together hold enough.
-        while (
-          !slice.ctl.signal.aborted &&
-          (slice.unread >= maxBuffered || (slice !== active[0] && buffered >= plan.maxBufferedItems))
-        ) {
+        while (!slice.ctl.signal.aborted && (slice.unread >= maxBuffered || !mayFetch(slice))) {
           await new Promise<void>((resolve) => {
             slice.resume = resolve;
           });
@@ -382,6 +396,12 @@ async function* runSliced<T extends { tsNs: bigint }>(
         recent.push({ items: head.seen, ns: head.range.endNs - head.range.startNs });
         if (recent.length > DENSITY_SLICES) recent.shift();
         coveredUntil = head.range.endNs;
+        // The event loop hardly idle while this slice was read: the process is bound by its CPU.
+        const used = performance.eventLoopUtilization(loop);
+        loop = performance.eventLoopUtilization();
+        const next = used.utilization > CPU_BOUND_UTILIZATION ? cpuBoundCap : plan.maxBufferedItems;
+        if (next > cap) for (const s of active) s.resume?.();
+        cap = next;
         report();
         continue;
       }

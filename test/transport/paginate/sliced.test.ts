@@ -387,3 +387,53 @@ describe('nextSliceEnd (sizing rule)', () => {
     expect(nextSliceEnd(0n, 10_000n, undefined, 1, { ...plan, concurrency: 1 })).toBe(10_000n);
   });
 });
+
+describe('paginateSliced buffers only what helps', () => {
+  /** One trade per ns, in pages of 10 after `delayMs` of waiting (a timer: the event loop idles). */
+  function evenWalk(produced: { n: number }, delayMs: number): SliceWalk<Trade> {
+    return async function* (slice) {
+      for (let t = slice.startNs; t < slice.endNs; t += 10n) {
+        if (delayMs > 0) await new Promise<void>((r) => setTimeout(r, delayMs));
+        for (let k = 0n; k < 10n && t + k < slice.endNs; k++) {
+          produced.n++;
+          yield { tsNs: t + k, id: String(t + k), price: 1, amount: 1, side: 'buy' } as Trade;
+        }
+      }
+    };
+  }
+  const options = {
+    concurrency: 8,
+    sliceItems: 100,
+    maxBufferedItems: 800,
+    initialSliceS: 100 * NS,
+    minSliceS: NS,
+  };
+
+  it('a consumer bound by its CPU: the walks never hold more than two slices', async () => {
+    const produced = { n: 0 };
+    let consumed = 0;
+    let maxAhead = 0;
+    for await (const t of paginateSliced(evenWalk(produced, 0), 0n, 20_000n, options)) {
+      consumed++;
+      expect(t.tsNs).toBe(BigInt(consumed - 1));
+      const until = performance.now() + 0.02; // 20 µs of work per item, the event loop never idle
+      while (performance.now() < until) {}
+      maxAhead = Math.max(maxAhead, produced.n - consumed);
+    }
+    expect(consumed).toBe(20_000);
+    // Two slices (200) and an item in flight per walk; the 800 allowed to a network-bound walk never used.
+    expect(maxAhead).toBeLessThanOrEqual(210);
+  });
+
+  it('walks waiting for the network: the slices ahead use the whole buffer', async () => {
+    const produced = { n: 0 };
+    let consumed = 0;
+    let maxAhead = 0;
+    for await (const _ of paginateSliced(evenWalk(produced, 2), 0n, 8_000n, options)) {
+      consumed++;
+      maxAhead = Math.max(maxAhead, produced.n - consumed);
+    }
+    expect(consumed).toBe(8_000);
+    expect(maxAhead).toBeGreaterThan(400); // several finished slices wait for the head
+  });
+});
