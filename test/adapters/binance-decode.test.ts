@@ -7,17 +7,24 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBinanceAggTrades, decodeBinanceKlines } from '../../src/adapters/binance/decode.js';
-import { parseBinanceAggTrades, parseBinanceKlines } from '../../src/adapters/binance/parse.js';
+import {
+  aggTradesPage,
+  parseBinanceAggTrades,
+  parseBinanceKlines,
+} from '../../src/adapters/binance/parse.js';
 import { type RunningSimulator, startSimulator } from '../../src/sim/index.js';
 
 const RUNS = Number(process.env.DECODE_PROPERTY_RUNS ?? 300);
 const generic = {
   klines: (text: string) => parseBinanceKlines(JSON.parse(text)),
-  aggTrades: (text: string) => parseBinanceAggTrades(JSON.parse(text)),
+  aggTrades: (text: string) => aggTradesPage(parseBinanceAggTrades(JSON.parse(text))),
 };
 const fast = {
   klines: (text: string) => decodeBinanceKlines(text)?.bars,
-  aggTrades: (text: string) => decodeBinanceAggTrades(text)?.trades,
+  aggTrades: (text: string) => {
+    const page = decodeBinanceAggTrades(text);
+    return page && { trades: page.trades, lastAggId: page.lastAggId };
+  },
 };
 type Kind = keyof typeof generic;
 

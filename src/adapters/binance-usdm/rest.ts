@@ -23,6 +23,7 @@ import {
 import { type ErrorContext, mapBinanceError } from '../binance/errors.js';
 import {
   aggTradesInWindow,
+  aggTradesPage,
   parseBinanceAggTrades,
   parseBinanceKlines,
   parseBinanceTime,
@@ -191,7 +192,10 @@ export class BinanceUsdmAdapter extends BaseAdapter {
     }
     const short = rows.length < pageLimit;
     const done = last.tsNs > endNs || (short && (!byTime || toMs >= endMs));
-    return [aggTradesInWindow(rows, startNs, endNs), done ? null : String(last.aggId + 1)];
+    return [
+      aggTradesInWindow(aggTradesPage(rows).trades, startNs, endNs),
+      done ? null : String(last.aggId + 1),
+    ];
   }
 
   /** The trade cursor of a known id is the next aggregate id (`fromId`). */

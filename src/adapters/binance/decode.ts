@@ -11,8 +11,8 @@
  *
  * @module
  */
-import type { OHLCBar } from '../../core/records.js';
-import type { BinanceAggTrade } from './parse.js';
+import type { OHLCBar, Trade } from '../../core/records.js';
+import type { AggTradesPage } from './parse.js';
 
 /** A decoded klines page (a class, so that a JSON body can never be mistaken for one). */
 export class DecodedKlines {
@@ -20,8 +20,11 @@ export class DecodedKlines {
 }
 
 /** A decoded aggTrades page. */
-export class DecodedAggTrades {
-  constructor(readonly trades: BinanceAggTrade[]) {}
+export class DecodedAggTrades implements AggTradesPage {
+  constructor(
+    readonly trades: Trade[],
+    readonly lastAggId: number | undefined,
+  ) {}
 }
 
 const QUOTE = 34;
@@ -204,8 +207,10 @@ export function decodeBinanceAggTrades(text: string): DecodedAggTrades | undefin
   const s = new Scan(text);
   let i = s.ch(0, OPEN);
   if (i < 0) return undefined;
-  const trades: BinanceAggTrade[] = [];
-  if (text.charCodeAt(i) === CLOSE) return i + 1 === text.length ? new DecodedAggTrades(trades) : undefined;
+  const trades: Trade[] = [];
+  let lastAggId: number | undefined;
+  if (text.charCodeAt(i) === CLOSE)
+    return i + 1 === text.length ? new DecodedAggTrades(trades, undefined) : undefined;
   for (;;) {
     i = s.lit(i, A);
     const idStart = i;
@@ -239,9 +244,9 @@ export function decodeBinanceAggTrades(text: string): DecodedAggTrades | undefin
     if (i >= 0) i = s.bool(i);
     if (i >= 0) i = s.ch(i, BRACE_CLOSE);
     if (i < 0) return undefined;
+    lastAggId = aggId;
     trades.push({
       id,
-      aggId,
       tsNs: BigInt(timeMs) * MS_NS,
       price,
       amount,
@@ -249,7 +254,7 @@ export function decodeBinanceAggTrades(text: string): DecodedAggTrades | undefin
     });
     const c = text.charCodeAt(i);
     if (c === COMMA) i++;
-    else if (c === CLOSE && i + 1 === text.length) return new DecodedAggTrades(trades);
+    else if (c === CLOSE && i + 1 === text.length) return new DecodedAggTrades(trades, lastAggId);
     else return undefined;
   }
 }

@@ -93,13 +93,21 @@ export function parseBinanceTime(body: unknown): bigint {
   return msToNs(integer(object(body, 'time')['serverTime'], 'time.serverTime'));
 }
 
-/** The trades of `rows` with time in `[startNs, endNs]`, without the numeric `aggId`. */
-export function aggTradesInWindow(rows: readonly BinanceAggTrade[], startNs: bigint, endNs: bigint): Trade[] {
-  const trades: Trade[] = [];
-  for (const r of rows) {
-    if (r.tsNs >= startNs && r.tsNs <= endNs) {
-      trades.push({ id: r.id, tsNs: r.tsNs, price: r.price, amount: r.amount, side: r.side });
-    }
+/** The trades with time in `[startNs, endNs]`: `trades` itself when all are, else a filtered copy. */
+export function aggTradesInWindow(trades: Trade[], startNs: bigint, endNs: bigint): Trade[] {
+  for (const t of trades) {
+    if (t.tsNs < startNs || t.tsNs > endNs) return trades.filter((x) => x.tsNs >= startNs && x.tsNs <= endNs);
   }
-  return trades;
+  return trades; // all in the window (the usual case): no copy
+}
+
+/** One aggTrades page as the adapters use it: the trades, and the last aggregate id (the cursor is it + 1). */
+export type AggTradesPage = { readonly trades: Trade[]; readonly lastAggId: number | undefined };
+
+/** The page of validated rows: trades without the aggregate id, and the last one. */
+export function aggTradesPage(rows: readonly BinanceAggTrade[]): AggTradesPage {
+  return {
+    trades: rows.map((r) => ({ id: r.id, tsNs: r.tsNs, price: r.price, amount: r.amount, side: r.side })),
+    lastAggId: rows.at(-1)?.aggId,
+  };
 }

@@ -26,7 +26,13 @@ import {
 } from './capabilities.js';
 import { DecodedAggTrades, DecodedKlines, decodeBinanceAggTrades, decodeBinanceKlines } from './decode.js';
 import { type ErrorContext, mapBinanceError } from './errors.js';
-import { aggTradesInWindow, parseBinanceAggTrades, parseBinanceKlines, parseBinanceTime } from './parse.js';
+import {
+  aggTradesInWindow,
+  aggTradesPage,
+  parseBinanceAggTrades,
+  parseBinanceKlines,
+  parseBinanceTime,
+} from './parse.js';
 import { parseBinanceMarkets } from './symbols.js';
 
 /** The real Binance spot REST base. */
@@ -127,10 +133,11 @@ export class BinanceAdapter extends BaseAdapter {
       options,
       decodeBinanceAggTrades,
     );
-    const rows = body instanceof DecodedAggTrades ? body.trades : parseBinanceAggTrades(body);
+    const page = body instanceof DecodedAggTrades ? body : aggTradesPage(parseBinanceAggTrades(body));
+    const rows = page.trades;
     const last = rows.at(-1);
     const done = last === undefined || rows.length < pageLimit || last.tsNs > endNs;
-    return [aggTradesInWindow(rows, startNs, endNs), done ? null : String(last.aggId + 1)];
+    return [aggTradesInWindow(rows, startNs, endNs), done ? null : String((page.lastAggId as number) + 1)];
   }
 
   /** Binance's trade cursor is the next aggregate id (`fromId`). */

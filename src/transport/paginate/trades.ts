@@ -12,8 +12,10 @@
  *   holds a trade after `endNs` (pages run forward, so nothing later is wanted). An empty page with a new
  *   cursor is followed: adapters signal the end with `null`.
  * - **In range, once.** Trades outside `[startNs, endNs]` are dropped. A trade repeated at the edge of two
- *   pages (Kraken's `since` is inclusive) is yielded once: ids are remembered for the current and the
- *   previous page only, so memory stays bounded by two pages whatever the range.
+ *   pages (Kraken's `since` is inclusive) is yielded once: a trade with the id and time of one already
+ *   on this page or the previous one is a repeat. Only those two pages are compared, so memory stays
+ *   bounded by two pages whatever the range; only trades at the same time are compared, so it costs no
+ *   lookup for a trade newer than all before it.
  * - **Order.** Each page is sorted by `tsNs` (stable, so same-nanosecond trades keep the source's order);
  *   pages are yielded as they come. Output is ascending for sources whose pages run forward, as the
  *   adapter contract requires.
@@ -42,7 +44,6 @@ import {
   assertOptions,
 } from './args.js';
 import { fetchCursorPage, guardCursor, pageFailure, type WalkState } from './cursor-page.js';
-import { RecentKeys } from './dedupe.js';
 import { flatten } from './flatten.js';
 import { toPaginator } from './paginator.js';
 import type { FetchExtras, Paginator, ProgressFn } from './types.js';
@@ -132,7 +133,7 @@ async function* runTrades<C>(
 ): AsyncGenerator<readonly Trade[], void, undefined> {
   const ctl = linkedController(signal);
   const requested: NsRange = { startNs, endNs: endNs + 1n };
-  const recent = new RecentKeys<string>();
+  let previous: readonly Trade[] = []; // the last page's trades in range, in time order, repeats included
   let cursor: C | null = null;
   let pages = 0;
   let itemsSoFar = 0;
@@ -158,22 +159,30 @@ async function* runTrades<C>(
       }
       pages++;
       let pastEnd = false;
-      const fresh: Trade[] = [];
+      const inRange: Trade[] = [];
+      let repeats: number[] | undefined; // indexes in `inRange` of trades already yielded
+      const prevLast = previous.at(-1)?.tsNs;
       for (const trade of sortedByTime(page)) {
-        if (trade.tsNs > endNs) {
+        const t = trade.tsNs;
+        if (t > endNs) {
           pastEnd = true;
           continue;
         }
-        if (trade.tsNs < startNs) continue;
-        const seen = recent.has(trade.id);
-        recent.add(trade.id); // also when seen: this page's keys must cover the next page's overlap
-        if (seen) continue;
-        if (trade.tsNs > reachedNs) reachedNs = trade.tsNs;
-        fresh.push(trade);
+        if (t < startNs) continue;
+        // A repeat has the same id and time as a trade of this page or of the previous one (no older page
+        // can overlap). Pages are in time order, so only trades at the same time are compared.
+        if (
+          repeatedIn(inRange, trade) ||
+          (prevLast !== undefined && t <= prevLast && repeatedIn(previous, trade))
+        ) {
+          (repeats ??= []).push(inRange.length);
+        } else if (t > reachedNs) reachedNs = t;
+        inRange.push(trade); // also a repeat: the next page's overlap is checked against this page
       }
+      previous = inRange;
+      const fresh = repeats === undefined ? inRange : withoutIndexes(inRange, repeats);
       itemsSoFar += fresh.length;
       if (fresh.length > 0) yield fresh;
-      recent.nextPage();
       if (pastEnd) reachedNs = endNs + 1n;
       onProgress?.(pages, -1, {
         itemsSoFar,
@@ -187,6 +196,37 @@ async function* runTrades<C>(
   } finally {
     ctl.dispose();
   }
+}
+
+/**
+ * Whether `sorted` (in time order) holds a trade with the id and time of `trade`: a binary search for the
+ * time, then the trades at that time.
+ */
+function repeatedIn(sorted: readonly Trade[], trade: Trade): boolean {
+  const t = trade.tsNs;
+  let lo = 0;
+  let hi = sorted.length;
+  if (hi === 0 || (sorted[hi - 1] as Trade).tsNs < t) return false; // the usual case: newer than all
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as Trade).tsNs < t) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < sorted.length && (sorted[i] as Trade).tsNs === t; i++) {
+    if ((sorted[i] as Trade).id === trade.id) return true;
+  }
+  return false;
+}
+
+/** `items` without the ones at `indexes` (ascending). */
+function withoutIndexes<T>(items: readonly T[], indexes: readonly number[]): T[] {
+  const out: T[] = [];
+  let k = 0;
+  for (let i = 0; i < items.length; i++) {
+    if (indexes[k] === i) k++;
+    else out.push(items[i] as T);
+  }
+  return out;
 }
 
 /** `page` itself when already in time order (the usual case), else a stably sorted copy. */

@@ -39,6 +39,44 @@ describe('paginateTrades', () => {
     expect(got).toEqual(truth);
   });
 
+  it('property: pages overlapping by any count, repeating trades inside a page and out of order, give the truth once', async () => {
+    const { default: fc } = await import('fast-check');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 80 }), // gaps: 0 = shared ns
+        fc.integer({ min: 1, max: 9 }), // page size
+        fc.integer({ min: 0, max: 8 }), // overlap with the previous page
+        fc.array(fc.nat(), { maxLength: 5 }), // in-page repeats (positions)
+        fc.boolean(), // reverse each page (a source that is not in time order)
+        async (gaps, size, overlap, dups, reverse) => {
+          let t = 100n;
+          const truth = tradesAt(gaps.map((g) => (t += BigInt(g))));
+          const ov = Math.min(overlap, size - 1);
+          const fetch = async (
+            _s: bigint,
+            _e: bigint,
+            _l: number,
+            cursor: number | null,
+          ): Promise<[Trade[], number | null]> => {
+            const from = cursor ?? 0;
+            const page = truth.slice(from, from + size);
+            for (const d of dups) if (page.length > 0) page.push({ ...(page[d % page.length] as Trade) });
+            if (reverse) page.reverse();
+            const after = from + size;
+            return [page, after >= truth.length ? null : after - ov];
+          };
+          const got = await collect(paginateTrades(fetch, cap, 0n, 10_000n));
+          // Each trade once, in time order (same-ns trades keep the source's order, reversed or not).
+          const byId = (x: Trade, y: Trade) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+          expect([...got].sort(byId)).toEqual([...truth].sort(byId));
+          for (let i = 1; i < got.length; i++) expect(got[i]!.tsNs >= got[i - 1]!.tsNs).toBe(true);
+          if (!reverse) expect(got.map((x) => x.id)).toEqual(truth.map((x) => x.id));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('remembers ids of two pages at most', () => {
     const keys = new RecentKeys<string>();
     for (let p = 0; p < 100; p++) {
