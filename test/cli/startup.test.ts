@@ -60,6 +60,10 @@ async function packagesLoaded(name: string, args: string[]): Promise<Set<string>
   );
 }
 
+/** `tickwire ohlc` of a day of hourly Binance bars from the simulator, quietly. */
+const dayOfHourBars = (): string[] =>
+  `ohlc binance BTCUSDT --span 1h --from 2025-12-30 --to 2025-12-31 --quiet --base-url ${sim.url}`.split(' ');
+
 describe('CLI start-up', () => {
   it('--version and --help load none of the heavy libraries', async () => {
     for (const [name, args] of [
@@ -78,22 +82,7 @@ describe('CLI start-up', () => {
 
   it('a CSV download on the simulator loads no WebSocket, Parquet, recorder or database library', async () => {
     const out = join(dir, 'bars.csv');
-    const loaded = await packagesLoaded('ohlc', [
-      'ohlc',
-      'binance',
-      'BTCUSDT',
-      '--span',
-      '1h',
-      '--from',
-      '2025-12-30',
-      '--to',
-      '2025-12-31',
-      '--base-url',
-      sim.url,
-      '--quiet',
-      '--out',
-      out,
-    ]);
+    const loaded = await packagesLoaded('ohlc', [...dayOfHourBars(), '--out', out]);
     expect(loaded.has('undici')).toBe(true);
     expect(HEAVY.filter((p) => loaded.has(p))).toEqual([]);
     expect((await readFile(out, 'utf8')).split('\n').length).toBe(26); // header + 24 bars + final newline
@@ -101,18 +90,7 @@ describe('CLI start-up', () => {
 
   it('a Parquet download still loads the Parquet writer', async () => {
     const loaded = await packagesLoaded('parquet', [
-      'ohlc',
-      'binance',
-      'BTCUSDT',
-      '--span',
-      '1h',
-      '--from',
-      '2025-12-30',
-      '--to',
-      '2025-12-31',
-      '--base-url',
-      sim.url,
-      '--quiet',
+      ...dayOfHourBars(),
       '--format',
       'parquet',
       '--out',

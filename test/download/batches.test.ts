@@ -4,11 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdapter } from '../../src/adapters/index.js';
-import { HTTPError } from '../../src/core/errors.js';
 import type { OHLCBar, Trade } from '../../src/core/records.js';
 import { download } from '../../src/download/index.js';
 import { type RunningSimulator, startSimulator } from '../../src/sim/index.js';
 import { S, SIM_NOW } from '../helpers/adapters-sim.js';
+import { failThirdSlice } from '../helpers/download-trades-sliced.js';
 
 let sim: RunningSimulator;
 beforeAll(async () => {
@@ -93,17 +93,7 @@ describe('Download.batches()', () => {
 
   it('a slice failing in the middle: batches() throws after the exact prefix, the report names the gap', async () => {
     const adapter = createAdapter('binance', { baseUrl: sim.url });
-    const inner = adapter.fetchTradesPage.bind(adapter);
-    const firstPages: bigint[] = [];
-    let failing: bigint | undefined;
-    adapter.fetchTradesPage = async (symbol, s, e, limit, cursor, options) => {
-      if (cursor === null) {
-        firstPages.push(s);
-        if (firstPages.length === 3) failing = s; // the third slice to start
-      }
-      if (s === failing) throw new HTTPError(503, `${sim.url}/api/v3/aggTrades`, 'down');
-      return inner(symbol, s, e, limit, cursor, options);
-    };
+    const slice = failThirdSlice(adapter, sim.url);
     const start = SIM_NOW - 2n * HOUR;
     const end = SIM_NOW - HOUR;
     const dl = download.trades({ exchange: 'binance', symbol: 'BTCUSDT', start, end, adapter });
@@ -116,7 +106,7 @@ describe('Download.batches()', () => {
     );
     await adapter.close();
     expect(error).toMatchObject({ name: 'IncompleteRangeError' });
-    const gap = failing as bigint;
+    const gap = slice.failing() as bigint;
     const before = sim.truth.trades('BTCUSDT', start, gap);
     expect(got.map((t) => t.id)).toEqual(before.map((t) => t.id));
     const report = await dl.report;

@@ -6,10 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createAdapter } from '../../src/adapters/registry.js';
-import { HTTPError } from '../../src/core/errors.js';
 import { download } from '../../src/download/index.js';
 import { clientOptions, faultySim, firstDifference, S, SIM_NOW } from '../helpers/adapters-sim.js';
-import { expectExactSlicedTrades } from '../helpers/download-trades-sliced.js';
+import { expectExactSlicedTrades, failThirdSlice } from '../helpers/download-trades-sliced.js';
 
 describe('concurrent trade slices equal the ground truth (faults on)', () => {
   it('binance: 2 h of trades, concurrency 4', () =>
@@ -19,17 +18,7 @@ describe('concurrent trade slices equal the ground truth (faults on)', () => {
     const sim = await faultySim('binance', 20, {});
     try {
       const adapter = createAdapter('binance', clientOptions(sim, 20));
-      const inner = adapter.fetchTradesPage.bind(adapter);
-      const firstPages: bigint[] = [];
-      let failing: bigint | undefined;
-      adapter.fetchTradesPage = async (symbol, s, e, limit, cursor, options) => {
-        if (cursor === null) {
-          firstPages.push(s);
-          if (firstPages.length === 3) failing = s; // the third slice to start
-        }
-        if (s === failing) throw new HTTPError(503, `${sim.url}/api/v3/aggTrades`, 'down');
-        return inner(symbol, s, e, limit, cursor, options);
-      };
+      const slice = failThirdSlice(adapter, sim.url);
       const end = SIM_NOW - 3600n * S;
       const start = end - 3600n * S;
       const dl = download.trades({ exchange: 'binance', symbol: 'BTCUSDT', start, end, adapter });
@@ -42,7 +31,7 @@ describe('concurrent trade slices equal the ground truth (faults on)', () => {
       );
       await adapter.close();
       expect(error).toMatchObject({ name: 'IncompleteRangeError', code: 'ERR_INCOMPLETE_RANGE' });
-      const gap = failing as bigint;
+      const gap = slice.failing() as bigint;
       expect(gap > start && gap < end).toBe(true);
       const truth = sim.truth.trades('BTCUSDT', start, end);
       const before = truth.filter((t) => t.tsNs < gap);

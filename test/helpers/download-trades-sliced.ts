@@ -5,6 +5,7 @@
 import { expect } from 'vitest';
 import type { ExchangeAdapter } from '../../src/adapters/adapter.js';
 import { createAdapter } from '../../src/adapters/registry.js';
+import { HTTPError } from '../../src/core/errors.js';
 import { download } from '../../src/download/index.js';
 import {
   all,
@@ -76,4 +77,23 @@ export async function expectExactSlicedTrades(c: TradesCase): Promise<void> {
   } finally {
     await sim.close();
   }
+}
+
+/**
+ * `adapter` with a `fetchTradesPage` whose third slice to start (its first page, `cursor === null`) keeps
+ * failing with a 503: returns where that slice starts, once known.
+ */
+export function failThirdSlice(adapter: ExchangeAdapter, url: string): { failing: () => bigint | undefined } {
+  const inner = adapter.fetchTradesPage.bind(adapter);
+  const firstPages: bigint[] = [];
+  let failing: bigint | undefined;
+  adapter.fetchTradesPage = async (symbol, s, e, limit, cursor, options) => {
+    if (cursor === null) {
+      firstPages.push(s);
+      if (firstPages.length === 3) failing = s;
+    }
+    if (s === failing) throw new HTTPError(503, `${url}/api/v3/aggTrades`, 'down');
+    return inner(symbol, s, e, limit, cursor, options);
+  };
+  return { failing: () => failing };
 }
