@@ -175,7 +175,8 @@ async function* runTrades<C>(
           repeatedIn(inRange, trade) ||
           (prevLast !== undefined && t <= prevLast && repeatedIn(previous, trade))
         ) {
-          (repeats ??= []).push(inRange.length);
+          repeats ??= [];
+          repeats.push(inRange.length);
         } else if (t > reachedNs) reachedNs = t;
         inRange.push(trade); // also a repeat: the next page's overlap is checked against this page
       }
