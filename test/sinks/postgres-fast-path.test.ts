@@ -229,3 +229,32 @@ describe('PostgresSink: fast path and fallback', () => {
     }
   }, 30_000);
 });
+
+describe('PostgresSink batch sizes', () => {
+  it('starts with a batch of 2 000 rows and doubles up to batchRows: the table fills before the first full batch', async () => {
+    const { url } = await freshDb();
+    const sink = await PostgresSink.open({
+      url,
+      kind: 'trades',
+      exchange: 'binance',
+      symbol: 'BTC/USDT',
+      batchRows: 20_000,
+      flushIntervalMs: 0,
+    });
+    const committed: number[] = [];
+    for (const t of range(0, 40_000)) {
+      const w = sink.write(t);
+      if (w) await w;
+      if (sink.committedRows !== committed.at(-1)) committed.push(sink.committedRows);
+    }
+    await sink.end();
+    // Whole batches of 2 000, 4 000, 8 000, 16 000, then 20 000 rows (the rest at the end).
+    expect(committed.slice(0, 4)).toEqual([0, 2_000, 6_000, 14_000]);
+    expect(sink.stats.fastBatches).toBe(5); // 2 000 + 4 000 + 8 000 + 16 000 + the last 10 000
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM trades');
+    await client.end();
+    expect(Number(rows[0]?.n)).toBe(40_000);
+  });
+});

@@ -30,7 +30,7 @@ export type PostgresSinkOptions<K extends KindId> = {
   schema?: string;
   /**
    * Rows per batch (one `COPY` and one transaction). Larger batches load faster; two batches are the most
-   * held in memory.
+   * held in memory. The first batches are smaller (2 000 rows, doubling up to this), so loading starts early.
    * @default 20_000
    */
   batchRows?: number;

@@ -40,6 +40,13 @@ import { pgTableName } from './ddl.js';
 import { type PostgresSinkOptions, type Resolved, resolveOptions } from './options.js';
 import { ensureTable, readResumePoint, TableMismatch } from './tables.js';
 
+/**
+ * Rows of a sink's first batch; each next batch is twice as large, up to `batchRows`. The database starts
+ * working after a few pages instead of a whole batch (20 000 rows by default), and the database has a
+ * batch to load while the next fills from the start.
+ */
+const FIRST_BATCH_ROWS = 2000;
+
 /** Rows between two event-loop turns while a batch loads (a power of two, minus one). */
 const YIELD_MASK = 1023;
 
@@ -77,6 +84,8 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
   #stagedBatches = 0;
   #conflicts = 0;
   readonly #batchRows: number;
+  /** Rows of the batch being filled: small at first, doubling to `#batchRows` (see {@link FIRST_BATCH_ROWS}). */
+  #fillRows: number;
   readonly #flushMs: number;
   readonly #batch = new BatchBytes();
   #bufRows = 0;
@@ -103,6 +112,7 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
       ...(options.spanS === undefined ? {} : { spanS: options.spanS }),
     });
     this.#batchRows = options.batchRows;
+    this.#fillRows = Math.min(options.batchRows, FIRST_BATCH_ROWS);
     this.#flushMs = options.flushIntervalMs;
   }
 
@@ -213,7 +223,7 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
     this.#bufRows++;
     this.#bufLast = record;
     this.#rows++;
-    if (this.#bufRows >= this.#batchRows) return this.#ship();
+    if (this.#bufRows >= this.#fillRows) return this.#ship();
     // While a batch is loading, let the event loop turn now and then: a producer that never waits on I/O
     // (records already buffered, resolved through microtasks) would otherwise starve the batch's socket,
     // and the database would sit idle until the next batch is full.
@@ -264,7 +274,7 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
     }
     return this.#inflight.then(() => {
       if (this.#error) throw this.#error;
-      if (this.#inflight === undefined && this.#bufRows >= this.#batchRows) this.#startBatch();
+      if (this.#inflight === undefined && this.#bufRows >= this.#fillRows) this.#startBatch();
     });
   }
 
@@ -273,6 +283,7 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
     this.#timer = undefined;
     const text = this.#batch.take();
     const rows = this.#bufRows;
+    this.#fillRows = Math.min(this.#batchRows, this.#fillRows * 2);
     const last = this.#bufLast as RecordOfKind<K>;
     this.#bufRows = 0;
     this.#bufLast = undefined;
