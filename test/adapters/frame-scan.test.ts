@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scanBinanceDepthFrame } from '../../src/adapters/binance/depth-scan.js';
+import { looksLikeDepthUpdate, scanBinanceDepthFrame } from '../../src/adapters/binance/depth-scan.js';
 import {
   binanceEventRecords,
   binanceFrameData,
@@ -17,6 +17,7 @@ import { parseUsdmWsFrame } from '../../src/adapters/binance-usdm/ws-parse.js';
 import { scanCoinbaseL2Update } from '../../src/adapters/coinbase/l2-scan.js';
 import { parseCoinbaseWsFrame } from '../../src/adapters/coinbase/ws-parse.js';
 import { readDecimalString, scanned } from '../../src/adapters/frame-scan.js';
+import type { LiveRecord } from '../../src/adapters/live.js';
 
 function outcome(f: () => unknown): unknown {
   try {
@@ -28,7 +29,7 @@ function outcome(f: () => unknown): unknown {
 }
 
 /** The general Binance path: `JSON.parse`, the combined-stream unwrap, the event readers. */
-function binanceGeneral(raw: string): unknown {
+function binanceGeneral(raw: string): LiveRecord[] {
   return binanceEventRecords(binanceFrameData(JSON.parse(raw)));
 }
 
@@ -162,12 +163,12 @@ const coinbaseFrame = fc
     ),
     product: symbol,
     changes: fc.oneof(
-      fc.array(fc.tuple(fc.constantFrom('buy', 'sell'), plainText, plainText), { maxLength: 40 }),
+      fc.array(fc.tuple(fc.constantFrom<string>('buy', 'sell'), plainText, plainText), { maxLength: 40 }),
       fc.array(
         fc.tuple(
           fc.oneof(
-            { weight: 9, arbitrary: fc.constantFrom('buy', 'sell') },
-            { weight: 1, arbitrary: fc.constantFrom('bid', '') },
+            { weight: 9, arbitrary: fc.constantFrom<string>('buy', 'sell') },
+            { weight: 1, arbitrary: fc.constantFrom<string>('bid', '') },
           ),
           decimalText,
           decimalText,
@@ -280,6 +281,8 @@ describe('Binance depthUpdate fast path', () => {
       '{"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":1767225600123,"s":"BTCUSDT","U":157,"u":160,' +
       '"b":[["23771.92000000","0.03769000"],["23771.91000000","0.00000000"]],"a":[["23772.00000000","1.50000000"]]}}';
     const fast = scanBinanceDepthFrame(raw);
+    expect(looksLikeDepthUpdate(raw)).toBe(true);
+    expect(looksLikeDepthUpdate('{"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","E":1}}')).toBe(false);
     expect(fast).toBeDefined();
     expect(fast).toEqual(binanceGeneral(raw)[0]);
     expect(fast?.changes[0]).toEqual({

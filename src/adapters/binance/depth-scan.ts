@@ -33,6 +33,18 @@ const EVENT = 256;
 const REQUIRED = E | S | FIRST | LAST | BIDS | ASKS | EVENT;
 
 /**
+ * Whether `raw` starts the way Binance writes a depth diff (`{"e":"depthUpdate"` or a combined-stream
+ * frame whose event does): a cheap check, so trade frames do not try the reader at all. Only decides
+ * whether the fast path is tried; the reader itself checks everything.
+ */
+export function looksLikeDepthUpdate(raw: string): boolean {
+  if (raw.startsWith('{"e":"depthUpdate"')) return true;
+  if (!raw.startsWith('{"stream":"')) return false;
+  const end = raw.indexOf('"', 11);
+  return end !== -1 && raw.startsWith('","data":{"e":"depthUpdate"', end);
+}
+
+/**
  * A `depthUpdate` frame read without `JSON.parse`, or `undefined` when the frame is anything else or
  * strays from the plain shape Binance sends (then the general parser decides it). Never throws.
  */
