@@ -116,6 +116,16 @@ export function readKey(s: string, i: number): number {
 }
 
 /**
+ * The key `quoted` (the name with its quotes, e.g. `'"price"'`) and its colon, after whitespace,
+ * compared in place (no string built); -1 when the next key is another one or not a plain key.
+ */
+export function expectKey(s: string, i: number, quoted: string): number {
+  if (i < 0) return -1;
+  i = skipWs(s, i);
+  return s.startsWith(quoted, i) ? expectChar(s, i + quoted.length, 58) : -1;
+}
+
+/**
  * A JSON integer `0` or `[1-9][0-9]{0,14}` (after whitespace) in `scanned.value`: always a safe integer.
  * Anything else (a sign, a fraction, an exponent, more digits, a leading zero) is -1.
  */
@@ -154,6 +164,42 @@ export function readDecimalString(s: string, i: number): number {
   scanned.value = v;
   scanned.text = decimalText(s, start, end);
   return end + 1;
+}
+
+/**
+ * A JSON number token `-?(0|[1-9][0-9]*)(\.[0-9]+)?` (after whitespace, no exponent): its exact text in
+ * `scanned.text` and `Number(text)` in `scanned.value`; -1 for anything else (an exponent, a leading
+ * zero, a bare dot), which the general parser decides.
+ */
+export function readNumberToken(s: string, i: number): number {
+  i = skipWs(s, i);
+  const start = i;
+  if (s.charCodeAt(i) === 45) i++;
+  const first = i;
+  while (isDigit(s.charCodeAt(i))) i++;
+  if (i === first || (i - first > 1 && s.charCodeAt(first) === 48)) return -1;
+  if (s.charCodeAt(i) === 46) {
+    i++;
+    const frac = i;
+    while (isDigit(s.charCodeAt(i))) i++;
+    if (i === frac) return -1;
+  }
+  const c = s.charCodeAt(i);
+  if (c === 101 || c === 69) return -1;
+  const v = plainDecimalIn(s, start, i);
+  if (v !== undefined) {
+    scanned.value = v;
+    scanned.text = decimalText(s, start, i);
+  } else {
+    // More digits than plainDecimalIn reads exactly: `Number` of the text, as the general path does.
+    scanned.text = copyText(s, start, i);
+    scanned.value = Number(scanned.text);
+  }
+  return i;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /**
