@@ -1,9 +1,10 @@
 /**
- * The book-diff fast paths (`frame-scan.ts`, Binance `depth-scan.ts`, Coinbase `l2-scan.ts`, Kraken
- * `book-scan.ts`) against the general parsers they stand in front of: on generated frames (any key order, whitespace, the
- * combined-stream wrapper, odd decimals) and on the same frames mutated char by char, the parse gives
- * exactly what `JSON.parse` and the field readers give, values and errors alike. And the in-place
- * readers really take the plain frames (so the comparison is not between two fallbacks).
+ * The book-diff fast paths (`frame-scan.ts`, Binance `depth-scan.ts`, Coinbase `l2-scan.ts`; Kraken's
+ * are in `kraken/book-scan.test.ts`) against the general parsers they stand in front of: on generated
+ * frames (any key order, whitespace, the combined-stream wrapper, odd decimals) and on the same frames
+ * mutated char by char, the parse gives exactly what `JSON.parse` and the field readers give, values
+ * and errors alike. And the in-place readers really take the plain frames (so the comparison is not
+ * between two fallbacks).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -17,88 +18,22 @@ import { parseUsdmWsFrame } from '../../src/adapters/binance-usdm/ws-parse.js';
 import { scanCoinbaseL2Update } from '../../src/adapters/coinbase/l2-scan.js';
 import { parseCoinbaseWsFrame } from '../../src/adapters/coinbase/ws-parse.js';
 import { readDecimalString, scanned } from '../../src/adapters/frame-scan.js';
-import { scanKrakenBookFrame } from '../../src/adapters/kraken/book-scan.js';
-import { parseKrakenWsFrame } from '../../src/adapters/kraken/ws-parse.js';
 import type { LiveRecord } from '../../src/adapters/live.js';
-
-function outcome(f: () => unknown): unknown {
-  try {
-    return { value: f() };
-  } catch (error) {
-    const e = error as Error & { code?: string };
-    return { error: e.constructor.name, code: e.code, message: e.message };
-  }
-}
+import {
+  decimalText,
+  gap,
+  mutate,
+  mutation,
+  outcome,
+  plainText,
+  symbol,
+  uint,
+} from '../helpers/frame-fuzz.js';
 
 /** The general Binance path: `JSON.parse`, the combined-stream unwrap, the event readers. */
 function binanceGeneral(raw: string): LiveRecord[] {
   return binanceEventRecords(binanceFrameData(JSON.parse(raw)));
 }
-
-/** Plain decimals as exchanges write them (mostly), and near misses the general path must decide. */
-const decimalText = fc.oneof(
-  {
-    weight: 12,
-    arbitrary: fc
-      .tuple(
-        fc.integer({ min: 0, max: 99_999 }),
-        fc.integer({ min: 0, max: 10 }),
-        fc.integer({ min: 0, max: 99_999_999 }),
-      )
-      .map(([int, d, frac]) =>
-        d === 0 ? String(int) : `${int}.${String(frac).padStart(8, '0').slice(0, d)}`,
-      ),
-  },
-  { weight: 2, arbitrary: fc.constantFrom('0.00000000', '0', '23771.92000000', '0.00100000') },
-  {
-    weight: 2,
-    arbitrary: fc
-      .tuple(fc.boolean(), fc.stringMatching(/^[0-9]{1,18}$/), fc.option(fc.stringMatching(/^[0-9]{0,24}$/)))
-      .map(([neg, int, frac]) => `${neg ? '-' : ''}${int}${frac === null ? '' : `.${frac}`}`),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.constantFrom(
-      '',
-      ' ',
-      '-',
-      '.',
-      '.5',
-      '5.',
-      '+5',
-      '1e5',
-      ' 1',
-      'NaN',
-      '1..2',
-      '-0',
-      'x"y',
-      'a\\b',
-    ),
-  },
-);
-
-const symbol = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom('BTCUSDT', 'ETHBTC', 'BTC-USD', 'ETH-EUR') },
-  { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
-);
-const uint = fc.oneof(
-  { weight: 8, arbitrary: fc.integer({ min: 0, max: 2 ** 40 }) },
-  { weight: 1, arbitrary: fc.constantFrom(-1, 1.5, 2 ** 53, 1e21, 0) },
-);
-/** Whitespace between tokens: mostly none, as exchanges send. */
-const gap = fc.oneof(
-  { weight: 6, arbitrary: fc.constant('') },
-  { weight: 1, arbitrary: fc.constantFrom(' ', '\n', '\t ', '\r\n') },
-);
-
-/** Decimals as exchanges write them: every one of these takes the fast path. */
-const plainText = fc
-  .tuple(
-    fc.integer({ min: 0, max: 99_999 }),
-    fc.integer({ min: 0, max: 10 }),
-    fc.integer({ min: 0, max: 99_999_999 }),
-  )
-  .map(([int, d, frac]) => (d === 0 ? String(int) : `${int}.${String(frac).padStart(8, '0').slice(0, d)}`));
 
 /** Rows of plain decimals half the time (a frame the fast path takes), of anything otherwise. */
 const pairRows = fc.oneof(
@@ -218,26 +153,6 @@ const coinbaseFrame = fc
     ];
     return `{${fields.join(`,${g}`)}}`;
   });
-
-/** One edit of a frame: a char removed, replaced or inserted (JSON's own chars most likely). */
-const mutation = fc.record({
-  at: fc.nat(),
-  kind: fc.constantFrom('delete', 'replace', 'insert'),
-  ch: fc.constantFrom('"', ',', ':', '[', ']', '{', '}', '.', '-', '0', '7', 'e', ' ', '\\', 'x', '\u0001'),
-});
-function mutate(raw: string, ms: { at: number; kind: string; ch: string }[]): string {
-  let s = raw;
-  for (const m of ms) {
-    const at = s.length === 0 ? 0 : m.at % (s.length + 1);
-    s =
-      m.kind === 'delete'
-        ? s.slice(0, at) + s.slice(at + 1)
-        : m.kind === 'replace'
-          ? s.slice(0, at) + m.ch + s.slice(at + 1)
-          : s.slice(0, at) + m.ch + s.slice(at);
-  }
-  return s;
-}
 
 describe('Binance depthUpdate fast path', () => {
   it('gives what the general parser gives on generated frames (property)', () => {
@@ -372,130 +287,5 @@ describe('decimal texts', () => {
       }),
       { numRuns: 40 },
     );
-  });
-});
-
-/** A JSON number token as Kraken writes prices and sizes, and near misses. */
-const krakenNumber = fc.oneof(
-  { weight: 10, arbitrary: plainText },
-  {
-    weight: 1,
-    arbitrary: fc.constantFrom(
-      '1e5',
-      '-0',
-      '0.0',
-      '01',
-      '1.',
-      '.5',
-      '-',
-      '98399.123456789012345',
-      '"1.5"',
-      'null',
-      '1E-7',
-    ),
-  },
-);
-const krakenLevels = fc.array(fc.tuple(krakenNumber, krakenNumber, fc.boolean()), { maxLength: 25 });
-
-/** A Kraken v2 book frame as JSON text. */
-const krakenFrame = fc
-  .record({
-    type: fc.oneof(
-      { weight: 9, arbitrary: fc.constantFrom('snapshot', 'update') },
-      { weight: 1, arbitrary: fc.constant('other') },
-    ),
-    entries: fc.array(
-      fc.record({
-        symbol: symbol,
-        bids: fc.option(krakenLevels, { nil: undefined, freq: 6 }),
-        asks: fc.option(krakenLevels, { nil: undefined, freq: 6 }),
-        checksum: fc.oneof(
-          { weight: 9, arbitrary: fc.integer({ min: 0, max: 2 ** 32 - 1 }).map(String) },
-          { weight: 1, arbitrary: fc.constantFrom('-1', '1.5', '"7"', '') },
-        ),
-        timestamp: fc.option(fc.constantFrom('2026-01-01T00:00:20.800000Z', '2026-01-01T00:00:20Z', 'x'), {
-          nil: undefined,
-          freq: 4,
-        }),
-        asksFirst: fc.boolean(),
-      }),
-      { minLength: 0, maxLength: 3 },
-    ),
-    extra: fc.oneof(
-      { weight: 8, arbitrary: fc.constant(undefined) },
-      { weight: 1, arbitrary: fc.constantFrom('"x":1', '"type":"update"') },
-    ),
-    gap,
-  })
-  .map((f) => {
-    const g = f.gap;
-    const lv = (xs: [string, string, boolean][]) =>
-      `[${xs.map(([p, q, swap]) => (swap && g !== '' ? `{"qty":${q},"price":${p}}` : `{"price":${p},${g}"qty":${q}}`)).join(',')}]`;
-    const entry = (e: (typeof f.entries)[number]) => {
-      const fields = [`"symbol":${JSON.stringify(e.symbol)}`];
-      const b = e.bids === undefined ? [] : [`"bids":${lv(e.bids)}`];
-      const a = e.asks === undefined ? [] : [`"asks":${g}${lv(e.asks)}`];
-      fields.push(
-        ...(e.asksFirst ? [...a, ...b] : [...b, ...a]),
-        ...(e.checksum === '' ? [] : [`"checksum":${e.checksum}`]),
-      );
-      if (e.timestamp !== undefined) fields.push(`"timestamp":${JSON.stringify(e.timestamp)}`);
-      return `{${fields.join(',')}}`;
-    };
-    const extra = f.extra === undefined ? '' : `,${f.extra}`;
-    return `{"channel":"book","type":${JSON.stringify(f.type)},${g}"data":[${f.entries.map(entry).join(`,${g}`)}]${extra}}`;
-  });
-
-describe('Kraken book fast path', () => {
-  /** The general path: a leading space skips the fast path's prefix check, and JSON ignores it. */
-  const general = (raw: string) => parseKrakenWsFrame(` ${raw}`);
-  const expectSame = (raw: string) => {
-    const want = outcome(() => general(raw)) as { error?: string };
-    const got = outcome(() => parseKrakenWsFrame(raw)) as { error?: string };
-    if (want.error !== undefined) {
-      // Error texts quote offsets and the frame (shifted by the space): the fast path must not take it.
-      expect(scanKrakenBookFrame(raw), raw).toBeUndefined();
-      expect(got.error, raw).toBe(want.error);
-    } else expect(got, raw).toEqual(want);
-  };
-
-  it('gives what the lossless reader gives on generated frames (property)', () => {
-    let taken = 0;
-    let runs = 0;
-    fc.assert(
-      fc.property(krakenFrame, (raw) => {
-        runs++;
-        if (scanKrakenBookFrame(raw) !== undefined) taken++;
-        expectSame(raw);
-      }),
-      { numRuns: 1500 },
-    );
-    expect(taken / runs).toBeGreaterThan(0.2);
-  });
-
-  it('gives what the lossless reader gives on mutated frames, errors included (property)', () => {
-    fc.assert(
-      fc.property(krakenFrame, fc.array(mutation, { minLength: 1, maxLength: 3 }), (frame, ms) => {
-        expectSame(mutate(frame, ms));
-      }),
-      { numRuns: 3000 },
-    );
-  });
-
-  it('takes the plain frames Kraken sends, with the exact tokens for the checksum', () => {
-    const raw =
-      '{"channel":"book","type":"update","data":[{"symbol":"BTC/USD","bids":[{"price":98370.3,"qty":0.01128489}],' +
-      '"asks":[{"price":98359.3,"qty":0.00000000}],"checksum":1985727734,"timestamp":"2026-01-01T00:00:20.800000Z"}]}';
-    const fast = scanKrakenBookFrame(raw);
-    expect(fast).toBeDefined();
-    expect(fast).toEqual(general(raw));
-    expect(fast?.[0]?.changes[1]).toEqual({
-      side: 'ask',
-      price: 98359.3,
-      amount: 0,
-      priceText: '98359.3',
-      amountText: '0.00000000',
-    });
-    expect(fast?.[0]?.checksum).toBe(1985727734);
   });
 });
