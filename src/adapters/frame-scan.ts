@@ -93,9 +93,10 @@ export function expectChar(s: string, i: number, ch: number): number {
 
 /**
  * A non-empty string without escapes or control characters (after whitespace), its content in
- * `scanned.text`; -1 for anything else (including an escape: the general parser decodes those).
+ * `scanned.text`; -1 for anything else (including an escape: the general parser decodes those). With
+ * `keep` false the text may be a view into the frame: for values read and dropped (keys, times).
  */
-export function readString(s: string, i: number): number {
+export function readString(s: string, i: number, keep = true): number {
   i = skipWs(s, i);
   if (s.charCodeAt(i) !== 34) return -1;
   const start = i + 1;
@@ -105,13 +106,13 @@ export function readString(s: string, i: number): number {
     const c = s.charCodeAt(k);
     if (c < 32 || c === 92) return -1;
   }
-  scanned.text = copyText(s, start, end);
+  scanned.text = keep ? copyText(s, start, end) : s.slice(start, end);
   return end + 1;
 }
 
 /** An object key and its colon (after whitespace), the key in `scanned.text`; -1 for anything else. */
 export function readKey(s: string, i: number): number {
-  i = readString(s, i);
+  i = readString(s, i, false);
   return i === -1 ? -1 : expectChar(s, i, 58);
 }
 

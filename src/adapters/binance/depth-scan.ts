@@ -56,7 +56,7 @@ export function scanBinanceDepthFrame(raw: string): LiveBookMessage | undefined 
   let combined = false;
   if (scanned.text === 'stream') {
     // `{"stream":"<name>","data":{<event>}}`, as the general path unwraps it.
-    i = readString(raw, i);
+    i = readString(raw, i, false);
     if (i === -1) return undefined;
     i = expectChar(raw, i, 44);
     if (i === -1) return undefined;
@@ -83,7 +83,7 @@ export function scanBinanceDepthFrame(raw: string): LiveBookMessage | undefined 
     switch (key) {
       case 'e':
         bit = EVENT;
-        i = readString(raw, i);
+        i = readString(raw, i, false);
         if (i !== -1 && lastText() !== 'depthUpdate') return undefined;
         break;
       case 'E':

@@ -42,7 +42,7 @@ export function scanCoinbaseL2Update(raw: string): LiveBookMessage | undefined {
     switch (scanned.text) {
       case 'type':
         bit = TYPE;
-        i = readString(raw, i);
+        i = readString(raw, i, false);
         if (i !== -1 && lastText() !== 'l2update') return undefined;
         break;
       case 'product_id':
@@ -56,7 +56,7 @@ export function scanCoinbaseL2Update(raw: string): LiveBookMessage | undefined {
         break;
       case 'time':
         bit = TIME;
-        i = readString(raw, i);
+        i = readString(raw, i, false);
         if (i !== -1) {
           // The general path's `parseIsoNs` tries this same reader first.
           tsNs = parseIsoUtcFast(scanned.text);
@@ -91,7 +91,7 @@ function readChanges(s: string, i: number, out: BookChange[]): number {
   for (;;) {
     i = expectChar(s, i, 91);
     if (i === -1) return -1;
-    i = readString(s, i);
+    i = readString(s, i, false);
     if (i === -1) return -1;
     const wire = scanned.text;
     if (wire !== 'buy' && wire !== 'sell') return -1;

@@ -12,11 +12,11 @@ import {
   expectChar,
   expectKey,
   lastText,
-  readKey,
   readNumberToken,
   readString,
   readUint,
   scanned,
+  skipWs,
 } from '../frame-scan.js';
 import type { LiveBookMessage } from '../live.js';
 import type { BookChange, BookSideName } from '../order-book.js';
@@ -29,11 +29,11 @@ export function scanKrakenBookFrame(raw: string): LiveBookMessage[] | undefined 
   // `{"channel":"book","type":"snapshot"|"update","data":[...]}`, in Kraken's key order.
   let i = expectKey(raw, expectChar(raw, 0, 123), '"channel"');
   if (i === -1) return undefined;
-  i = readString(raw, i);
+  i = readString(raw, i, false);
   if (i === -1 || lastText() !== 'book') return undefined;
   i = expectKey(raw, expectChar(raw, i, 44), '"type"');
   if (i === -1) return undefined;
-  i = readString(raw, i);
+  i = readString(raw, i, false);
   if (i === -1) return undefined;
   const type = lastText();
   if (type !== 'snapshot' && type !== 'update') return undefined;
@@ -67,6 +67,15 @@ const ASKS = 4;
 const CHECKSUM = 8;
 const TIMESTAMP = 16;
 
+/** The entry keys by their first letter: compared in place, no key string built. */
+const ENTRY_KEYS: Record<number, string> = {
+  115: '"symbol"',
+  98: '"bids"',
+  97: '"asks"',
+  99: '"checksum"',
+  116: '"timestamp"',
+};
+
 /** One `data` entry into `out`; -1 for anything the general path must decide. */
 function readEntry(
   s: string,
@@ -74,8 +83,8 @@ function readEntry(
   kind: 'book-snapshot' | 'book-update',
   out: LiveBookMessage[],
 ): number {
-  i = readKey(s, expectChar(s, i, 123));
-  if (i < 0) return -1;
+  i = expectChar(s, i, 123);
+  if (i === -1) return -1;
   let seen = 0;
   let market = '';
   let checksum = 0;
@@ -83,18 +92,24 @@ function readEntry(
   const changes: BookChange[] = [];
   let asksFirst: BookChange[] | undefined;
   for (;;) {
+    i = skipWs(s, i);
+    const first = s.charCodeAt(i + 1);
+    const key = s.charCodeAt(i) === 34 ? ENTRY_KEYS[first] : undefined;
+    if (key === undefined) return -1;
+    i = expectKey(s, i, key);
+    if (i === -1) return -1;
     let bit: number;
-    switch (scanned.text) {
-      case 'symbol':
+    switch (first) {
+      case 115:
         bit = SYMBOL;
         i = readString(s, i);
         market = scanned.text;
         break;
-      case 'bids':
+      case 98:
         bit = BIDS;
         i = readLevels(s, i, 'bid', changes);
         break;
-      case 'asks':
+      case 97:
         bit = ASKS;
         // The general path lists bids before asks whatever the key order.
         if ((seen & BIDS) !== 0) i = readLevels(s, i, 'ask', changes);
@@ -103,22 +118,20 @@ function readEntry(
           i = readLevels(s, i, 'ask', asksFirst);
         }
         break;
-      case 'checksum':
+      case 99:
         bit = CHECKSUM;
         i = readUint(s, i);
         checksum = scanned.value;
         break;
-      case 'timestamp':
+      default:
         bit = TIMESTAMP;
-        i = readString(s, i);
+        i = readString(s, i, false);
         if (i !== -1) {
           // The general path's `parseIsoNs` tries this same reader first.
           tsNs = parseIsoUtcFast(scanned.text);
           if (tsNs === undefined) return -1;
         }
         break;
-      default:
-        return -1;
     }
     if (i === -1 || (seen & bit) !== 0) return -1;
     seen |= bit;
@@ -128,13 +141,13 @@ function readEntry(
       if (i === -1) return -1;
       break;
     }
-    i = readKey(s, next);
-    if (i === -1) return -1;
+    i = next;
   }
   if ((seen & (SYMBOL | CHECKSUM)) !== (SYMBOL | CHECKSUM)) return -1;
   if (asksFirst !== undefined) for (const c of asksFirst) changes.push(c);
-  const rec = { kind, market, changes, checksum };
-  out.push(tsNs === undefined ? rec : { ...rec, tsNs });
+  out.push(
+    tsNs === undefined ? { kind, market, changes, checksum } : { kind, market, changes, checksum, tsNs },
+  );
   return i;
 }
 
