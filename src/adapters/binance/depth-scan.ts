@@ -11,12 +11,13 @@ import { msToNs } from '../../core/time.js';
 import {
   atEnd,
   expectChar,
+  expectKey,
   lastText,
-  readKey,
   readPairRows,
   readString,
   readUint,
   scanned,
+  skipWs,
 } from '../frame-scan.js';
 import type { LiveBookMessage } from '../live.js';
 import type { BookChange } from '../order-book.js';
@@ -51,20 +52,13 @@ export function looksLikeDepthUpdate(raw: string): boolean {
 export function scanBinanceDepthFrame(raw: string): LiveBookMessage | undefined {
   let i = expectChar(raw, 0, 123);
   if (i === -1) return undefined;
-  i = readKey(raw, i);
-  if (i === -1) return undefined;
+  i = skipWs(raw, i);
   let combined = false;
-  if (scanned.text === 'stream') {
+  if (raw.startsWith('"stream"', i)) {
     // `{"stream":"<name>","data":{<event>}}`, as the general path unwraps it.
-    i = readString(raw, i, false);
+    i = readString(raw, expectChar(raw, i + 8, 58), false);
     if (i === -1) return undefined;
-    i = expectChar(raw, i, 44);
-    if (i === -1) return undefined;
-    i = readKey(raw, i);
-    if (i === -1 || lastText() !== 'data') return undefined;
-    i = expectChar(raw, i, 123);
-    if (i === -1) return undefined;
-    i = readKey(raw, i);
+    i = expectChar(raw, expectKey(raw, expectChar(raw, i, 44), '"data"'), 123);
     if (i === -1) return undefined;
     combined = true;
   }
@@ -76,52 +70,46 @@ export function scanBinanceDepthFrame(raw: string): LiveBookMessage | undefined 
   let prevId = 0;
   const changes: BookChange[] = [];
   let asksFirst: BookChange[] | undefined;
-  // `i` is past the colon of the event's first key, whose name is in `scanned.text`.
   for (;;) {
-    const key = scanned.text;
-    let bit: number;
-    switch (key) {
-      case 'e':
-        bit = EVENT;
+    // Keys compared in place (one or two letters): no key string built.
+    i = skipWs(raw, i);
+    const bit = keyBit(raw, i);
+    if (bit === 0) return undefined;
+    i = expectChar(raw, i + (bit === PREV ? 4 : 3), 58);
+    if (i === -1) return undefined;
+    switch (bit) {
+      case EVENT:
         i = readString(raw, i, false);
         if (i !== -1 && lastText() !== 'depthUpdate') return undefined;
         break;
-      case 'E':
-        bit = E;
+      case E:
         i = readUint(raw, i);
         eventMs = scanned.value;
         break;
-      case 's':
-        bit = S;
+      case S:
         i = readString(raw, i);
         market = scanned.text;
         break;
-      case 'U':
-        bit = FIRST;
+      case FIRST:
         i = readUint(raw, i);
         firstId = scanned.value;
         break;
-      case 'u':
-        bit = LAST;
+      case LAST:
         i = readUint(raw, i);
         lastId = scanned.value;
         break;
-      case 'pu':
-        bit = PREV;
+      case PREV:
         i = readUint(raw, i);
         prevId = scanned.value;
         break;
-      case 'T':
+      case T:
         // USDⓈ-M's transaction time: the general path does not read it either.
-        bit = T;
         i = readUint(raw, i);
         break;
-      case 'b':
-        bit = BIDS;
+      case BIDS:
         i = readPairRows(raw, i, 'bid', changes);
         break;
-      case 'a':
-        bit = ASKS;
+      default:
         // The general path lists bids before asks whatever the key order.
         if ((seen & BIDS) !== 0) i = readPairRows(raw, i, 'ask', changes);
         else {
@@ -129,8 +117,6 @@ export function scanBinanceDepthFrame(raw: string): LiveBookMessage | undefined 
           i = readPairRows(raw, i, 'ask', asksFirst);
         }
         break;
-      default:
-        return undefined;
     }
     if (i === -1 || (seen & bit) !== 0) return undefined;
     seen |= bit;
@@ -140,8 +126,7 @@ export function scanBinanceDepthFrame(raw: string): LiveBookMessage | undefined 
       if (i === -1) return undefined;
       break;
     }
-    i = readKey(raw, next);
-    if (i === -1) return undefined;
+    i = next;
   }
   if ((seen & REQUIRED) !== REQUIRED) return undefined;
   if (combined) {
@@ -150,8 +135,37 @@ export function scanBinanceDepthFrame(raw: string): LiveBookMessage | undefined 
   }
   if (!atEnd(raw, i)) return undefined;
   if (asksFirst !== undefined) for (const c of asksFirst) changes.push(c);
-  const base = { kind: 'book-update' as const, market, changes, firstId, lastId };
+  const tsNs = msToNs(eventMs);
   return (seen & PREV) !== 0
-    ? { ...base, prevId, tsNs: msToNs(eventMs) }
-    : { ...base, tsNs: msToNs(eventMs) };
+    ? { kind: 'book-update', market, changes, firstId, lastId, prevId, tsNs }
+    : { kind: 'book-update', market, changes, firstId, lastId, tsNs };
+}
+
+/** The field bit of the key whose quote is at `i` (`"e"`, `"E"`, ..., `"pu"`), or 0 for another key. */
+function keyBit(s: string, i: number): number {
+  if (s.charCodeAt(i) !== 34) return 0;
+  const c = s.charCodeAt(i + 1);
+  if (s.charCodeAt(i + 2) !== 34) {
+    return c === 112 && s.charCodeAt(i + 2) === 117 && s.charCodeAt(i + 3) === 34 ? PREV : 0;
+  }
+  switch (c) {
+    case 101:
+      return EVENT;
+    case 69:
+      return E;
+    case 115:
+      return S;
+    case 85:
+      return FIRST;
+    case 117:
+      return LAST;
+    case 84:
+      return T;
+    case 98:
+      return BIDS;
+    case 97:
+      return ASKS;
+    default:
+      return 0;
+  }
 }

@@ -9,11 +9,12 @@ import { parseIsoUtcFast } from '../../core/iso-fast.js';
 import {
   atEnd,
   expectChar,
+  expectKey,
   lastText,
   readDecimalString,
-  readKey,
   readString,
   scanned,
+  skipWs,
 } from '../frame-scan.js';
 import type { LiveBookMessage } from '../live.js';
 import type { BookChange } from '../order-book.js';
@@ -31,31 +32,30 @@ const REQUIRED = TYPE | PRODUCT | CHANGES;
 export function scanCoinbaseL2Update(raw: string): LiveBookMessage | undefined {
   let i = expectChar(raw, 0, 123);
   if (i === -1) return undefined;
-  i = readKey(raw, i);
-  if (i === -1) return undefined;
   let seen = 0;
   let market = '';
   let tsNs: bigint | undefined;
   const changes: BookChange[] = [];
   for (;;) {
-    let bit: number;
-    switch (scanned.text) {
-      case 'type':
-        bit = TYPE;
+    // Keys compared in place by their first letters: no key string built.
+    i = skipWs(raw, i);
+    const bit = keyBit(raw, i);
+    if (bit === 0) return undefined;
+    i = expectKey(raw, i, KEYS[bit] as string);
+    if (i === -1) return undefined;
+    switch (bit) {
+      case TYPE:
         i = readString(raw, i, false);
         if (i !== -1 && lastText() !== 'l2update') return undefined;
         break;
-      case 'product_id':
-        bit = PRODUCT;
+      case PRODUCT:
         i = readString(raw, i);
         market = scanned.text;
         break;
-      case 'changes':
-        bit = CHANGES;
+      case CHANGES:
         i = readChanges(raw, i, changes);
         break;
-      case 'time':
-        bit = TIME;
+      default:
         i = readString(raw, i, false);
         if (i !== -1) {
           // The general path's `parseIsoNs` tries this same reader first.
@@ -63,8 +63,6 @@ export function scanCoinbaseL2Update(raw: string): LiveBookMessage | undefined {
           if (tsNs === undefined) return undefined;
         }
         break;
-      default:
-        return undefined;
     }
     if (i === -1 || (seen & bit) !== 0) return undefined;
     seen |= bit;
@@ -74,12 +72,35 @@ export function scanCoinbaseL2Update(raw: string): LiveBookMessage | undefined {
       if (i === -1) return undefined;
       break;
     }
-    i = readKey(raw, next);
-    if (i === -1) return undefined;
+    i = next;
   }
   if ((seen & REQUIRED) !== REQUIRED || !atEnd(raw, i)) return undefined;
-  const rec = { kind: 'book-update' as const, market, changes };
-  return tsNs === undefined ? rec : { ...rec, tsNs };
+  return tsNs === undefined
+    ? { kind: 'book-update', market, changes }
+    : { kind: 'book-update', market, changes, tsNs };
+}
+
+/** The quoted key of each field bit. */
+const KEYS: Record<number, string> = {
+  [TYPE]: '"type"',
+  [PRODUCT]: '"product_id"',
+  [CHANGES]: '"changes"',
+  [TIME]: '"time"',
+};
+
+/** Which key the quote at `i` starts, by its first two letters (0: none of ours). */
+function keyBit(s: string, i: number): number {
+  if (s.charCodeAt(i) !== 34) return 0;
+  switch (s.charCodeAt(i + 1)) {
+    case 116: // t: type or time
+      return s.charCodeAt(i + 2) === 121 ? TYPE : TIME;
+    case 112:
+      return PRODUCT;
+    case 99:
+      return CHANGES;
+    default:
+      return 0;
+  }
 }
 
 /** `[["buy"|"sell","price","size"],...]` into `out`; -1 for anything else. */
