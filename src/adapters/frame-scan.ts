@@ -1,12 +1,12 @@
 /**
- * A reader for the few JSON shapes that carry book diffs (Binance `depthUpdate`, Coinbase `l2update`),
- * used by the frame parsers as a fast path in front of `JSON.parse`: it reads the frame in place by char
- * code and builds each {@link BookChange} straight from the text, without the intermediate arrays and
- * strings `JSON.parse` makes for every level.
+ * Readers for the few JSON shapes that carry book diffs (Binance `depthUpdate`, Coinbase `l2update`,
+ * Kraken v2 `book`), used by the frame parsers as a fast path in front of `JSON.parse` (Kraken: the
+ * lossless reader): a frame is read in place by char code and each {@link BookChange} built straight
+ * from the text, without the intermediate arrays and strings a general parse makes for every level.
  *
- * It is deliberately narrow. Each reader accepts a strict subset of JSON (strings without escapes or
- * control characters, integers of at most 15 digits without sign, exponent or fraction, decimals that
- * {@link plainDecimalIn} reads exactly) and answers `-1` for anything else; the caller then gives the
+ * They are deliberately narrow. Each accepts a strict subset of JSON (strings without escapes or
+ * control characters, integers of at most 15 digits without sign, exponent or fraction, number tokens
+ * without exponent, decimals that {@link plainDecimalIn} reads exactly) and answers `-1` for anything else; the caller then gives the
  * whole frame to its general parser, which decides values and errors exactly as before. So the fast
  * path never changes what a frame means: it either produces what the general path produces, or steps
  * aside (property-tested against the general path on generated and mutated frames).
@@ -108,12 +108,6 @@ export function readString(s: string, i: number, keep = true): number {
   }
   scanned.text = keep ? copyText(s, start, end) : s.slice(start, end);
   return end + 1;
-}
-
-/** An object key and its colon (after whitespace), the key in `scanned.text`; -1 for anything else. */
-export function readKey(s: string, i: number): number {
-  i = readString(s, i, false);
-  return i === -1 ? -1 : expectChar(s, i, 58);
 }
 
 /**
