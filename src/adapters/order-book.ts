@@ -39,6 +39,9 @@ export type StoredLevel = {
   readonly qtyText: string;
 };
 
+/** Runs shorter than this go level by level: a merge touches every level of the side. */
+const MERGE_MIN = 16;
+
 /** A stored level as the side keeps it: updated in place when its size changes. */
 type Slot = { price: number; amount: number; priceText: string; qtyText: string };
 
@@ -50,7 +53,9 @@ type Slot = { price: number; amount: number; priceText: string; qtyText: string 
 export class BookSide {
   /** `'bid'` (highest first) or `'ask'` (lowest first). */
   readonly name: BookSideName;
-  readonly #levels: Slot[] = [];
+  #levels: Slot[] = [];
+  /** The array a merge writes into, swapped with `#levels` after it (no allocation per message). */
+  #spare: Slot[] = [];
   readonly #desc: boolean;
 
   constructor(name: BookSideName) {
@@ -114,6 +119,78 @@ export class BookSide {
     else levels.splice(i, 0, level);
   }
 
+  /**
+   * Applies `changes[from..to)` (all of this side) as that many {@link set} calls would, in order. A run
+   * sorted strictly best-first (as Binance and Coinbase list a side's levels) and long enough is merged
+   * into the side in one pass, O(levels + changes), instead of a search and maybe a splice per change;
+   * any other run goes through {@link set} one by one.
+   */
+  setRun(changes: readonly BookChange[], from: number, to: number): void {
+    if (to - from < MERGE_MIN || !this.#sortedBestFirst(changes, from, to)) {
+      for (let k = from; k < to; k++) {
+        const c = changes[k] as BookChange;
+        this.set(c.price, c.amount, c.priceText, c.amountText);
+      }
+      return;
+    }
+    const old = this.#levels;
+    // Written by index over the previous merge's array: its stale entries are overwritten or cut off.
+    const out = this.#spare;
+    const n = old.length;
+    const desc = this.#desc;
+    let k = 0;
+    let w = 0;
+    for (let j = from; j < to; j++) {
+      const c = changes[j] as BookChange;
+      const price = c.price;
+      // Levels better than this change's price stay as they are.
+      if (desc) {
+        while (k < n && (old[k] as Slot).price > price) out[w++] = old[k++] as Slot;
+      } else {
+        while (k < n && (old[k] as Slot).price < price) out[w++] = old[k++] as Slot;
+      }
+      const l = old[k];
+      if (l !== undefined && l.price === price) {
+        k++;
+        if (c.amount === 0) continue;
+        l.amount = c.amount;
+        l.priceText = c.priceText ?? String(price);
+        l.qtyText = c.amountText ?? String(c.amount);
+        out[w++] = l;
+      } else if (c.amount !== 0) {
+        out[w++] = {
+          price,
+          amount: c.amount,
+          priceText: c.priceText ?? String(price),
+          qtyText: c.amountText ?? String(c.amount),
+        };
+      }
+    }
+    while (k < n) out[w++] = old[k++] as Slot;
+    out.length = w;
+    this.#levels = out;
+    this.#spare = old;
+  }
+
+  /** True when the prices of `changes[from..to)` go strictly from best to worst (no price twice). */
+  #sortedBestFirst(changes: readonly BookChange[], from: number, to: number): boolean {
+    let prev = (changes[from] as BookChange).price;
+    if (this.#desc) {
+      for (let k = from + 1; k < to; k++) {
+        const p = (changes[k] as BookChange).price;
+        if (!(p < prev)) return false;
+        prev = p;
+      }
+    } else {
+      for (let k = from + 1; k < to; k++) {
+        const p = (changes[k] as BookChange).price;
+        if (!(p > prev)) return false;
+        prev = p;
+      }
+    }
+    return true;
+  }
+
   /** Keeps the best `depth` levels only. */
   trim(depth: number): void {
     if (this.#levels.length > depth) this.#levels.length = depth;
@@ -122,6 +199,7 @@ export class BookSide {
   /** Removes every level. */
   clear(): void {
     this.#levels.length = 0;
+    this.#spare.length = 0;
   }
 
   /** The best `n` levels (all when `n` is omitted), best first, as fresh objects. */
@@ -186,6 +264,22 @@ export class OrderBook implements BookView {
   apply(c: BookChange): void {
     const side = c.side === 'bid' ? this.bidSide : this.askSide;
     side.set(c.price, c.amount, c.priceText, c.amountText);
+  }
+
+  /**
+   * Applies `changes` in order, as {@link apply} on each would: each run of one side's changes goes to
+   * {@link BookSide.setRun} (one merge when it is sorted best-first).
+   */
+  applyAll(changes: readonly BookChange[]): void {
+    const n = changes.length;
+    let i = 0;
+    while (i < n) {
+      const name = (changes[i] as BookChange).side;
+      let j = i + 1;
+      while (j < n && (changes[j] as BookChange).side === name) j++;
+      (name === 'bid' ? this.bidSide : this.askSide).setRun(changes, i, j);
+      i = j;
+    }
   }
 
   /** Empties both sides. */

@@ -86,29 +86,42 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
  * correctly rounded: the same double `Number` gives.
  */
 export function plainDecimal(text: string): number | undefined {
-  const len = text.length;
-  let i = 0;
+  return plainDecimalIn(text, 0, text.length);
+}
+
+/** The digits of the last decimal {@link plainDecimalIn} read: as an integer, and how many follow the dot. */
+export const decimalParts = { mantissa: 0, frac: 0 };
+
+/**
+ * {@link plainDecimal} of `text.slice(start, end)`, read in place (the frame scanners read the digits of
+ * a level where they lie in the frame, without slicing first).
+ */
+export function plainDecimalIn(text: string, start: number, end: number): number | undefined {
+  let i = start;
   let neg = false;
-  if (text.charCodeAt(0) === 45) {
+  if (text.charCodeAt(i) === 45) {
     neg = true;
-    i = 1;
+    i++;
   }
-  if (i >= len) return undefined;
+  if (i >= end) return undefined;
+  const first = i;
   let m = 0;
   let digits = 0;
-  let scale = -1;
-  for (; i < len; i++) {
+  let dot = -1;
+  for (; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       if (m !== 0 || c !== 48) digits++;
       m = m * 10 + (c - 48);
-    } else if (c === 46 && scale === -1) {
-      scale = i;
+    } else if (c === 46 && dot === -1) {
+      dot = i;
     } else return undefined;
   }
-  const frac = scale === -1 ? 0 : len - scale - 1;
+  const frac = dot === -1 ? 0 : end - dot - 1;
   // "." alone, "5." or ".5" and more digits than a double holds exactly: left to Number.
-  if (digits > 15 || frac > 22 || scale === len - 1 || scale === (neg ? 1 : 0)) return undefined;
+  if (digits > 15 || frac > 22 || dot === end - 1 || dot === first) return undefined;
+  decimalParts.mantissa = m;
+  decimalParts.frac = frac;
   const v = frac === 0 ? m : m / (POW10[frac] as number);
   return neg ? -v : v;
 }

@@ -43,6 +43,8 @@ export type BookDriver = {
    * `resync` before pulling the next outcome, i.e. before the next fetch.
    */
   catchUp?(): AsyncGenerator<SyncOutcome, void, undefined>;
+  /** With `catchUp`: whether it has anything to do now (else no generator is started for the message). */
+  needsCatchUp?(): boolean;
   /** Right after a resync, before the backoff wait: stop the broken flow (Kraken: unsubscribe). */
   pause?(): void;
   /** After the backoff wait: ask for a new snapshot (Kraken: subscribe again). */
@@ -176,6 +178,7 @@ function binanceDriver(exchange: 'binance' | 'binance-usdm', input: DriverInput)
     feed: rest.feed(url, market.id, ws),
     sync,
     updateId: () => sync.updateId,
+    needsCatchUp: () => sync.needsSnapshot,
     async *catchUp() {
       while (sync.needsSnapshot) {
         const body = await c.transport.get<unknown>(

@@ -239,7 +239,7 @@ export async function* streamBook(
           const x = toItem(o, item);
           if (x) yield x;
         } else yield* handle(o, item);
-        if (d.catchUp) {
+        if (d.catchUp && (d.needsCatchUp?.() ?? true)) {
           for await (const o of d.catchUp()) yield* handle(o);
         }
       }

@@ -10,12 +10,18 @@
 import { ProtocolError } from '../../core/errors.js';
 import type { Liquidation, MarkPrice } from '../../core/records.js';
 import { msToNs } from '../../core/time.js';
+import { looksLikeDepthUpdate, scanBinanceDepthFrame } from '../binance/depth-scan.js';
 import { binanceEventRecords, binanceFrameData } from '../binance/ws-parse.js';
 import type { LiveRecord } from '../live.js';
 import { decimal, integer, object, text } from '../values.js';
 
 /** Parses one USDⓈ-M WebSocket frame (raw or combined stream) into live records (none for acks). */
 export function parseUsdmWsFrame(raw: string): LiveRecord[] {
+  // Depth diffs are read in place (`depth-scan.ts`); any other frame, or any surprise, is parsed below.
+  if (looksLikeDepthUpdate(raw)) {
+    const fast = scanBinanceDepthFrame(raw);
+    if (fast !== undefined) return [fast];
+  }
   let msg: unknown;
   try {
     msg = JSON.parse(raw);

@@ -103,7 +103,7 @@ export class BinanceBookSync implements BookSync {
       this.#buffer.push(m);
       return { type: 'resync', reason: 'sequence-gap', detail: broken };
     }
-    for (const c of m.changes) this.book.apply(c);
+    this.book.applyAll(m.changes);
     this.#id = u;
     this.#first = false;
     const exhausted = this.#exhausted();
@@ -164,7 +164,7 @@ export class BinanceBookSync implements BookSync {
       return { type: 'refetch', detail: `snapshot lastUpdateId ${last} < first buffered U ${first.firstId}` };
     }
     this.book.clear();
-    for (const c of snapshot.changes) this.book.apply(c);
+    this.book.applyAll(snapshot.changes);
     this.#setBounds();
     this.#id = last;
     this.#synced = true;

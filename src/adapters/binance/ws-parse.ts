@@ -11,9 +11,15 @@ import { readLevelPairs } from '../book-levels.js';
 import type { LiveBookMessage, LiveRecord } from '../live.js';
 import type { BookChange } from '../order-book.js';
 import { decimal, integer, object, text } from '../values.js';
+import { looksLikeDepthUpdate, scanBinanceDepthFrame } from './depth-scan.js';
 
 /** Parses one Binance WebSocket frame (raw or combined stream) into live records (none for acks). */
 export function parseBinanceWsFrame(raw: string): LiveRecord[] {
+  // Depth diffs (thousands of levels) are read in place; any other frame, or any surprise, is parsed below.
+  if (looksLikeDepthUpdate(raw)) {
+    const fast = scanBinanceDepthFrame(raw);
+    if (fast !== undefined) return [fast];
+  }
   let msg: unknown;
   try {
     msg = JSON.parse(raw);

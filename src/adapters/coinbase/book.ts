@@ -22,13 +22,13 @@ export class CoinbaseBookSync implements BookSync {
   onMessage(m: LiveBookMessage): SyncOutcome {
     if (m.kind === 'book-snapshot') {
       this.book.clear();
-      for (const c of m.changes) this.book.apply(c);
+      this.book.applyAll(m.changes);
       this.#synced = true;
       return { type: 'snapshot' };
     }
     // Updates before the snapshot belong to no book we know.
     if (!this.#synced) return { type: 'none' };
-    for (const c of m.changes) this.book.apply(c);
+    this.book.applyAll(m.changes);
     return { type: 'update', changes: m.changes };
   }
 

@@ -11,6 +11,7 @@ import { readLevelPairs } from '../book-levels.js';
 import type { LiveRecord } from '../live.js';
 import type { BookChange } from '../order-book.js';
 import { array, arrayAt, decimal, decimalAt, integer, object, text, textAt } from '../values.js';
+import { scanCoinbaseL2Update } from './l2-scan.js';
 
 function isoNs(value: unknown, field: string): bigint {
   const t = text(value, field);
@@ -23,6 +24,11 @@ function isoNs(value: unknown, field: string): bigint {
 
 /** Parses one Coinbase WebSocket frame into live records (none for subscriptions and unknown types). */
 export function parseCoinbaseWsFrame(raw: string): LiveRecord[] {
+  // Book diffs (hundreds of levels) are read in place; any other frame, or any surprise, is parsed below.
+  if (raw.startsWith('{"type":"l2update"')) {
+    const fast = scanCoinbaseL2Update(raw);
+    if (fast !== undefined) return [fast];
+  }
   let msg: unknown;
   try {
     msg = JSON.parse(raw);

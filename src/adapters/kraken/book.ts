@@ -47,7 +47,7 @@ export class KrakenBookSync implements BookSync {
   onMessage(m: LiveBookMessage): SyncOutcome {
     if (m.kind === 'book-snapshot') this.book.clear();
     else if (!this.#synced) return { type: 'none' };
-    for (const c of m.changes) this.book.apply(c);
+    this.book.applyAll(m.changes);
     this.book.trim(this.#depth);
     if (m.checksum !== undefined) {
       const mine = this.checksum();

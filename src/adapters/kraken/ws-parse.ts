@@ -12,10 +12,12 @@ import { parseIsoNs } from '../../core/time.js';
 import type { LiveBookMessage, LiveRecord } from '../live.js';
 import type { BookChange, BookSideName } from '../order-book.js';
 import { array, decimalAt, integer, integerAt, object, objectAt, text, textAt } from '../values.js';
+import { scanKrakenBookFrame } from './book-scan.js';
 import { LosslessNumber, type LosslessValue, numberText, parseLosslessJson } from './lossless-json.js';
 
 const BOOK_CHANNEL = /"channel"\s*:\s*"book"/;
 const TRADE_FRAME = '{"channel":"trade",';
+const BOOK_FRAME = '{"channel":"book","type":"';
 
 function isoNs(value: unknown, field: string): bigint {
   const t = text(value, field);
@@ -37,6 +39,11 @@ function isoNsAt(value: unknown, i: number): bigint {
 
 /** Parses one Kraken v2 frame into live records (none for status, heartbeat, pong and acks). */
 export function parseKrakenWsFrame(raw: string): LiveRecord[] {
+  // Book frames in Kraken's plain shape are read in place; any other frame, or any surprise, below.
+  if (raw.startsWith(BOOK_FRAME)) {
+    const fast = scanKrakenBookFrame(raw);
+    if (fast !== undefined) return fast;
+  }
   // Trade frames start with their channel: no scan of a frame of hundreds of trades for the book's.
   if (!raw.startsWith(TRADE_FRAME) && BOOK_CHANNEL.test(raw)) return parseBookFrame(raw);
   let msg: unknown;
