@@ -210,15 +210,8 @@ export function readPairRows(s: string, i: number, side: BookSideName, out: Book
   for (;;) {
     i = expectChar(s, i, 91);
     if (i === -1) return -1;
-    i = readDecimalString(s, i);
+    i = readLevel(s, i, side, out);
     if (i === -1) return -1;
-    const price = scanned.value;
-    const priceText = scanned.text;
-    i = expectChar(s, i, 44);
-    if (i === -1) return -1;
-    i = readDecimalString(s, i);
-    if (i === -1) return -1;
-    out.push({ side, price, amount: scanned.value, priceText, amountText: scanned.text });
     i = expectChar(s, i, 93);
     if (i === -1) return -1;
     i = skipWs(s, i);
@@ -227,6 +220,23 @@ export function readPairRows(s: string, i: number, side: BookSideName, out: Book
     if (c !== 44) return -1;
     i++;
   }
+}
+
+/**
+ * `"price","size"` (two decimal strings and the comma between, after whitespace), appended to `out` as a
+ * change of `side` with its numbers and exact texts; -1 for anything else.
+ */
+export function readLevel(s: string, i: number, side: BookSideName, out: BookChange[]): number {
+  i = readDecimalString(s, i);
+  if (i === -1) return -1;
+  const price = scanned.value;
+  const priceText = scanned.text;
+  i = expectChar(s, i, 44);
+  if (i === -1) return -1;
+  i = readDecimalString(s, i);
+  if (i === -1) return -1;
+  out.push({ side, price, amount: scanned.value, priceText, amountText: scanned.text });
+  return i;
 }
 
 /** True when only whitespace follows `i`. */

@@ -11,7 +11,7 @@ import {
   expectChar,
   expectKey,
   lastText,
-  readDecimalString,
+  readLevel,
   readString,
   scanned,
   skipWs,
@@ -118,21 +118,8 @@ function readChanges(s: string, i: number, out: BookChange[]): number {
     if (wire !== 'buy' && wire !== 'sell') return -1;
     i = expectChar(s, i, 44);
     if (i === -1) return -1;
-    i = readDecimalString(s, i);
+    i = readLevel(s, i, wire === 'buy' ? 'bid' : 'ask', out);
     if (i === -1) return -1;
-    const price = scanned.value;
-    const priceText = scanned.text;
-    i = expectChar(s, i, 44);
-    if (i === -1) return -1;
-    i = readDecimalString(s, i);
-    if (i === -1) return -1;
-    out.push({
-      side: wire === 'buy' ? 'bid' : 'ask',
-      price,
-      amount: scanned.value,
-      priceText,
-      amountText: scanned.text,
-    });
     i = expectChar(s, i, 93);
     if (i === -1) return -1;
     const next = expectChar(s, i, 44);
