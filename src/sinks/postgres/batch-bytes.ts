@@ -28,6 +28,26 @@ export class BatchBytes {
   }
 
   /**
+   * Room for `n` more bytes written in place: returns the buffer, to be written from {@link BatchBytes.end}
+   * and then given the new end with {@link BatchBytes.advance}. Text appended before is copied in first.
+   */
+  reserve(n: number): Buffer {
+    this.#spill();
+    if (this.#length + n > this.#bytes.length) this.#grow(this.#length + n);
+    return this.#bytes;
+  }
+
+  /** Bytes of the batch so far (where in-place writes after {@link BatchBytes.reserve} start). */
+  get end(): number {
+    return this.#length;
+  }
+
+  /** Ends an in-place write at `end` (at most the room {@link BatchBytes.reserve} made). */
+  advance(end: number): void {
+    this.#length = end;
+  }
+
+  /**
    * The batch's bytes; the object starts a new batch (with room for one as large as this one). The returned
    * buffer is not touched again.
    */
@@ -45,11 +65,13 @@ export class BatchBytes {
     this.#pending = '';
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
     const worst = this.#length + text.length * 3;
-    if (worst > this.#bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(worst, this.#bytes.length * 2));
-      this.#bytes.copy(grown, 0, 0, this.#length);
-      this.#bytes = grown;
-    }
+    if (worst > this.#bytes.length) this.#grow(worst);
     this.#length += this.#bytes.write(text, this.#length, 'utf8');
+  }
+
+  #grow(least: number): void {
+    const grown = Buffer.allocUnsafe(Math.max(least, this.#bytes.length * 2));
+    this.#bytes.copy(grown, 0, 0, this.#length);
+    this.#bytes = grown;
   }
 }

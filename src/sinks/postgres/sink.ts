@@ -219,7 +219,7 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
   write(record: RecordOfKind<K>): Promise<void> | undefined {
     if (this.#error) throw this.#error;
     if (this.#ending) throw new ClosedError(`PostgresSink of ${this.table} has ended`);
-    this.#batch.append(this.#plan.encode(record));
+    this.#plan.append(this.#batch, record);
     this.#bufRows++;
     this.#bufLast = record;
     this.#rows++;
@@ -281,6 +281,7 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
   #startBatch(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#plan.seal(this.#batch);
     const text = this.#batch.take();
     const rows = this.#bufRows;
     this.#fillRows = Math.min(this.#batchRows, this.#fillRows * 2);
