@@ -7,7 +7,7 @@
 import type { AdapterHttpOptions, ExchangeAdapter, ExchangeId } from '../adapters/adapter.js';
 import { createAdapter } from '../adapters/registry.js';
 import type { KindId, RecordOfKind } from '../core/kinds.js';
-import { type OpenedSink, openSink } from '../sinks/open.js';
+import { type OpenedSink, openSinkLater } from '../sinks/open.js';
 import type { ResumePoint } from '../sinks/resume.js';
 import type { ExchangeConnection } from './exchange.js';
 
@@ -48,19 +48,26 @@ export async function openDatabaseOutput<K extends KindId>(
     http,
   });
   try {
-    const market = await adapter.resolveSymbol(job.symbol, { signal });
-    const opened = await openSink({
-      sink: target.url,
-      kind: job.kind,
-      exchange: job.exchange,
-      symbol: market.symbol,
-      ...(job.spanS === undefined ? {} : { spanS: job.spanS }),
-      ...(target.schema === undefined ? {} : { schema: target.schema }),
-      ...(target.batchRows === undefined ? {} : { batchRows: target.batchRows }),
-      ...(range ? { resumeWithin: range } : {}),
-      // A download commits full batches only (and the rest at the end): a killed run leaves whole batches.
-      flushIntervalMs: 0,
-    });
+    // The database gets ready (driver, connection, table) while the exchange resolves the symbol.
+    const market = adapter.resolveSymbol(job.symbol, { signal });
+    const opening = openSinkLater(
+      {
+        sink: target.url,
+        kind: job.kind,
+        exchange: job.exchange,
+        ...(job.spanS === undefined ? {} : { spanS: job.spanS }),
+        ...(target.schema === undefined ? {} : { schema: target.schema }),
+        ...(target.batchRows === undefined ? {} : { batchRows: target.batchRows }),
+        ...(range ? { resumeWithin: range } : {}),
+        // A download commits full batches only (and the rest at the end): a killed run leaves whole batches.
+        flushIntervalMs: 0,
+      },
+      market.then((m) => m.symbol),
+    );
+    // A bad symbol is reported before a database problem, as when they were checked in turn.
+    opening.catch(() => {});
+    await market;
+    const opened = await opening;
     let ended = false;
     const sink = opened.sink;
     const output: JobOutput<RecordOfKind<K>> = {

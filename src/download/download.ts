@@ -23,6 +23,7 @@ import { slicedPages } from '../transport/paginate/sliced.js';
 import { paginateTrades, tradePages } from '../transport/paginate/trades.js';
 
 import { barsFromTrades } from './aggregate.js';
+import { marketAndTime } from './market-time.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_TRADES_CONCURRENCY,
@@ -291,9 +292,8 @@ async function* runOhlc(
   try {
     const spans = adapter.ohlcCapability.spans ?? [];
     if (!spans.includes(span)) throw new UnsupportedSpanError(adapter.id, span, spans);
-    const market = await adapter.resolveSymbol(resolved.symbol, { signal });
+    const { market, nowNs } = await marketAndTime(adapter, resolved.symbol, signal);
     state.report.symbol = market.symbol;
-    const nowNs = await adapter.serverTimeNs({ signal });
     futureCheck(resolved, options, nowNs);
     const closedUntil = alignDown(nowNs, span); // bars opening before it have closed
     const servedEnd = minNs(endNs, closedUntil);
@@ -383,9 +383,8 @@ async function* runTrades(
   let position = resolved.startNs; // everything before it has been delivered
   let from = resolved.startNs; // where delivery starts (later when the source cannot reach back)
   try {
-    const market = await adapter.resolveSymbol(resolved.symbol, { signal });
+    const { market, nowNs } = await marketAndTime(adapter, resolved.symbol, signal);
     state.report.symbol = market.symbol;
-    const nowNs = await adapter.serverTimeNs({ signal });
     futureCheck(resolved, options, nowNs);
     const servedEnd = minNs(resolved.endNs, nowNs);
     const source = adapter.sources.trades;

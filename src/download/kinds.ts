@@ -24,6 +24,7 @@ import {
   recordFailure,
   type State,
 } from './download.js';
+import { marketAndTime } from './market-time.js';
 import { DEFAULT_CONCURRENCY, type DownloadKindOptions, resolveKind, tradeSlicing } from './options.js';
 import { applyReach } from './reach.js';
 import { addRange, minNs } from './report.js';
@@ -85,9 +86,8 @@ async function* runKind<K extends KindId>(
     if (span !== undefined && spans !== undefined && !spans.includes(span)) {
       throw new UnsupportedSpanError(adapter.id, span, spans);
     }
-    const market = await adapter.resolveSymbol(resolved.symbol, { signal });
+    const { market, nowNs } = await marketAndTime(adapter, resolved.symbol, signal);
     state.report.symbol = market.symbol;
-    const nowNs = await adapter.serverTimeNs({ signal });
     futureCheck(resolved, options, nowNs);
     const startNs = span === undefined ? resolved.startNs : alignDown(resolved.startNs, span);
     // Spanned records (bars, samples) are final once their period has ended at the exchange's time.

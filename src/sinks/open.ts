@@ -62,7 +62,26 @@ export type OpenedSink<K extends KindId> = {
  *   for bad options
  * @throws PostgresSinkError when the database cannot be reached or its table does not fit
  */
-export async function openSink<K extends KindId>(options: OpenSinkOptions<K>): Promise<OpenedSink<K>> {
+export function openSink<K extends KindId>(options: OpenSinkOptions<K>): Promise<OpenedSink<K>> {
+  return openWith(options, undefined);
+}
+
+/**
+ * {@link openSink} with the symbol still being resolved: connects and prepares the table meanwhile, then
+ * takes the symbol from `symbol` (closing the connection and rethrowing when it rejects). The CLI resolves
+ * the symbol with the exchange while the database gets ready.
+ */
+export function openSinkLater<K extends KindId>(
+  options: Omit<OpenSinkOptions<K>, 'symbol'>,
+  symbol: Promise<string>,
+): Promise<OpenedSink<K>> {
+  return openWith({ ...options, symbol: '' }, symbol);
+}
+
+async function openWith<K extends KindId>(
+  options: OpenSinkOptions<K>,
+  later: Promise<string> | undefined,
+): Promise<OpenedSink<K>> {
   const dest = options.sink;
   if (typeof dest !== 'string' || !isPostgresUrl(dest)) {
     throw new ValidationError(
@@ -71,17 +90,19 @@ export async function openSink<K extends KindId>(options: OpenSinkOptions<K>): P
       'a PostgreSQL URL (postgres://user@host:port/database)',
     );
   }
-  const { PostgresSink } = await import('./postgres/sink.js');
-  const sink = await PostgresSink.open({
+  const { PostgresSink, openPostgresSinkLater } = await import('./postgres/sink.js');
+  const sinkOptions = {
     url: dest,
     kind: options.kind,
     exchange: options.exchange,
-    symbol: options.symbol,
     ...(options.spanS === undefined ? {} : { spanS: options.spanS }),
     ...(options.schema === undefined ? {} : { schema: options.schema }),
     ...(options.batchRows === undefined ? {} : { batchRows: options.batchRows }),
     ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
-  });
+  };
+  const sink = later
+    ? await openPostgresSinkLater(sinkOptions, later)
+    : await PostgresSink.open({ ...sinkOptions, symbol: options.symbol });
   let resume: ResumePoint | undefined;
   try {
     resume = options.resumeWithin ? await sink.resumePoint(options.resumeWithin) : undefined;

@@ -22,4 +22,25 @@ describe('BatchBytes', () => {
     expect(first.toString('utf8')).toBe(rows.join(''));
     expect(batch.take().length).toBe(0);
   });
+
+  it('in-place writes (reserve, end, advance) land after appended text, across growth', () => {
+    const batch = new BatchBytes(8);
+    let expected = '';
+    for (let i = 0; i < 3000; i++) {
+      if (i % 3 === 0) {
+        const text = `t${i}é\n`;
+        batch.append(text);
+        expected += text;
+      } else {
+        const bytes = Buffer.from(`b${i};`, 'latin1');
+        const buf = batch.reserve(bytes.length);
+        const at = batch.end;
+        bytes.copy(buf, at);
+        batch.advance(at + bytes.length);
+        expected += bytes.toString('latin1');
+      }
+    }
+    expect(batch.take().toString('utf8')).toBe(expected);
+    expect(batch.end).toBe(0);
+  });
 });

@@ -9,7 +9,7 @@ import { KIND_IDS, KINDS, type KindId, type RecordOfKind } from '../../src/core/
 import type { MarkPrice, Trade } from '../../src/core/records.js';
 import { download } from '../../src/download/index.js';
 import { startSimulator } from '../../src/sim/index.js';
-import { openSink } from '../../src/sinks/open.js';
+import { openSink, openSinkLater } from '../../src/sinks/open.js';
 import { pgColumns, pgKeyColumns, pgTableName, tableDdl } from '../../src/sinks/postgres/ddl.js';
 import { createPostgresTables, PostgresSink } from '../../src/sinks/postgres/index.js';
 import { expectedRows, plainDecimal, tableRows } from '../helpers/postgres-rows.js';
@@ -228,6 +228,53 @@ describe('PostgresSink: tables and round trips', () => {
     expect(await count()).toBe(1);
     expect(sink.committedRows).toBe(1);
     await sink.end();
+  });
+});
+
+describe('openSinkLater: the table gets ready while the symbol is resolved', () => {
+  const sessions = async (database: string): Promise<number> => {
+    const rows = await server.query<{ n: string }>(
+      "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'tickwire'",
+      [database],
+    );
+    return Number(rows[0]?.n);
+  };
+
+  it('connects and creates the table before the symbol is known, then writes rows of that symbol', async () => {
+    const { url, database } = await freshDb();
+    let resolveSymbol: (s: string) => void = () => {};
+    const symbol = new Promise<string>((r) => {
+      resolveSymbol = r;
+    });
+    const opening = openSinkLater({ sink: url, kind: 'trades', exchange: 'binance' }, symbol);
+    // The table exists (and the session is open) while the symbol is still pending.
+    await expect
+      .poll(
+        async () =>
+          (await server.query("SELECT to_regclass('public.trades')::text AS t", [], database))[0]?.t,
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe('trades');
+    expect(await sessions(database)).toBe(1);
+    resolveSymbol('ETH/USDT');
+    const opened = await opening;
+    const t: Trade = { id: '7', tsNs: 1_767_225_600_000_000_000n, price: 2500.5, amount: 0.25, side: 'sell' };
+    await opened.sink.write(t);
+    await opened.sink.end();
+    expect(await tableRows(server, 'trades', { database })).toEqual(
+      expectedRows('trades', [t], { exchange: 'binance', symbol: 'ETH/USDT' }),
+    );
+  });
+
+  it('a symbol that fails closes the connection and rethrows its reason', async () => {
+    const { url, database } = await freshDb();
+    const reason = new ValidationError('symbol', 'NOPE', 'a symbol the exchange lists');
+    await expect(
+      openSinkLater({ sink: url, kind: 'trades', exchange: 'binance' }, Promise.reject(reason)),
+    ).rejects.toBe(reason);
+    await expect.poll(() => sessions(database), { timeout: 10_000 }).toBe(0);
   });
 });
 

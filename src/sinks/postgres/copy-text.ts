@@ -62,6 +62,17 @@ export function stageName(kind: KindId): string {
   return `tickwire_copy_${kind.replace(/-/g, '_')}`;
 }
 
+/** The statement that creates the session's staging table of `kind` (temporary, emptied at each commit). */
+export function createStageStatement(kind: KindId): string {
+  return (
+    `CREATE TEMPORARY TABLE IF NOT EXISTS ${quoteIdent(stageName(kind))} (` +
+    pgColumns(kind)
+      .map((c) => `${quoteIdent(c.name)} ${c.sqlType}`)
+      .join(', ') +
+    ') ON COMMIT DELETE ROWS'
+  );
+}
+
 /** Builds the statements and the row encoder of `kind` in `schema` for rows of `scope`. */
 export function copyPlan<K extends KindId>(schema: string, kind: K, scope: CopyScope): CopyPlan<K> {
   const def = KINDS[kind];
@@ -69,10 +80,7 @@ export function copyPlan<K extends KindId>(schema: string, kind: K, scope: CopyS
   const table = qualifiedTable(schema, kind);
   const stage = quoteIdent(stageName(kind));
   const list = all.map((c) => quoteIdent(c.name)).join(', ');
-  const createStage =
-    `CREATE TEMPORARY TABLE IF NOT EXISTS ${stage} (` +
-    all.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`).join(', ') +
-    ') ON COMMIT DELETE ROWS';
+  const createStage = createStageStatement(kind);
 
   let prefix = `${escapeText(scope.exchange)}\t${escapeText(scope.symbol)}\t`;
   if (def.span === 'required') prefix += `${scope.spanS}\t`;

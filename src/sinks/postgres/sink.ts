@@ -29,13 +29,18 @@
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import { ClosedError, type CommittedRecord, type PostgresSinkError } from '../../core/errors.js';
+import {
+  ClosedError,
+  type CommittedRecord,
+  type PostgresSinkError,
+  ValidationError,
+} from '../../core/errors.js';
 import { KINDS, type KindId, type RecordOfKind } from '../../core/kinds.js';
 import type { ResumePoint } from '../resume.js';
 import type { RecordSink } from '../sink.js';
 import { BatchBytes } from './batch-bytes.js';
 import { connectPostgres, type SinkConnection, sinkError } from './connection.js';
-import { type CopyPlan, copyPlan } from './copy-text.js';
+import { type CopyPlan, copyPlan, createStageStatement } from './copy-text.js';
 import { pgTableName } from './ddl.js';
 import { type PostgresSinkOptions, type Resolved, resolveOptions } from './options.js';
 import { ensureTable, readResumePoint, TableMismatch } from './tables.js';
@@ -69,6 +74,26 @@ const UNIQUE_VIOLATION = '23505';
 
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: unknown } | undefined)?.code === UNIQUE_VIOLATION;
+}
+
+/** Stands in for the symbol while it is being resolved (see {@link openPostgresSinkLater}). */
+const PENDING_SYMBOL = 'pending/symbol';
+
+let openLater: <K extends KindId>(
+  options: Omit<PostgresSinkOptions<K>, 'symbol'>,
+  symbol: Promise<string>,
+) => Promise<PostgresSink<K>>;
+
+/**
+ * `PostgresSink.open` with the symbol still being resolved: connects and prepares the table meanwhile, then
+ * waits for `symbol` (the CLI resolves it with the exchange at the same time). When `symbol` rejects, the
+ * connection is closed and its reason thrown.
+ */
+export function openPostgresSinkLater<K extends KindId>(
+  options: Omit<PostgresSinkOptions<K>, 'symbol'>,
+  symbol: Promise<string>,
+): Promise<PostgresSink<K>> {
+  return openLater(options, symbol);
 }
 
 /** Writes one kind's records for one exchange and symbol into PostgreSQL; a {@link RecordSink}. */
@@ -124,7 +149,21 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
    * @throws PostgresSinkError when the database cannot be reached, refuses the login, or has a table of
    *   that name that does not fit the kind
    */
-  static async open<K extends KindId>(options: PostgresSinkOptions<K>): Promise<PostgresSink<K>> {
+  static open<K extends KindId>(options: PostgresSinkOptions<K>): Promise<PostgresSink<K>> {
+    return PostgresSink.#open(options, undefined);
+  }
+
+  static {
+    openLater = (options, symbol) => PostgresSink.#open({ ...options, symbol: PENDING_SYMBOL }, symbol);
+  }
+
+  /** {@link PostgresSink.open}, with the symbol from `later` when given (awaited once the table is ready). */
+  static async #open<K extends KindId>(
+    options: PostgresSinkOptions<K>,
+    later: Promise<string> | undefined,
+  ): Promise<PostgresSink<K>> {
+    // It may reject before it is awaited below (once the table is ready): that is not an unhandled rejection.
+    later?.catch(() => {});
     const resolved = resolveOptions(options);
     const table = `${resolved.schema}.${pgTableName(resolved.kind)}`;
     const conn = await connectPostgres(resolved.url, table);
@@ -137,16 +176,27 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
         if (exists.rows[0]?.ok !== true)
           throw new TableMismatch(`table ${table} does not exist (createTable is off)`);
       }
-      const sink = new PostgresSink(conn, resolved);
       // Temporary tables live in local buffers: a few MB more than the 8 MB default keeps a batch in memory.
       await conn.client.query("SET temp_buffers = '64MB'");
-      await conn.client.query(sink.#plan.createStage);
-      return sink;
+      await conn.client.query(createStageStatement(resolved.kind));
     } catch (error) {
       await conn.client.end().catch(() => {});
       if (error instanceof TableMismatch) throw sinkError(error, resolved.url, ctx, 'unusable table');
       throw sinkError(error, resolved.url, ctx, 'cannot prepare the table');
     }
+    if (later) {
+      try {
+        const symbol = await later;
+        if (typeof symbol !== 'string' || symbol === '') {
+          throw new ValidationError('options.symbol', symbol, 'a symbol such as BTC/USDT');
+        }
+        resolved.symbol = symbol;
+      } catch (error) {
+        await conn.client.end().catch(() => {});
+        throw error;
+      }
+    }
+    return new PostgresSink(conn, resolved);
   }
 
   /** `schema.table` this sink writes. */
