@@ -78,6 +78,13 @@ export type JobResult = {
   sinkNote?: string;
 };
 
+/** The download module, loaded once (on the first job, not at start-up: other commands do not need it). */
+let downloadModule: Promise<typeof import('../download/index.js')> | undefined;
+function loadDownload(): Promise<typeof import('../download/index.js')> {
+  downloadModule ??= import('../download/index.js');
+  return downloadModule;
+}
+
 /** Runs one job to its end (complete, failed or aborted). Rejects only for output errors before the download. */
 export async function runDownloadJob(job: DownloadJob, ctx: JobContext): Promise<JobResult> {
   const started = Date.now();
@@ -86,6 +93,8 @@ export async function runDownloadJob(job: DownloadJob, ctx: JobContext): Promise
     ...ctx.conn.http,
     onRetry: (info: { rateLimited: boolean }) => progress.countRetry(info.rateLimited),
   };
+  // The download code loads while the output opens (a database connection, a file's resume point).
+  loadDownload().catch(() => {}); // a failure is reported where the module is used
   let db: DatabaseOutput<'ohlc' | 'trades'> | undefined;
   if (job.sink) {
     const range = job.resume ? job.range : undefined;
@@ -166,7 +175,7 @@ async function runWith(
       );
     },
   };
-  const { download } = await import('../download/index.js');
+  const { download } = await loadDownload();
   const spanned = KINDS[job.kind].span === 'required';
   const dl: Download<RecordOfKind<KindId>> = download.records({
     ...options,
