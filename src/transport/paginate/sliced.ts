@@ -18,11 +18,14 @@
  *   all slices together hold `maxBufferedItems` (real backpressure: the walk requests no further page), so
  *   at most about `maxBufferedItems + 2 × sliceItems` items are buffered whatever the concurrency.
  * - **Buffer only what helps.** The walks ahead need room to finish their slices while the head one is
- *   still read, but only while the process waits for the network. When the event loop was busy more than
- *   90 % of the time it took to read a slice, the process is bound by its CPU (parsing, a database sink's
- *   encoding, a disk): more pages in flight cannot make it faster, and holding their items costs memory and
- *   garbage collection, so all slices together then hold at most `2 × sliceItems`, until a slice is read
- *   with the event loop idle more often again.
+ *   still read, but only while the consumer waits for the network. All slices together hold at most
+ *   `2 × sliceItems` instead of `maxBufferedItems` while either (a) the event loop was busy more than 90 % of
+ *   the time it took to read a slice (the process is bound by its CPU: parsing, a database sink's encoding,
+ *   a disk), or (b) the consumer waited for the head slice's pages less than 5 % of that time, for two
+ *   slices in a row (it is slower than the download: a database that takes the rows more slowly than they
+ *   come). Then more pages in flight cannot make it faster, and holding their items costs memory and garbage
+ *   collection. The whole buffer comes back with the first slice the consumer waited for a quarter of its
+ *   read time or more (the event loop not that busy).
  * - **Adaptive slice sizes.** The first slice spans `initialSliceS`; it is a probe. Further slices start once
  *   a walk has reported how far its first page reached, and span `sliceItems ÷ density` (density = items seen
  *   per ns over the last four slices read and the running ones, so it follows a market that gets busier;
@@ -115,6 +118,12 @@ const NS_PER_S = 1_000_000_000;
 
 /** Event loop utilization above which a sliced walk counts as bound by its CPU ("Buffer only what helps"). */
 const CPU_BOUND_UTILIZATION = 0.9;
+/** Share of a slice's read time below which the consumer hardly waited for it ("Buffer only what helps"). */
+const AHEAD_WAIT_FRACTION = 0.05;
+/** Share of a slice's read time the consumer waited for it that brings the whole buffer back. */
+const WAITED_FRACTION = 0.25;
+/** Slices in a row read with hardly a wait before the buffer shrinks. */
+const AHEAD_SLICES = 2;
 
 /** Finished slices the density is measured over (with the running ones). */
 const DENSITY_SLICES = 4;
@@ -257,6 +266,10 @@ async function* runSliced<T extends { tsNs: bigint }>(
   const cpuBoundCap = Math.min(plan.maxBufferedItems, 2 * plan.sliceItems);
   let cap = plan.maxBufferedItems;
   let loop = performance.eventLoopUtilization(); // since the head slice began to be read
+  let headSince = performance.now();
+  let waitedMs = 0; // how long the consumer waited for the head slice's pages since then
+  let aheadStreak = 0; // slices in a row read with hardly a wait
+  let small = false; // holding two slices' worth (see "Buffer only what helps")
   /** Whether `slice` may fetch its next page now (its own limit aside). */
   const mayFetch = (slice: Slice<T>): boolean => slice === active[0] || buffered < cap;
   let next = startNs;
@@ -399,7 +412,18 @@ async function* runSliced<T extends { tsNs: bigint }>(
         // The event loop hardly idle while this slice was read: the process is bound by its CPU.
         const used = performance.eventLoopUtilization(loop);
         loop = performance.eventLoopUtilization();
-        const next = used.utilization > CPU_BOUND_UTILIZATION ? cpuBoundCap : plan.maxBufferedItems;
+        const now = performance.now();
+        const waited = waitedMs / Math.max(now - headSince, 1e-3);
+        headSince = now;
+        waitedMs = 0;
+        if (used.utilization > CPU_BOUND_UTILIZATION) small = true;
+        else if (waited >= WAITED_FRACTION) {
+          // The consumer waited for the network: lookahead helps.
+          aheadStreak = 0;
+          small = false;
+        } else if (waited >= AHEAD_WAIT_FRACTION) aheadStreak = 0;
+        else if (++aheadStreak >= AHEAD_SLICES) small = true; // the walks are ahead of the consumer
+        const next = small ? cpuBoundCap : plan.maxBufferedItems;
         if (next > cap) for (const s of active) s.resume?.();
         cap = next;
         report();
@@ -409,9 +433,11 @@ async function* runSliced<T extends { tsNs: bigint }>(
       // Woken by the head's next item or by the abort listener below: one listener for the whole run,
       // not one per wait (the head wakes this loop once per item).
       if (ctl.signal.aborted) throw abortErrorFrom(ctl.signal);
+      const waitStart = performance.now();
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
+      waitedMs += performance.now() - waitStart;
       if (ctl.signal.aborted) throw abortErrorFrom(ctl.signal);
     }
   } finally {

@@ -425,6 +425,22 @@ describe('paginateSliced buffers only what helps', () => {
     expect(maxAhead).toBeLessThanOrEqual(210);
   });
 
+  it('a consumer slower than the walks but not busy (a database sink waiting): two slices after a warm-up', async () => {
+    const produced = { n: 0 };
+    let consumed = 0;
+    let maxAheadLater = 0;
+    for await (const _ of paginateSliced(evenWalk(produced, 0), 0n, 6_000n, options)) {
+      consumed++;
+      // The consumer waits on its own I/O now and then (the event loop idles); the data is always there.
+      if (consumed % 20 === 0) await new Promise<void>((r) => setTimeout(r, 1));
+      if (consumed > 1_500) maxAheadLater = Math.max(maxAheadLater, produced.n - consumed);
+    }
+    expect(consumed).toBe(6_000);
+    // Two slices (200) and a page (10) in flight per walk, once two slices were read without waiting; the
+    // 800 allowed to walks the consumer waits for are not used.
+    expect(maxAheadLater).toBeLessThanOrEqual(280);
+  });
+
   it('walks waiting for the network: the slices ahead use the whole buffer', async () => {
     const produced = { n: 0 };
     let consumed = 0;
