@@ -96,7 +96,8 @@ export type SlicedOptions = {
   /**
    * Unread items all slices may hold together before the walks not being read stop pulling (the one being
    * read stops at `2 × sliceItems` of its own). Bounds memory whatever `concurrency` is. While the process is
-   * bound by its CPU, all slices hold at most `2 × sliceItems` (see the module documentation).
+   * bound by its CPU, or the consumer is slower than the walks, all slices hold at most `2 × sliceItems`
+   * (see the module documentation).
    * @default 2 × sliceItems (32,000 items with the default slice size)
    */
   maxBufferedItems?: number;
