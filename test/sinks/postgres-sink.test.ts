@@ -231,6 +231,34 @@ describe('PostgresSink: tables and round trips', () => {
   });
 });
 
+describe('PostgresSink.open checks the right to insert', () => {
+  it('a role that may read but not insert is refused at open, before any row, without its password', async () => {
+    const { url, database } = await freshDb();
+    await (await PostgresSink.open({ url, kind: 'trades', exchange: 'x', symbol: 'A/B' })).end();
+    await (await PostgresSink.open({ url, kind: 'ohlc', exchange: 'x', symbol: 'A/B', spanS: 60 })).end();
+    const password = 'r3ader-only-pw';
+    await server.query(`CREATE ROLE reader_${database} LOGIN PASSWORD '${password}'`, [], database);
+    await server.query(`GRANT SELECT ON trades, ohlc TO reader_${database}`, [], database);
+    const readerUrl = url.replace(/\/\/[^@]*@/, `//reader_${database}:${password}@`);
+    for (const kind of ['trades', 'ohlc'] as const) {
+      const error = await PostgresSink.open({
+        url: readerUrl,
+        kind,
+        exchange: 'x',
+        symbol: 'A/B',
+        ...(kind === 'ohlc' ? { spanS: 60 } : {}),
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(PostgresSinkError);
+      expect((error as PostgresSinkError).sqlState).toBe('42501'); // insufficient_privilege
+      expect(String((error as Error).message)).toMatch(/permission denied/);
+      expect(String((error as Error).message)).not.toContain(password);
+    }
+  });
+});
+
 describe('openSinkLater: the table gets ready while the symbol is resolved', () => {
   const sessions = async (database: string): Promise<number> => {
     const rows = await server.query<{ n: string }>(

@@ -21,6 +21,7 @@ import { ValidationError } from '../../core/errors.js';
 import { type Column, KINDS, type KindId, type RecordOfKind } from '../../core/kinds.js';
 import type { Trade } from '../../core/records.js';
 import type { BatchBytes } from './batch-bytes.js';
+import { BINARY_HEADER, BINARY_TRAILER } from './copy-binary.js';
 import { type PgColumn, pgColumns, pgKeyColumns, qualifiedTable, quoteIdent } from './ddl.js';
 import { endBinaryBatch, TradeRowWriter } from './trade-bytes.js';
 
@@ -71,6 +72,24 @@ export function createStageStatement(kind: KindId): string {
       .join(', ') +
     ') ON COMMIT DELETE ROWS'
   );
+}
+
+/**
+ * A `COPY` of no rows into `kind`'s table in the form its batches use: run when a sink opens, it checks the
+ * right to insert before anything is downloaded (and primes the session for the first batch).
+ */
+export function emptyCopy(schema: string, kind: KindId): { sql: string; bytes: Buffer } {
+  const list = pgColumns(kind)
+    .map((c) => quoteIdent(c.name))
+    .join(', ');
+  const table = qualifiedTable(schema, kind);
+  if (kind === 'trades') {
+    return {
+      sql: `COPY ${table} (${list}) FROM STDIN (FORMAT binary)`,
+      bytes: Buffer.concat([BINARY_HEADER, BINARY_TRAILER]),
+    };
+  }
+  return { sql: `COPY ${table} (${list}) FROM STDIN`, bytes: Buffer.alloc(0) };
 }
 
 /** Builds the statements and the row encoder of `kind` in `schema` for rows of `scope`. */

@@ -28,6 +28,7 @@
  */
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
+import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import {
   ClosedError,
@@ -40,7 +41,7 @@ import type { ResumePoint } from '../resume.js';
 import type { RecordSink } from '../sink.js';
 import { BatchBytes } from './batch-bytes.js';
 import { connectPostgres, type SinkConnection, sinkError } from './connection.js';
-import { type CopyPlan, copyPlan, createStageStatement } from './copy-text.js';
+import { type CopyPlan, copyPlan, createStageStatement, emptyCopy } from './copy-text.js';
 import { pgTableName } from './ddl.js';
 import { type PostgresSinkOptions, type Resolved, resolveOptions } from './options.js';
 import { ensureTable, readResumePoint, TableMismatch } from './tables.js';
@@ -74,6 +75,14 @@ const UNIQUE_VIOLATION = '23505';
 
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: unknown } | undefined)?.code === UNIQUE_VIOLATION;
+}
+
+/** Streams `bytes` through `COPY ... FROM STDIN` (`sql`) on `client`. */
+async function copyIn(client: pg.Client, sql: string, bytes: Buffer): Promise<void> {
+  const copy = client.query(copyFrom(sql));
+  if (!copy.write(bytes)) await Promise.race([once(copy, 'drain'), finished(copy)]);
+  copy.end();
+  await finished(copy);
 }
 
 /** Stands in for the symbol while it is being resolved (see {@link openPostgresSinkLater}). */
@@ -146,8 +155,9 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
    * staging table.
    *
    * @throws ValidationError for a bad option (names it; the URL shown is redacted)
-   * @throws PostgresSinkError when the database cannot be reached, refuses the login, or has a table of
-   *   that name that does not fit the kind
+   * @throws PostgresSinkError when the database cannot be reached, refuses the login, has a table of that
+   *   name that does not fit the kind, or does not let the role insert into it (checked by a `COPY` of no
+   *   rows, before anything is downloaded)
    */
   static open<K extends KindId>(options: PostgresSinkOptions<K>): Promise<PostgresSink<K>> {
     return PostgresSink.#open(options, undefined);
@@ -179,6 +189,9 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
       // Temporary tables live in local buffers: a few MB more than the 8 MB default keeps a batch in memory.
       await conn.client.query("SET temp_buffers = '64MB'");
       await conn.client.query(createStageStatement(resolved.kind));
+      // No rows, in the batches' form: a role that may not insert fails here, before any download.
+      const probe = emptyCopy(resolved.schema, resolved.kind);
+      await copyIn(conn.client, probe.sql, probe.bytes);
     } catch (error) {
       await conn.client.end().catch(() => {});
       if (error instanceof TableMismatch) throw sinkError(error, resolved.url, ctx, 'unusable table');
@@ -388,11 +401,8 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
   }
 
   /** Streams `text` through `COPY ... FROM STDIN`. */
-  async #copy(sql: string, text: Buffer): Promise<void> {
-    const copy = this.#conn.client.query(copyFrom(sql));
-    if (!copy.write(text)) await Promise.race([once(copy, 'drain'), finished(copy)]);
-    copy.end();
-    await finished(copy);
+  #copy(sql: string, text: Buffer): Promise<void> {
+    return copyIn(this.#conn.client, sql, text);
   }
 
   #recordCommit(rows: number, inserted: number, last: RecordOfKind<K>): void {
