@@ -15,6 +15,8 @@ export class BatchBytes {
   #bytes: Buffer;
   #length = 0;
   #pending = '';
+  /** A buffer given back by {@link BatchBytes.recycle}, for the next batch. */
+  #spare: Buffer | undefined;
 
   /** @param capacity bytes to reserve at first (the buffer grows as needed) */
   constructor(capacity = 1 << 20) {
@@ -54,9 +56,22 @@ export class BatchBytes {
   take(): Buffer {
     this.#spill();
     const out = this.#bytes.subarray(0, this.#length);
-    this.#bytes = Buffer.allocUnsafe(Math.max(this.#bytes.length, 1024));
+    const spare = this.#spare;
+    this.#spare = undefined;
+    this.#bytes = spare ?? Buffer.allocUnsafe(Math.max(this.#bytes.length, 1024));
     this.#length = 0;
     return out;
+  }
+
+  /**
+   * Gives back the bytes of a batch {@link BatchBytes.take} returned, once nothing reads them any more (the
+   * database has them all): the next batch after the current one is written into that memory instead of a
+   * new allocation. A sink that keeps one batch loading while the next fills then uses two buffers for the
+   * whole run, instead of allocating one per batch (whose memory the allocator may not give back soon).
+   */
+  recycle(taken: Buffer): void {
+    const whole = Buffer.from(taken.buffer, taken.byteOffset, taken.buffer.byteLength - taken.byteOffset);
+    if (whole.length >= (this.#spare?.length ?? 0) && whole.buffer !== this.#bytes.buffer) this.#spare = whole;
   }
 
   #spill(): void {

@@ -354,6 +354,8 @@ export class PostgresSink<K extends KindId> implements RecordSink<RecordOfKind<K
     const run = this.#load(text, rows, last).then(
       () => {
         this.#inflight = undefined;
+        // The database has all of it: the next batch may be written into the same memory.
+        this.#batch.recycle(text);
       },
       (error: unknown) => {
         this.#inflight = undefined;
