@@ -43,4 +43,42 @@ describe('BatchBytes', () => {
     expect(batch.take().toString('utf8')).toBe(expected);
     expect(batch.end).toBe(0);
   });
+
+  it('recycle: a batch given back is the memory of the one after next, and what was taken stays intact', () => {
+    const batch = new BatchBytes(1024);
+    batch.append('first\n');
+    const first = batch.take();
+    batch.append('second\n');
+    batch.recycle(first); // the database has the first batch: its memory may be written again
+    const second = batch.take();
+    expect(second.toString()).toBe('second\n');
+    batch.append('third\n');
+    const third = batch.take();
+    expect(third.toString()).toBe('third\n');
+    expect(third.buffer).toBe(first.buffer); // written into the first batch's memory
+    expect(second.toString()).toBe('second\n'); // the batch still loading was not touched
+    // Memory it did not allocate is never taken (Node's shared pool of small buffers, another's buffer).
+    const small = Buffer.from('x');
+    const large = Buffer.allocUnsafe(2 << 20);
+    batch.recycle(small);
+    batch.recycle(large);
+    const seen = new Set<ArrayBufferLike>();
+    for (let i = 0; i < 4; i++) {
+      batch.append(`n${i}\n`);
+      const t = batch.take();
+      expect(t.toString()).toBe(`n${i}\n`);
+      expect(t.buffer).not.toBe(small.buffer);
+      expect(t.buffer).not.toBe(large.buffer);
+      seen.add(t.buffer);
+    }
+    // A batch given back twice is handed out once.
+    const a = batch.take();
+    batch.recycle(a);
+    batch.recycle(a);
+    batch.take();
+    const b = batch.take();
+    const c = batch.take();
+    expect(b.buffer === a.buffer && c.buffer === a.buffer).toBe(false);
+    expect(seen.size).toBe(4);
+  });
 });

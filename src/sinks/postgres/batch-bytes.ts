@@ -10,6 +10,16 @@
 /** UTF-16 code units gathered before they are copied into the batch's bytes. */
 const SPILL_CHARS = 16_384;
 
+/** The memory {@link BatchBytes} allocated, so that {@link BatchBytes.recycle} takes back nothing else. */
+const OWN = new WeakSet<ArrayBufferLike>();
+
+/** `size` bytes in an `ArrayBuffer` of their own (not Node's shared pool for small buffers). */
+function own(size: number): Buffer {
+  const buf = Buffer.allocUnsafeSlow(size);
+  OWN.add(buf.buffer);
+  return buf;
+}
+
 /** A batch's COPY text under construction. */
 export class BatchBytes {
   #bytes: Buffer;
@@ -20,7 +30,7 @@ export class BatchBytes {
 
   /** @param capacity bytes to reserve at first (the buffer grows as needed) */
   constructor(capacity = 1 << 20) {
-    this.#bytes = Buffer.allocUnsafe(capacity);
+    this.#bytes = own(capacity);
   }
 
   /** Appends `text` (whole rows with their newlines). */
@@ -58,7 +68,7 @@ export class BatchBytes {
     const out = this.#bytes.subarray(0, this.#length);
     const spare = this.#spare;
     this.#spare = undefined;
-    this.#bytes = spare ?? Buffer.allocUnsafe(Math.max(this.#bytes.length, 1024));
+    this.#bytes = spare ?? own(Math.max(this.#bytes.length, 1024));
     this.#length = 0;
     return out;
   }
@@ -70,8 +80,10 @@ export class BatchBytes {
    * whole run, instead of allocating one per batch (whose memory the allocator may not give back soon).
    */
   recycle(taken: Buffer): void {
-    const whole = Buffer.from(taken.buffer, taken.byteOffset, taken.buffer.byteLength - taken.byteOffset);
-    if (whole.length >= (this.#spare?.length ?? 0) && whole.buffer !== this.#bytes.buffer) this.#spare = whole;
+    const memory = taken.buffer;
+    // Only memory this class allocated (never Node's shared pool, never another's buffer), and not twice.
+    if (!OWN.has(memory) || memory === this.#bytes.buffer || memory === this.#spare?.buffer) return;
+    if (memory.byteLength >= (this.#spare?.length ?? 0)) this.#spare = Buffer.from(memory);
   }
 
   #spill(): void {
@@ -85,7 +97,7 @@ export class BatchBytes {
   }
 
   #grow(least: number): void {
-    const grown = Buffer.allocUnsafe(Math.max(least, this.#bytes.length * 2));
+    const grown = own(Math.max(least, this.#bytes.length * 2));
     this.#bytes.copy(grown, 0, 0, this.#length);
     this.#bytes = grown;
   }
