@@ -57,12 +57,6 @@ export function putInt32(buf: Uint8Array, p: number, v: number): number {
   return p + 4;
 }
 
-/** Writes a big-endian int64 given as a safe integer at `p`; returns the new position. */
-export function putInt64(buf: Uint8Array, p: number, v: number): number {
-  const hi = Math.floor(v / TWO_32);
-  return putInt32(buf, putInt32(buf, p, hi | 0), (v - hi * TWO_32) >>> 0);
-}
-
 /** Writes a big-endian int64 from its high and low 32-bit halves (`lo` may carry into `hi`). */
 export function putInt64Parts(buf: Uint8Array, p: number, hi: number, lo: number): number {
   if (lo >= TWO_32) {

@@ -95,7 +95,7 @@ export class TradeRowWriter {
     if ((ts >= this.#secStart && ts < this.#secEnd) || this.#enter(ts)) {
       const ns = Number(ts - this.#secStart);
       p = putInt32(buf, p, 8);
-      p = putInt64Parts(buf, p, this.#secHi, this.#secLo + ns);
+      p = putInt64Parts(buf, p, this.#secHi, this.#secLo + ns); // lo < 2^33: the carry is handled
       p = putInt32(buf, p, 8);
       const us = this.#secUs + Math.floor(ns / 1000);
       const hi = Math.floor(us / TWO_32);
@@ -143,8 +143,13 @@ function putFarTime(buf: Buffer, p: number, ts: bigint): number {
 
 /** The binary COPY trailer, appended to a batch of trades before it is sent. */
 export function endBinaryBatch(batch: BatchBytes): void {
-  const buf = batch.reserve(2);
-  const p = batch.end;
+  const buf = batch.reserve(BINARY_HEADER.length + 2);
+  let p = batch.end;
+  if (p === 0) {
+    // No rows: still a whole file (header and trailer).
+    buf.set(BINARY_HEADER, 0);
+    p = BINARY_HEADER.length;
+  }
   buf[p] = 0xff;
   buf[p + 1] = 0xff;
   batch.advance(p + 2);
