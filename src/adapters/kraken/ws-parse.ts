@@ -14,7 +14,6 @@ import type { BookChange, BookSideName } from '../order-book.js';
 import { array, decimalAt, integer, integerAt, object, objectAt, text, textAt } from '../values.js';
 import { scanKrakenBookFrame } from './book-scan.js';
 import { LosslessNumber, type LosslessValue, numberText, parseLosslessJson } from './lossless-json.js';
-import { scanKrakenTradeFrame } from './trade-scan.js';
 
 const BOOK_CHANNEL = /"channel"\s*:\s*"book"/;
 const TRADE_FRAME = '{"channel":"trade",';
@@ -45,11 +44,8 @@ export function parseKrakenWsFrame(raw: string): LiveRecord[] {
     const fast = scanKrakenBookFrame(raw);
     if (fast !== undefined) return fast;
   }
-  // Trade frames start with their channel: read in place when plain, never scanned for the book's.
-  if (raw.startsWith(TRADE_FRAME)) {
-    const fast = scanKrakenTradeFrame(raw);
-    if (fast !== undefined) return fast;
-  } else if (BOOK_CHANNEL.test(raw)) return parseBookFrame(raw);
+  // Trade frames start with their channel: no scan of a frame of hundreds of trades for the book's.
+  if (!raw.startsWith(TRADE_FRAME) && BOOK_CHANNEL.test(raw)) return parseBookFrame(raw);
   let msg: unknown;
   try {
     msg = JSON.parse(raw);
