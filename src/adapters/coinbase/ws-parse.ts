@@ -12,7 +12,6 @@ import type { LiveRecord } from '../live.js';
 import type { BookChange } from '../order-book.js';
 import { array, arrayAt, decimal, decimalAt, integer, object, text, textAt } from '../values.js';
 import { scanCoinbaseL2Update } from './l2-scan.js';
-import { scanCoinbaseMatch } from './match-scan.js';
 
 function isoNs(value: unknown, field: string): bigint {
   const t = text(value, field);
@@ -28,10 +27,6 @@ export function parseCoinbaseWsFrame(raw: string): LiveRecord[] {
   // Book diffs (hundreds of levels) are read in place; any other frame, or any surprise, is parsed below.
   if (raw.startsWith('{"type":"l2update"')) {
     const fast = scanCoinbaseL2Update(raw);
-    if (fast !== undefined) return [fast];
-  } else if (raw.startsWith('{"type":"match"') || raw.startsWith('{"type":"last_match"')) {
-    // Trades (one per frame) likewise, without the object and order-id strings JSON.parse would make.
-    const fast = scanCoinbaseMatch(raw);
     if (fast !== undefined) return [fast];
   }
   let msg: unknown;
