@@ -149,25 +149,26 @@ export class BookItems {
   #item(o: SyncOutcome, m?: LiveBookMessage): BookStreamItem | undefined {
     const d = this.#d;
     switch (o.type) {
-      case 'snapshot':
-        return {
-          kind: 'snapshot',
-          exchange: this.#exchange,
-          symbol: this.#symbol,
-          book: this.#view,
-          tsNs: m?.tsNs ?? nowNs(),
-          ...(d.updateId ? { updateId: d.updateId() } : {}),
-        };
-      case 'update':
-        return {
-          kind: 'update',
-          exchange: this.#exchange,
-          symbol: this.#symbol,
-          changes: o.changes,
-          book: this.#view,
-          tsNs: m?.tsNs ?? nowNs(),
-          ...(d.updateId ? { updateId: d.updateId() } : {}),
-        };
+      case 'snapshot': {
+        const tsNs = m?.tsNs ?? nowNs();
+        const exchange = this.#exchange;
+        const symbol = this.#symbol;
+        const book = this.#view;
+        return d.updateId
+          ? { kind: 'snapshot', exchange, symbol, book, tsNs, updateId: d.updateId() }
+          : { kind: 'snapshot', exchange, symbol, book, tsNs };
+      }
+      case 'update': {
+        // Literals of a fixed shape (no spread of an optional field): one allocation per message.
+        const tsNs = m?.tsNs ?? nowNs();
+        const exchange = this.#exchange;
+        const symbol = this.#symbol;
+        const changes = o.changes;
+        const book = this.#view;
+        return d.updateId
+          ? { kind: 'update', exchange, symbol, changes, book, tsNs, updateId: d.updateId() }
+          : { kind: 'update', exchange, symbol, changes, book, tsNs };
+      }
       case 'resync':
         return {
           kind: 'resync',
