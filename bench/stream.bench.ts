@@ -4,19 +4,25 @@
  * 1. **The simulator's own WebSocket stream** (Binance, Coinbase, Kraken dialects) with its clock running
  *    at SPEED× real time, the simulator in a child process so its CPU is not the client's. Each round a
  *    fresh connection reads N trades (or book updates) through bare `ws` + `JSON.parse`, then through
- *    `stream.trades` / `stream.book`, alternating. Reported: items per wall second (the simulator
- *    produces more than a client takes, so this is the client's pace) and the client process's CPU per
- *    item (user + system), from which the capacity of one core follows.
+ *    `stream.trades` / `stream.book`, alternating, after one unmeasured warm-up round of each and a full
+ *    GC before every connection. Reported: items per wall second, the client process's CPU per item
+ *    (user + system), from which the capacity of one core follows, and items per socket read (both
+ *    sides' reads counted alike), since the CPU per item depends on how many frames one wake-up brings.
+ *    By default the simulator writes each emission's frames in one TCP write (`ws.coalesce`), so both
+ *    sides get the same reads whatever the timing between the processes; WRITES=per-frame (or both)
+ *    measures one write per frame, where the frames per read are a race between the two processes.
  * 2. **Replay at socket speed**: pre-rendered frames (ground-truth trades in wire format; books with
  *    one-level changes) pushed by a worker thread as fast as the socket takes them.
  *
- * Run: `npm run bench -- stream` (SIM_TRADES=60000 SIM_BOOK=400 SPEED=3000 BOOK_SPEED=20 TRADES=100000 UPDATES=50000
- * ROUNDS=3 to change the load). PART=sim or PART=replay runs one part only; KINDS=trades or KINDS=book and
- * EXCHANGES=kraken,coinbase narrow the simulator part (handy while iterating).
+ * Run: `npm run bench -- stream` (SIM_TRADES=60000 SIM_BOOK=800 SPEED=3000 BOOK_SPEED=20 TRADES=100000
+ * UPDATES=50000 ROUNDS=5 WARMUP=1 WRITES=coalesced to change the load). PART=sim or PART=replay runs one
+ * part only; KINDS=trades or KINDS=book and EXCHANGES=kraken,coinbase narrow the simulator part (handy
+ * while iterating).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
+import net from 'node:net';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -41,12 +47,12 @@ async function main(): Promise<void> {
     `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}; ROUNDS=${ROUNDS} (median)\n`,
   );
   console.log(
-    `### Against the simulator's WebSocket stream (SPEED=${SPEED}x (Coinbase ${SPEED * 3}x), BOOK_SPEED=${BOOK_SPEED}x, SIM_TRADES=${SIM_TRADES}, SIM_BOOK=${SIM_BOOK} updates)\n`,
+    `### Against the simulator's WebSocket stream (SPEED=${SPEED}x (Coinbase ${SPEED * 3}x), BOOK_SPEED=${BOOK_SPEED}x, SIM_TRADES=${SIM_TRADES}, SIM_BOOK=${SIM_BOOK} updates, WARMUP=${WARMUP}, WRITES=${WRITES.join(',')})\n`,
   );
   console.log(
-    '| what | exchange | bare ws + JSON.parse (items/s) | tickwire (items/s) | bare CPU µs/item | tickwire CPU µs/item | CPU bare / tickwire |',
+    '| what | exchange | bare ws + JSON.parse (items/s) | tickwire (items/s) | items per read, bare / tickwire | bare CPU µs/item | tickwire CPU µs/item | CPU bare / tickwire | per round |',
   );
-  console.log('|---|---|---:|---:|---:|---:|---:|');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of simRows) console.log(r);
   console.log(`\n### Replay at socket speed (TRADES=${TRADES}, UPDATES=${UPDATES})\n`);
   console.log(
@@ -60,14 +66,19 @@ async function main(): Promise<void> {
 // 1. The simulator's WebSocket stream
 
 const SIM_TRADES = Number(process.env.SIM_TRADES ?? 60_000);
-const SIM_BOOK = Number(process.env.SIM_BOOK ?? 400);
+const SIM_BOOK = Number(process.env.SIM_BOOK ?? 800);
+const WARMUP = Number(process.env.WARMUP ?? 1);
+/** How the simulator writes an emission's frames: one TCP write for all (`coalesced`) or one each. */
+const WRITES = (process.env.WRITES ?? 'coalesced')
+  .split(',')
+  .flatMap((w) => (w === 'both' ? ['coalesced', 'per-frame'] : [w]));
 const SPEED = Number(process.env.SPEED ?? 3000);
 /** Book messages grow with the span they cover (Binance diffs list every level touched): a slower clock. */
 const BOOK_SPEED = Number(process.env.BOOK_SPEED ?? 20);
 
 type SimChild = { url: string; wsUrl: string; child: ChildProcess };
 
-async function simChild(exchange: Ex, speed: number, batchMs: number): Promise<SimChild> {
+async function simChild(exchange: Ex, speed: number, batchMs: number, coalesce: boolean): Promise<SimChild> {
   const child = spawn(
     process.execPath,
     [
@@ -78,6 +89,7 @@ async function simChild(exchange: Ex, speed: number, batchMs: number): Promise<S
       exchange,
       String(speed),
       String(batchMs),
+      String(coalesce),
     ],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
@@ -95,18 +107,36 @@ async function stopChild(c: SimChild): Promise<void> {
   await once(c.child, 'exit');
 }
 
-/** Wall ms and client CPU µs for the n items `run` counts. */
-type Measure = { ms: number; cpuUs: number };
+/** Wall ms, client CPU µs and socket reads for the n items `run` counts. */
+type Measure = { ms: number; cpuUs: number; reads: number };
+
+/**
+ * Socket reads ('data' events) on connections to `readsPort`, counted for both sides alike: `ws` reads
+ * its socket by 'data' events, bare and tickwire the same way, so wrapping `emit` costs both the same.
+ */
+let readsPort = -1;
+let reads = 0;
+const emit = net.Socket.prototype.emit;
+net.Socket.prototype.emit = function (this: net.Socket, event: string | symbol, ...args: unknown[]) {
+  if (event === 'data' && this.remotePort === readsPort) reads++;
+  return Reflect.apply(emit, this, [event, ...args]) as boolean;
+} as typeof emit;
+
+const gc = (globalThis as { gc?: () => void }).gc;
 
 async function measure(run: (started: () => void) => Promise<void>): Promise<Measure> {
+  // Neither side pays for the garbage of the run before it.
+  gc?.();
   let t0 = 0;
+  let r0 = reads;
   let c0: NodeJS.CpuUsage = process.cpuUsage();
   await run(() => {
     t0 = performance.now();
+    r0 = reads;
     c0 = process.cpuUsage();
   });
   const c = process.cpuUsage(c0);
-  return { ms: performance.now() - t0, cpuUs: c.user + c.system };
+  return { ms: performance.now() - t0, cpuUs: c.user + c.system, reads: reads - r0 };
 }
 
 /** A parsed message, as loosely as a bare client reads it. */
@@ -208,27 +238,39 @@ async function simSection(): Promise<string[]> {
   const rows: string[] = [];
   for (const book of [false, true]) {
     if (!KINDS.includes(book ? 'book' : 'trades')) continue;
-    for (const exchange of ['binance', 'coinbase', 'kraken'] as const) {
-      if (!EXCHANGES.includes(exchange)) continue;
-      // Coinbase has fewer trades per second: a higher speed gives it a comparable stream.
-      const speed = book ? BOOK_SPEED : exchange === 'coinbase' ? SPEED * 3 : SPEED;
-      const c = await simChild(exchange, speed, book ? 10 : 20);
-      const n = book ? SIM_BOOK : SIM_TRADES;
-      const b: Measure[] = [];
-      const s: Measure[] = [];
-      for (let r = 0; r < ROUNDS; r++) {
-        b.push(await bareSim(exchange, c.wsUrl, book, n));
-        s.push(await tickwireSim(exchange, c, book, n));
+    for (const writes of WRITES) {
+      for (const exchange of ['binance', 'coinbase', 'kraken'] as const) {
+        if (!EXCHANGES.includes(exchange)) continue;
+        rows.push(await simRow(exchange, book, writes === 'coalesced'));
       }
-      await stopChild(c);
-      const ms = (xs: Measure[]) => median(xs.map((x) => x.ms));
-      const cpu = (xs: Measure[]) => median(xs.map((x) => x.cpuUs)) / n;
-      rows.push(
-        `| ${book ? 'book updates' : 'trades'} | ${exchange}${book && exchange === 'kraken' ? ' (CRC32 verified)' : ''} | ${rate(n, ms(b))} | ${rate(n, ms(s))} | ${cpu(b).toFixed(1)} | ${cpu(s).toFixed(1)} | ${(cpu(b) / cpu(s)).toFixed(2)} |`,
-      );
     }
   }
   return rows;
+}
+
+async function simRow(exchange: Ex, book: boolean, coalesce: boolean): Promise<string> {
+  // Coinbase has fewer trades per second: a higher speed gives it a comparable stream.
+  const speed = book ? BOOK_SPEED : exchange === 'coinbase' ? SPEED * 3 : SPEED;
+  const c = await simChild(exchange, speed, book ? 10 : 20, coalesce);
+  readsPort = Number(new URL(c.wsUrl).port);
+  const n = book ? SIM_BOOK : SIM_TRADES;
+  const b: Measure[] = [];
+  const s: Measure[] = [];
+  for (let r = 0; r < WARMUP + ROUNDS; r++) {
+    const x = await bareSim(exchange, c.wsUrl, book, n);
+    const y = await tickwireSim(exchange, c, book, n);
+    if (r < WARMUP) continue;
+    b.push(x);
+    s.push(y);
+  }
+  await stopChild(c);
+  const ms = (xs: Measure[]) => median(xs.map((x) => x.ms));
+  const cpu = (xs: Measure[]) => median(xs.map((x) => x.cpuUs)) / n;
+  const perRead = (xs: Measure[]) => median(xs.map((x) => n / Math.max(1, x.reads))).toFixed(1);
+  const ratios = b.map((x, i) => x.cpuUs / (s[i] as Measure).cpuUs);
+  const spread = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+  const what = `${book ? 'book updates' : 'trades'}${coalesce ? '' : ' (per-frame writes)'}`;
+  return `| ${what} | ${exchange}${book && exchange === 'kraken' ? ' (CRC32 verified)' : ''} | ${rate(n, ms(b))} | ${rate(n, ms(s))} | ${perRead(b)} / ${perRead(s)} | ${cpu(b).toFixed(1)} | ${cpu(s).toFixed(1)} | ${(cpu(b) / cpu(s)).toFixed(2)} | ${spread} |`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -236,7 +278,7 @@ async function simSection(): Promise<string[]> {
 
 const TRADES = Number(process.env.TRADES ?? 100_000);
 const UPDATES = Number(process.env.UPDATES ?? 50_000);
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const NOW = 1_767_225_600_000_000_000n;
 const S = 1_000_000_000n;
 
@@ -440,7 +482,7 @@ if (process.argv[2] === '--sim-child') {
     rateLimits: 'off',
     clock: { startNs: SIM_START, speed: Number(process.argv[4]) },
     markets: { historyStart: SIM_START - 86_400_000_000_000n },
-    ws: { batchMs: Number(process.argv[5]) },
+    ws: { batchMs: Number(process.argv[5]), coalesce: process.argv[6] === 'true' },
   });
   process.stdout.write(`${JSON.stringify({ url: sim.url, wsUrl: sim.wsUrl })}\n`);
   process.stdin.resume();

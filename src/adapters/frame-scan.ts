@@ -17,7 +17,7 @@
  * @module
  */
 import type { BookChange, BookSideName } from './order-book.js';
-import { decimalParts, plainDecimalIn } from './values.js';
+import { decimalParts, POW10, plainDecimalIn } from './values.js';
 
 /** What the last successful read found. */
 export const scanned = { text: '', value: 0 };
@@ -169,21 +169,38 @@ export function readDecimalString(s: string, i: number): number {
 export function readNumberToken(s: string, i: number): number {
   i = skipWs(s, i);
   const start = i;
-  if (s.charCodeAt(i) === 45) i++;
+  // One pass reads the token and, as plainDecimalIn would, its digits (significant ones counted).
+  const neg = s.charCodeAt(i) === 45;
+  if (neg) i++;
   const first = i;
-  while (isDigit(s.charCodeAt(i))) i++;
-  if (i === first || (i - first > 1 && s.charCodeAt(first) === 48)) return -1;
-  if (s.charCodeAt(i) === 46) {
-    i++;
-    const frac = i;
-    while (isDigit(s.charCodeAt(i))) i++;
-    if (i === frac) return -1;
+  let m = 0;
+  let digits = 0;
+  let c = s.charCodeAt(i);
+  while (c >= 48 && c <= 57) {
+    if (m !== 0 || c !== 48) digits++;
+    m = m * 10 + (c - 48);
+    c = s.charCodeAt(++i);
   }
-  const c = s.charCodeAt(i);
+  if (i === first || (i - first > 1 && s.charCodeAt(first) === 48)) return -1;
+  let frac = 0;
+  if (c === 46) {
+    const from = ++i;
+    c = s.charCodeAt(i);
+    while (c >= 48 && c <= 57) {
+      if (m !== 0 || c !== 48) digits++;
+      m = m * 10 + (c - 48);
+      c = s.charCodeAt(++i);
+    }
+    frac = i - from;
+    if (frac === 0) return -1;
+  }
   if (c === 101 || c === 69) return -1;
-  const v = plainDecimalIn(s, start, i);
-  if (v !== undefined) {
-    scanned.value = v;
+  if (digits <= 15 && frac <= 22) {
+    // Exactly plainDecimalIn's value: the digits as an integer, one exact division.
+    decimalParts.mantissa = m;
+    decimalParts.frac = frac;
+    const v = frac === 0 ? m : m / (POW10[frac] as number);
+    scanned.value = neg ? -v : v;
     scanned.text = decimalText(s, start, i);
   } else {
     // More digits than plainDecimalIn reads exactly: `Number` of the text, as the general path does.
@@ -191,10 +208,6 @@ export function readNumberToken(s: string, i: number): number {
     scanned.value = Number(scanned.text);
   }
   return i;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
 }
 
 /**

@@ -77,7 +77,8 @@ export function decimalAt(value: unknown, list: string, i: number, suffix: strin
 }
 
 /** Exact powers of ten as doubles (10^0 .. 10^22). */
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+/** 10^k for k in [0, 22]: every one exact in a double. */
+export const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
  * `Number(text)` for the plain decimals exchanges send (`"50000.12"`, `"0.00100000"`, `"-3"`), read by

@@ -22,19 +22,19 @@
  * @module
  */
 import type { ExchangeAdapter, ExchangeId } from '../adapters/adapter.js';
-import type { SyncOutcome } from '../adapters/book-sync.js';
-import type { LiveBookMessage } from '../adapters/live.js';
+import type { LiveRecord } from '../adapters/live.js';
 import { OKX_BOOK_DEPTH } from '../adapters/okx/book.js';
-import type { BookLevel, BookView, OrderBook } from '../adapters/order-book.js';
 import { createAdapter } from '../adapters/registry.js';
-import { ExchangeError, ValidationError } from '../core/errors.js';
-import { nowNs } from '../core/time.js';
-import { isFeedEvent, type WebSocketOptions } from '../transport/websocket/index.js';
+import type { Market } from '../adapters/symbols.js';
+import { ValidationError } from '../core/errors.js';
+import type { FeedEvent, FeedStream, WebSocketOptions } from '../transport/websocket/index.js';
 import { type BookDriver, makeDriver } from './book-drivers.js';
+import { BookItems } from './book-items.js';
 import type { BookStreamItem } from './events.js';
 import { LIVE } from './exchanges.js';
+import { LaneStream, type Lanes } from './lane-stream.js';
 import { checkLiveOptions, type LiveOptions } from './options.js';
-import { ResyncBackoff, type ResyncOptions, resolveResyncPolicy } from './resync-backoff.js';
+import { type ResyncOptions, resolveResyncPolicy } from './resync-backoff.js';
 
 /** Options of {@link streamBook}. */
 export type BookStreamOptions = LiveOptions & {
@@ -70,31 +70,6 @@ export type BookStreamOptions = LiveOptions & {
   maxSnapshotAttempts?: number;
 };
 
-/** A view of the book whose `bids()`/`asks()` default to the stream's depth. */
-class DepthView implements BookView {
-  readonly #book: OrderBook;
-  readonly #depth: number;
-  constructor(book: OrderBook, depth: number) {
-    this.#book = book;
-    this.#depth = depth;
-  }
-  bids(n = this.#depth): BookLevel[] {
-    return this.#book.bids(n);
-  }
-  asks(n = this.#depth): BookLevel[] {
-    return this.#book.asks(n);
-  }
-  bestBid(): BookLevel | undefined {
-    return this.#book.bestBid();
-  }
-  bestAsk(): BookLevel | undefined {
-    return this.#book.bestAsk();
-  }
-  get depth(): { bids: number; asks: number } {
-    return this.#book.depth;
-  }
-}
-
 /**
  * The local book of `symbol` on `exchange`, with `snapshot`, `update` and `resync` events plus the
  * WebSocket's connection events. Break out of the loop, call `return()`, or abort `signal` to stop.
@@ -105,9 +80,23 @@ class DepthView implements BookView {
  *   if (ev.kind === 'resync') console.error('resync', ev.reason, ev.detail);
  * }
  */
-export async function* streamBook(
-  options: BookStreamOptions,
-): AsyncGenerator<BookStreamItem, void, undefined> {
+export function streamBook(options: BookStreamOptions): AsyncGenerator<BookStreamItem, void, undefined> {
+  // A two-lane iterator (`lane-stream.ts`): an update the book applied is yielded without a generator
+  // resume, a `for await` and a `yield` per message; snapshots, resyncs, reconnects and errors take the
+  // slow lane, in order.
+  return new LaneStream(() => openBook(options));
+}
+
+/** An abort of the caller's `signal`, which ends the stream quietly. */
+function callerAborted(error: unknown, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true && (error as { code?: string } | undefined)?.code === 'ERR_ABORTED';
+}
+
+/**
+ * Checks the options, resolves the market and makes the driver: the lanes of {@link streamBook}, or
+ * `undefined` when the caller aborted meanwhile.
+ */
+async function openBook(options: BookStreamOptions): Promise<Lanes<BookStreamItem, LiveRecord> | undefined> {
   checkLiveOptions(options);
   if (typeof options.symbol !== 'string' || options.symbol === '') {
     throw new ValidationError('options.symbol', options.symbol, 'a symbol such as "BTC/USDT"');
@@ -147,110 +136,34 @@ export async function* streamBook(
       ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
     });
   let driver: BookDriver | undefined;
+  const close = async (): Promise<void> => {
+    try {
+      await driver?.release();
+    } finally {
+      if (owned) await adapter.close();
+    }
+  };
+  let market: Market;
+  let wire: string;
+  let source: FeedStream<LiveRecord | FeedEvent>;
   try {
-    const market = await adapter.resolveSymbol(options.symbol, signal ? { signal } : {});
-    const wire = spec.wireName(market);
+    market = await adapter.resolveSymbol(options.symbol, signal ? { signal } : {});
+    wire = spec.wireName(market);
     const ws: WebSocketOptions = { ...options.websocket, ...(signal ? { signal } : {}) };
     const url = options.wsUrl ?? spec.wsUrl;
     driver = makeDriver({ exchange, url, market, wire, depth, snapshotDepth, ws, options });
-    const d = driver;
-    const backoff = new ResyncBackoff({ exchange, symbol: market.symbol }, policy);
-    const view = new DepthView(d.sync.book, depth);
-    const at = (m?: LiveBookMessage): bigint => m?.tsNs ?? nowNs();
-    const toItem = (o: SyncOutcome, m?: LiveBookMessage): BookStreamItem | undefined => {
-      switch (o.type) {
-        case 'snapshot':
-          return {
-            kind: 'snapshot',
-            exchange,
-            symbol: market.symbol,
-            book: view,
-            tsNs: at(m),
-            ...(d.updateId ? { updateId: d.updateId() } : {}),
-          };
-        case 'update':
-          return {
-            kind: 'update',
-            exchange,
-            symbol: market.symbol,
-            changes: o.changes,
-            book: view,
-            tsNs: at(m),
-            ...(d.updateId ? { updateId: d.updateId() } : {}),
-          };
-        case 'resync':
-          return {
-            kind: 'resync',
-            exchange,
-            symbol: market.symbol,
-            reason: o.reason,
-            detail: o.detail,
-            atNs: nowNs(),
-          };
-        default:
-          return undefined;
-      }
-    };
-    /** The item of one outcome; after a resync, the backoff wait (or the typed end) before the book is asked for again. */
-    async function* handle(
-      o: SyncOutcome,
-      m?: LiveBookMessage,
-    ): AsyncGenerator<BookStreamItem, void, undefined> {
-      if (o.type === 'snapshot') backoff.valid();
-      const x = toItem(o, m);
-      if (x) yield x;
-      if (o.type === 'resync') {
-        d.pause?.();
-        await backoff.failed(o.reason, o.detail, signal);
-        d.resume?.();
-      }
-    }
-    const it = d.feed.stream();
-    try {
-      for await (const item of it) {
-        if (isFeedEvent(item)) {
-          yield item;
-          if (item.kind === 'reconnected') {
-            d.sync.reset();
-            // Paced by the reconnect backoff already; not a failed sync attempt.
-            backoff.invalidate();
-            yield {
-              kind: 'resync',
-              exchange,
-              symbol: market.symbol,
-              reason: 'reconnect',
-              detail: `connection lost for ${Math.round(item.downtimeMs)} ms`,
-              atNs: item.untilNs,
-            };
-          }
-          continue;
-        }
-        if (item.kind === 'error') {
-          throw new ExchangeError(
-            exchange,
-            'ws',
-            `${item.message} (the book stream cannot continue as asked)`,
-          );
-        }
-        if ((item.kind !== 'book-snapshot' && item.kind !== 'book-update') || item.market !== wire) continue;
-        const o = d.sync.onMessage(item);
-        if (o.type === 'update') {
-          // The common case without a generator per message.
-          const x = toItem(o, item);
-          if (x) yield x;
-        } else yield* handle(o, item);
-        if (d.catchUp && (d.needsCatchUp?.() ?? true)) {
-          for await (const o of d.catchUp()) yield* handle(o);
-        }
-      }
-    } finally {
-      await it.return();
-    }
+    source = driver.feed.stream();
   } catch (error) {
-    if (signal?.aborted && (error as { code?: string } | undefined)?.code === 'ERR_ABORTED') return;
+    await close();
+    if (callerAborted(error, signal)) return undefined;
     throw error;
-  } finally {
-    await driver?.release();
-    if (owned) await adapter.close();
   }
+  const book = new BookItems(exchange, market.symbol, wire, driver, depth, policy, signal);
+  return {
+    source,
+    fast: (item) => book.fast(item),
+    slow: (item) => book.slow(item),
+    quiet: (error) => callerAborted(error, signal),
+    close,
+  };
 }

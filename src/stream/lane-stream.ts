@@ -35,6 +35,7 @@ export type Lanes<T, R> = {
 };
 
 const DONE: IteratorReturnResult<void> = Object.freeze({ value: undefined, done: true });
+const DONE_SOURCE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 /**
  * An `AsyncGenerator` over `open()`'s lanes. `open` runs on the first `next()` (as a generator body
@@ -122,7 +123,7 @@ export class LaneStream<T, R> implements AsyncGenerator<T, void, undefined> {
           if (r.done !== true) return r;
           this.#slow = undefined;
         }
-        const r = await lanes.source.next();
+        const r = await this.#read(lanes);
         if (this.#done) return DONE;
         if (r.done === true) {
           await this.#close();
@@ -139,6 +140,26 @@ export class LaneStream<T, R> implements AsyncGenerator<T, void, undefined> {
     } catch (error) {
       return this.#fail(error);
     }
+  }
+
+  /**
+   * The source's next item. From the concrete feed iterator: what it has buffered, else a wait for the
+   * next frame and a synchronous read (one promise per wait instead of `next()`'s two and an async
+   * frame); otherwise, or when the iterator says so, `next()`.
+   */
+  async #read(lanes: Lanes<T, R>): Promise<IteratorResult<R | FeedEvent, undefined>> {
+    const sync = this.#sync;
+    if (sync !== undefined) {
+      for (;;) {
+        const r = sync.tryNext();
+        if (r !== undefined) return r;
+        const ready = sync.whenReady();
+        if (ready === undefined) break;
+        await ready;
+        if (this.#done) return DONE_SOURCE;
+      }
+    }
+    return lanes.source.next();
   }
 
   async #fail(error: unknown): Promise<IteratorResult<T, void>> {

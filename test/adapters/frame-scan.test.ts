@@ -17,7 +17,7 @@ import {
 import { parseUsdmWsFrame } from '../../src/adapters/binance-usdm/ws-parse.js';
 import { scanCoinbaseL2Update } from '../../src/adapters/coinbase/l2-scan.js';
 import { parseCoinbaseWsFrame } from '../../src/adapters/coinbase/ws-parse.js';
-import { readDecimalString, scanned } from '../../src/adapters/frame-scan.js';
+import { readDecimalString, readNumberToken, scanned } from '../../src/adapters/frame-scan.js';
 import type { LiveRecord } from '../../src/adapters/live.js';
 import {
   decimalText,
@@ -287,5 +287,36 @@ describe('decimal texts', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('number tokens (Kraken levels)', () => {
+  /** JSON number tokens without exponent: signs, leading zeros of fractions, 1..30 digits. */
+  const token = fc
+    .tuple(
+      fc.boolean(),
+      fc.oneof(fc.constant('0'), fc.stringMatching(/^[1-9][0-9]{0,20}$/)),
+      fc.option(fc.stringMatching(/^[0-9]{1,24}$/), { nil: undefined }),
+    )
+    .map(([neg, int, frac]) => `${neg ? '-' : ''}${int}${frac === undefined ? '' : `.${frac}`}`);
+
+  it('read as their exact text and the same double as Number (property)', () => {
+    fc.assert(
+      fc.property(fc.array(token, { minLength: 1, maxLength: 500 }), (list) => {
+        for (const t of list) {
+          const raw = ` ${t},`;
+          expect(readNumberToken(raw, 0), t).toBe(raw.length - 1);
+          expect(scanned.text, t).toBe(t);
+          expect(Object.is(scanned.value, Number(t)), t).toBe(true);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('step aside for what is not a plain token', () => {
+    for (const t of ['-', '01', '-01.5', '1.', '.5', '1e5', '1.5E3', '+1', 'x', '', '1.e3']) {
+      expect(readNumberToken(`${t},`, 0), t).toBe(-1);
+    }
   });
 });

@@ -7,19 +7,8 @@
  */
 import type { BookSync, SyncOutcome } from '../book-sync.js';
 import type { LiveBookMessage } from '../live.js';
-import { type BookSide, OrderBook, type StoredLevel } from '../order-book.js';
-import { krakenBookChecksum } from './checksum.js';
-
-/** The best 10 levels of a side (fewer when it is shorter), as an array: cheaper than a generator. */
-function top10(side: BookSide): StoredLevel[] {
-  const out: StoredLevel[] = [];
-  for (let i = 0; i < 10; i++) {
-    const l = side.levelAt(i);
-    if (l === undefined) break;
-    out.push(l);
-  }
-  return out;
-}
+import { OrderBook } from '../order-book.js';
+import { krakenSidesChecksum } from './checksum.js';
 
 /** The depths Kraken's v2 book channel accepts. */
 export const KRAKEN_BOOK_DEPTHS = [10, 25, 100, 500, 1000] as const;
@@ -41,7 +30,7 @@ export class KrakenBookSync implements BookSync {
 
   /** The checksum of the local book now (top 10 per side). */
   checksum(): number {
-    return krakenBookChecksum(top10(this.book.askSide), top10(this.book.bidSide));
+    return krakenSidesChecksum(this.book.askSide, this.book.bidSide);
   }
 
   onMessage(m: LiveBookMessage): SyncOutcome {

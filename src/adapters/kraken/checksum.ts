@@ -54,6 +54,25 @@ export function krakenBookChecksum(asks: Iterable<ChecksumLevel>, bids: Iterable
   return ~side(bids, side(asks, 0xffffffff)) >>> 0;
 }
 
+/** A book side by rank (0 = best), as `BookSide.levelAt` reads it: no array or iterator per message. */
+export type RankedLevels = { levelAt(i: number): ChecksumLevel | undefined };
+
+/** {@link krakenBookChecksum} of two book sides read by rank (the synchroniser's check on every message). */
+export function krakenSidesChecksum(asks: RankedLevels, bids: RankedLevels): number {
+  return ~rankedSide(bids, rankedSide(asks, 0xffffffff)) >>> 0;
+}
+
+/** Feeds the best 10 levels of `levels` into the running CRC register `c`. */
+function rankedSide(levels: RankedLevels, c: number): number {
+  for (let i = 0; i < 10; i++) {
+    const l = levels.levelAt(i);
+    if (l === undefined) break;
+    c = crcToken(l.priceText, c);
+    c = crcToken(l.qtyText, c);
+  }
+  return c;
+}
+
 /** Feeds the top 10 levels of one side into the running CRC register `c`. */
 function side(levels: Iterable<ChecksumLevel>, c: number): number {
   let n = 0;

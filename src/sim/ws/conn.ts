@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { WsStats } from './api.js';
 import type { WsFaultKind } from './types.js';
@@ -13,9 +14,18 @@ export type { WsStats } from './api.js';
 /** Seeded fault draws per data message, shared by all connections of one simulator. */
 export type FaultDraw = (kind: WsFaultKind) => boolean;
 
+/**
+ * At most this many messages go into one coalesced write: a write of thousands of small buffers
+ * (two per frame) exceeds the kernel's iovec limit and drains far slower than several writes.
+ */
+const BATCH_WRITE_MESSAGES = 256;
+
 /** A connection as dialects see it. */
 export class SimConn {
   readonly #ws: WebSocket;
+  /** Set when the emissions are coalesced (`ws.coalesce`): corked during each batch. */
+  readonly #socket: Duplex | undefined;
+  #batched = -1;
   /** Real ms (performance clock) when it opened. */
   readonly openedAt: number;
   /** Real ms of the last message sent. */
@@ -39,8 +49,9 @@ export class SimConn {
   readonly #stats: WsStats;
   readonly #now: () => number;
 
-  constructor(ws: WebSocket, draw: FaultDraw, stats: WsStats, now: () => number) {
+  constructor(ws: WebSocket, draw: FaultDraw, stats: WsStats, now: () => number, socket?: Duplex) {
     this.#ws = ws;
+    this.#socket = socket;
     this.#draw = draw;
     this.#stats = stats;
     this.#now = now;
@@ -79,9 +90,31 @@ export class SimConn {
   /** Sends one text message (dropped silently when stalled or closed). */
   send(text: string): void {
     if (!this.live) return;
+    if (this.#batched >= 0 && ++this.#batched > BATCH_WRITE_MESSAGES) {
+      this.#socket?.uncork();
+      this.#socket?.cork();
+      this.#batched = 1;
+    }
     this.#ws.send(text);
     this.lastSentAt = this.#now();
     this.#stats.messagesSent++;
+  }
+
+  /**
+   * Starts one emission: with `ws.coalesce`, its messages are held and written together (in writes of
+   * at most {@link BATCH_WRITE_MESSAGES}) by {@link endBatch}. Without, nothing changes.
+   */
+  beginBatch(): void {
+    if (this.#socket === undefined || this.#batched >= 0) return;
+    this.#socket.cork();
+    this.#batched = 0;
+  }
+
+  /** Ends the emission begun by {@link beginBatch}: what it held is written now. */
+  endBatch(): void {
+    if (this.#batched < 0) return;
+    this.#batched = -1;
+    this.#socket?.uncork();
   }
 
   /** Sends a protocol ping frame (not when stalled). */

@@ -88,6 +88,7 @@ export class WsHub implements SimWs {
         (k) => this.#draw(k),
         this.#stats,
         () => performance.now(),
+        this.#o.coalesce ? socket : undefined,
       );
       for (const f of this.#pendingNext.splice(0)) conn.arm(f.kind, f.count ?? 1);
       this.#start();
@@ -139,10 +140,13 @@ export class WsHub implements SimWs {
     this.#boundaryUs = frame.toUs;
     for (const [conn, session] of this.#sessions) {
       if (conn.closed) continue;
+      conn.beginBatch();
       try {
         session.onFrame(frame);
       } catch {
         conn.terminate();
+      } finally {
+        conn.endBatch();
       }
     }
     if (this.#sessions.size === 0 && this.#timer) {

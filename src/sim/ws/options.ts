@@ -33,6 +33,13 @@ export type WsFaultRates = {
 export type WsOptions = {
   /** Real ms between two emissions of live data (trades, book diffs). @default 50 */
   batchMs?: number;
+  /**
+   * Write each emission's frames to a connection in one TCP write (cork, send all, uncork), as a busy
+   * server's frames often arrive together, instead of one write per frame. A client then reads every
+   * batch in one go whatever its timing: the benchmarks use it so that the reads per item do not depend
+   * on a race between the two processes. @default false
+   */
+  coalesce?: boolean;
   /** Binance: real ms between the server's ping frames. @default 20_000 */
   pingIntervalMs?: number;
   /** Binance: real ms without a pong after which the server disconnects. @default 60_000 */
@@ -70,7 +77,11 @@ export type ResolvedWsOptions = Required<Omit<WsOptions, 'faults' | 'bookChecksu
 export function resolveWsOptions(o: WsOptions | undefined, seed: number): ResolvedWsOptions {
   const w = o ?? {};
   if (typeof w !== 'object' || w === null) throw new ValidationError('options.ws', w, 'an object');
-  const ms = (name: keyof Omit<WsOptions, 'faults' | 'bookChecksum'>, def: number, min: number): number => {
+  const ms = (
+    name: keyof Omit<WsOptions, 'faults' | 'bookChecksum' | 'coalesce'>,
+    def: number,
+    min: number,
+  ): number => {
     const v = w[name] ?? def;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > 2 ** 31 - 1) {
       throw new ValidationError(`options.ws.${name}`, v, `a number of ms in [${min}, 2^31)`);
@@ -89,6 +100,7 @@ export function resolveWsOptions(o: WsOptions | undefined, seed: number): Resolv
   if (!Number.isSafeInteger(fseed)) throw new ValidationError('options.ws.faults.seed', fseed, 'an integer');
   return {
     batchMs: ms('batchMs', 50, 5),
+    coalesce: flag('coalesce', w.coalesce),
     pingIntervalMs: ms('pingIntervalMs', 20_000, 10),
     pongTimeoutMs: ms('pongTimeoutMs', 60_000, 10),
     maxConnectionMs: ms('maxConnectionMs', 86_400_000, 10),
@@ -116,5 +128,11 @@ function checksumMode(v: unknown): 'crc32' | 'zero' {
   if (v === undefined) return 'zero';
   if (v !== 'crc32' && v !== 'zero')
     throw new ValidationError('options.ws.bookChecksum', v, "'crc32' or 'zero'");
+  return v;
+}
+
+function flag(name: 'coalesce', v: unknown): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') throw new ValidationError(`options.ws.${name}`, v, 'true or false');
   return v;
 }

@@ -141,6 +141,19 @@ export class FeedIterator<T> implements FeedStream<T | FeedEvent> {
     return result === PENDING ? undefined : result;
   }
 
+  /**
+   * For consumers of {@link tryNext}: a promise that settles once `tryNext` may have an item (a frame
+   * or event was queued, or the stream ended), or `undefined` when `next()` must be awaited instead
+   * (not started yet, a `next()` in flight, an async parser mid-frame, closed). Waiting this way skips
+   * the promise and async frame `next()` makes per wait. One waiter at a time, like `next()`.
+   */
+  whenReady(): Promise<void> | undefined {
+    if (this.#pending !== undefined || !this.#started || this.#async !== undefined || this.#closed) {
+      return undefined;
+    }
+    return this.#session.wait();
+  }
+
   async return(): Promise<IteratorResult<T | FeedEvent, undefined>> {
     if (!this.#closed) this.#finish();
     await this.#session.close();

@@ -2,7 +2,12 @@ import { crc32 as zlibCrc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KrakenBookSync } from '../../../src/adapters/kraken/book.js';
-import { checksumToken, crc32, krakenBookChecksum } from '../../../src/adapters/kraken/checksum.js';
+import {
+  checksumToken,
+  crc32,
+  krakenBookChecksum,
+  krakenSidesChecksum,
+} from '../../../src/adapters/kraken/checksum.js';
 import { LosslessNumber, parseLosslessJson } from '../../../src/adapters/kraken/lossless-json.js';
 import { parseKrakenWsFrame } from '../../../src/adapters/kraken/ws-parse.js';
 import type { LiveBookMessage } from '../../../src/adapters/live.js';
@@ -119,6 +124,23 @@ describe('Kraken checksum', () => {
     expect(checksumToken('0.00100000')).toBe('100000');
     expect(checksumToken('0.5666')).toBe('5666');
     expect(checksumToken('4831.75496356')).toBe('483175496356');
+  });
+
+  it('over book sides read by rank: the same CRC as over the joined tokens of the top 10 (property)', () => {
+    const decimal = fc
+      .tuple(fc.nat(99_999), fc.nat(99_999_999), fc.integer({ min: 0, max: 8 }))
+      .map(([i, f, d]) => (d === 0 ? String(i) : `${i}.${String(f).padStart(8, '0').slice(0, d)}`));
+    const side = fc.array(fc.record({ priceText: decimal, qtyText: decimal }), { maxLength: 14 });
+    fc.assert(
+      fc.property(side, side, (asks, bids) => {
+        const ranked = (l: typeof asks) => ({ levelAt: (i: number) => l[i] });
+        const joined = [...asks.slice(0, 10), ...bids.slice(0, 10)]
+          .map((l) => checksumToken(l.priceText) + checksumToken(l.qtyText))
+          .join('');
+        expect(krakenSidesChecksum(ranked(asks), ranked(bids))).toBe(zlibCrc32(Buffer.from(joined)));
+        expect(krakenSidesChecksum(ranked(asks), ranked(bids))).toBe(krakenBookChecksum(asks, bids));
+      }),
+    );
   });
 
   it('a JSON.parse round trip breaks the checksum; the lossless reader does not', () => {
