@@ -127,17 +127,35 @@ function putScaled(buf: Uint8Array, p: number, negative: boolean, m: number, k: 
   while (first < n && g[first] === 0) first++;
   let end = n;
   while (end > first && g[end - 1] === 0) end--;
+  const weight = end === first ? 0 : intGroups - 1 - first;
+  return putNumericField(buf, p, g, first, end, weight, negative ? NUMERIC_NEG : NUMERIC_POS, k);
+}
+const GROUPS = new Array<number>(8).fill(0);
+const NO_GROUPS: readonly number[] = [];
+
+/**
+ * Writes a `numeric` field: its length word, then `numeric_send`'s layout (digit count, weight, sign,
+ * scale) and the base-10000 digits `groups[first..end)`. Returns the new position.
+ */
+function putNumericField(
+  buf: Uint8Array,
+  p: number,
+  groups: readonly number[],
+  first: number,
+  end: number,
+  weight: number,
+  sign: number,
+  scale: number,
+): number {
   const ndigits = end - first;
-  const weight = ndigits === 0 ? 0 : intGroups - 1 - first;
   p = putInt32(buf, p, 8 + 2 * ndigits);
   p = putInt16(buf, p, ndigits);
   p = putInt16(buf, p, weight);
-  p = putInt16(buf, p, negative ? NUMERIC_NEG : NUMERIC_POS);
-  p = putInt16(buf, p, k);
-  for (let i = first; i < end; i++) p = putInt16(buf, p, g[i] as number);
+  p = putInt16(buf, p, sign);
+  p = putInt16(buf, p, scale);
+  for (let i = first; i < end; i++) p = putInt16(buf, p, groups[i] as number);
   return p;
 }
-const GROUPS = new Array<number>(8).fill(0);
 
 /**
  * `numeric` of a number's `String(x)`: `NaN`, `±Infinity`, or `[-]digits[.digits][e±digits]`, read as
@@ -145,11 +163,8 @@ const GROUPS = new Array<number>(8).fill(0);
  */
 export function putNumericText(buf: Uint8Array, p: number, s: string): number {
   if (s === 'NaN' || s === 'Infinity' || s === '-Infinity') {
-    p = putInt32(buf, p, 8);
-    p = putInt16(buf, p, 0);
-    p = putInt16(buf, p, 0);
-    p = putInt16(buf, p, s === 'NaN' ? NUMERIC_NAN : s === 'Infinity' ? NUMERIC_PINF : NUMERIC_NINF);
-    return putInt16(buf, p, 0);
+    const sign = s === 'NaN' ? NUMERIC_NAN : s === 'Infinity' ? NUMERIC_PINF : NUMERIC_NINF;
+    return putNumericField(buf, p, NO_GROUPS, 0, 0, 0, sign, 0);
   }
   const match = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(s);
   if (!match) throw new RangeError(`not a number's decimal text: ${s}`);
@@ -163,28 +178,16 @@ export function putNumericText(buf: Uint8Array, p: number, s: string): number {
   digits = digits.slice(lead);
   point -= lead;
   digits = digits.replace(/0+$/, '');
-  if (digits === '') {
-    p = putInt32(buf, p, 8);
-    p = putInt16(buf, p, 0);
-    p = putInt16(buf, p, 0);
-    p = putInt16(buf, p, NUMERIC_POS);
-    return putInt16(buf, p, scale);
-  }
+  if (digits === '') return putNumericField(buf, p, NO_GROUPS, 0, 0, 0, NUMERIC_POS, scale);
   // Align to base-10000 groups around the point: pad the left so the point falls on a group boundary.
   const padLeft = (((4 - (point % 4)) % 4) + 4) % 4;
   const aligned = '0'.repeat(padLeft) + digits;
   const weight = (point + padLeft) / 4 - 1;
   const groups: number[] = [];
   for (let i = 0; i < aligned.length; i += 4) groups.push(Number(aligned.slice(i, i + 4).padEnd(4, '0')));
-  while (groups.length > 0 && groups[groups.length - 1] === 0) groups.pop();
-  let first = 0;
-  while (groups[first] === 0) first++;
-  const kept = groups.slice(first);
-  p = putInt32(buf, p, 8 + 2 * kept.length);
-  p = putInt16(buf, p, kept.length);
-  p = putInt16(buf, p, weight - first);
-  p = putInt16(buf, p, match[1] === '-' ? NUMERIC_NEG : NUMERIC_POS);
-  p = putInt16(buf, p, scale);
-  for (const d of kept) p = putInt16(buf, p, d);
-  return p;
+  // The first group holds the first digit (never zero); trailing zero groups are dropped.
+  let end = groups.length;
+  while (end > 0 && groups[end - 1] === 0) end--;
+  const sign = match[1] === '-' ? NUMERIC_NEG : NUMERIC_POS;
+  return putNumericField(buf, p, groups, 0, end, weight, sign, scale);
 }

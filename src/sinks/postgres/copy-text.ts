@@ -109,7 +109,7 @@ export function copyPlan<K extends KindId>(schema: string, kind: K, scope: CopyS
   let seal: CopyPlan<K>['seal'] = () => {};
   let format = '';
   if (kind === 'trades') {
-    const rows = new TradeRowWriter(scope.exchange, scope.symbol);
+    const rows = new TradeRowWriter(scope.exchange, scope.symbol, timestampText);
     append = (batch, record) => rows.append(batch, record as Trade);
     seal = endBinaryBatch;
     format = ' (FORMAT binary)';

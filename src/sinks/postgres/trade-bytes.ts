@@ -21,7 +21,6 @@ import {
   putInt64Parts,
   putNumeric,
 } from './copy-binary.js';
-import { timestampText } from './copy-text.js';
 
 const NS_PER_S = 1_000_000_000n;
 /** From here on the microseconds since 1970 are no longer a safe integer: the `bigint` path takes over. */
@@ -49,6 +48,7 @@ function putText(buf: Buffer, p: number, s: string): number {
 
 /** Appends trades as binary COPY rows to batches; one per sink (it keeps the second of the last trade). */
 export class TradeRowWriter {
+  readonly #checkTime: (tsNs: bigint) => unknown;
   /** Field count, exchange and symbol: the same for every row. */
   readonly #prefix: Uint8Array;
   /** The second of the last trade, `[start, end)` in ns; empty at first. */
@@ -63,8 +63,11 @@ export class TradeRowWriter {
   /**
    * @param exchange the rows' `exchange` column
    * @param symbol the rows' `symbol` column
+   * @param checkTime throws the text form's `ValidationError` for a time outside the years 0001–9999
+   *   (`timestampText` of `copy-text.ts`; passed in so the two modules do not import each other)
    */
-  constructor(exchange: string, symbol: string) {
+  constructor(exchange: string, symbol: string, checkTime: (tsNs: bigint) => unknown) {
+    this.#checkTime = checkTime;
     const ex = Buffer.from(exchange, 'utf8');
     const sy = Buffer.from(symbol, 'utf8');
     const prefix = Buffer.alloc(2 + 4 + ex.length + 4 + sy.length);
@@ -100,7 +103,10 @@ export class TradeRowWriter {
       const us = this.#secUs + Math.floor(ns / 1000);
       const hi = Math.floor(us / TWO_32);
       p = putInt64Parts(buf, p, hi, us - hi * TWO_32);
-    } else p = putFarTime(buf, p, ts);
+    } else {
+      this.#checkTime(ts);
+      p = putFarTime(buf, p, ts);
+    }
     p = putText(buf, p, id);
     p = putNumeric(buf, p, t.price);
     p = putNumeric(buf, p, t.amount);
@@ -125,12 +131,11 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 /**
- * `ts_ns` and `time` of a time before 1970-01-01T00:00:01Z or past 2^53 µs, in `bigint`. Refuses times
- * outside the years 0001–9999 as the text form does, and those `ts_ns` (a `bigint` column) cannot hold:
- * before 1677-09-21 or after 2262-04-11.
+ * `ts_ns` and `time` of a time before 1970-01-01T00:00:01Z or past 2^53 µs, in `bigint` (already checked
+ * to be within the years 0001–9999). Refuses those `ts_ns` (a `bigint` column) cannot hold: before
+ * 1677-09-21 or after 2262-04-11.
  */
 function putFarTime(buf: Buffer, p: number, ts: bigint): number {
-  timestampText(ts); // the range check (throws ValidationError)
   if (ts < INT64_MIN || ts > INT64_MAX) {
     throw new ValidationError('record time', ts, 'a time from 1677-09-21 to 2262-04-11 (ts_ns is a bigint)');
   }
