@@ -18,7 +18,11 @@ export type LiveTrade = {
   readonly market: string;
   /** `trade.id` as a number, for gap detection (Bybit: the feed's count, which never jumps). */
   readonly seq: number;
-  readonly trade: Trade;
+  /**
+   * The trade. When the feed was given the unified symbols (`symbols` of the trade parsers), it also
+   * carries `symbol`: the stream then hands this object on as its `StreamTrade`, built once.
+   */
+  readonly trade: Trade & { readonly symbol?: string };
 };
 
 /**

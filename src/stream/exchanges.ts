@@ -63,6 +63,17 @@ const bybitFeed =
 /** Kraken v2 names markets `BTC/USD` (unified codes, never `XBT`): the unified symbol. */
 const krakenWire = (m: Market): string => m.symbol;
 
+/**
+ * Wire name → unified symbol of `markets`, for feeds that build each trade with its `symbol` (the
+ * stream then hands that object on instead of copying it).
+ */
+function unifiedSymbols(
+  markets: readonly Market[],
+  wire: (m: Market) => string,
+): ReadonlyMap<string, string> {
+  return new Map(markets.map((m) => [wire(m), m.symbol]));
+}
+
 /** Every exchange's live wiring. */
 export const LIVE: Readonly<Record<ExchangeId, LiveSpec>> = {
   binance: {
@@ -80,6 +91,7 @@ export const LIVE: Readonly<Record<ExchangeId, LiveSpec>> = {
         markets.map((m) => m.id),
         ['matches', 'heartbeat'],
         options,
+        unifiedSymbols(markets, (m) => m.id),
       ),
   },
   'binance-usdm': {
@@ -96,7 +108,12 @@ export const LIVE: Readonly<Record<ExchangeId, LiveSpec>> = {
     wsUrl: KRAKEN_WS_URL,
     wireName: krakenWire,
     tradeFeed: (url, markets, options) =>
-      new KrakenFeed(url, { channel: 'trade', symbols: markets.map(krakenWire) }, options),
+      new KrakenFeed(
+        url,
+        { channel: 'trade', symbols: markets.map(krakenWire) },
+        options,
+        unifiedSymbols(markets, krakenWire),
+      ),
   },
   bybit: {
     wsUrl: BYBIT_WS_URL,

@@ -13,7 +13,7 @@
  * @module
  */
 import type { FeedEvent } from '../transport/websocket/events.js';
-import { FeedIterator, type FeedStream } from '../transport/websocket/feed-iterator.js';
+import { FeedIterator, type FeedStream, NOTHING } from '../transport/websocket/feed-iterator.js';
 
 /** Returned by {@link Lanes.fast}: nothing to yield for this item. */
 export const SKIP: unique symbol = Symbol('skip');
@@ -72,12 +72,12 @@ export class LaneStream<T, R> implements AsyncGenerator<T, void, undefined> {
       // The fast lane: items already buffered, no await.
       try {
         for (;;) {
-          const r = sync.tryNext();
-          if (r === undefined || r.done === true) break;
-          const out = lanes.fast(r.value);
+          const item = sync.tryTake();
+          if (item === NOTHING) break;
+          const out = lanes.fast(item);
           if (out === SKIP) continue;
           if (out === SLOW) {
-            this.#slow = lanes.slow(r.value);
+            this.#slow = lanes.slow(item);
             break;
           }
           return Promise.resolve({ value: out, done: false });

@@ -289,9 +289,12 @@ async function* refillWindow(
 }
 
 function emit(s: SymbolState, r: LiveTrade): StreamTrade {
+  const t = r.trade;
   s.lastSeq = r.seq;
-  s.lastTsNs = r.trade.tsNs;
-  return withSymbol(r.trade, s.market.symbol);
+  s.lastTsNs = t.tsNs;
+  // A feed told the unified symbols built the trade whole: handed on as it is, not copied.
+  const symbol = s.market.symbol;
+  return t.symbol === symbol ? (t as StreamTrade) : withSymbol(t, symbol);
 }
 
 function withSymbol(t: Trade, symbol: string): StreamTrade {

@@ -80,6 +80,12 @@ describe.concurrent('stream.trades over the simulator: ten minutes with faults',
         expect(ids.every((id, i) => i === 0 || id === ids[i - 1]! + 1)).toBe(true);
         expect(trades.length).toBe(truth.length);
         expect(trades.map(bare)).toEqual(truth);
+        // Live trades (built whole by the feed) and refilled ones (copied) have one shape and the
+        // unified symbol.
+        const symbol = exchange === 'binance' ? 'BTC/USDT' : 'BTC/USD';
+        expect(new Set(trades.map((t) => `${Object.keys(t).join()}|${t.symbol}`))).toEqual(
+          new Set([`id,tsNs,price,amount,side,symbol|${symbol}`]),
+        );
 
         const kinds = (k: TradeStreamEvent['kind']) => events.filter((e) => e.kind === k);
         expect(kinds('gap')).toEqual([]);

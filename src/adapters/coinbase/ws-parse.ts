@@ -22,8 +22,11 @@ function isoNs(value: unknown, field: string): bigint {
   }
 }
 
-/** Parses one Coinbase WebSocket frame into live records (none for subscriptions and unknown types). */
-export function parseCoinbaseWsFrame(raw: string): LiveRecord[] {
+/**
+ * Parses one Coinbase WebSocket frame into live records (none for subscriptions and unknown types).
+ * @param symbols product id → unified symbol: a trade of a product in it carries `symbol` too
+ */
+export function parseCoinbaseWsFrame(raw: string, symbols?: ReadonlyMap<string, string>): LiveRecord[] {
   // Book diffs (hundreds of levels) are read in place; any other frame, or any surprise, is parsed below.
   if (raw.startsWith('{"type":"l2update"')) {
     const fast = scanCoinbaseL2Update(raw);
@@ -44,18 +47,22 @@ export function parseCoinbaseWsFrame(raw: string): LiveRecord[] {
       if (maker !== 'buy' && maker !== 'sell') {
         throw new ProtocolError('Expected "buy" or "sell" in match.side', JSON.stringify(maker) ?? '');
       }
+      const market = text(o['product_id'], 'match.product_id');
+      const symbol = symbols?.get(market);
+      const id = String(seq);
+      const tsNs = isoNs(o['time'], 'match.time');
+      const price = decimal(o['price'], 'match.price');
+      const amount = decimal(o['size'], 'match.size');
+      const side = maker === 'sell' ? 'buy' : 'sell';
       return [
         {
           kind: 'trade',
-          market: text(o['product_id'], 'match.product_id'),
+          market,
           seq,
-          trade: {
-            id: String(seq),
-            tsNs: isoNs(o['time'], 'match.time'),
-            price: decimal(o['price'], 'match.price'),
-            amount: decimal(o['size'], 'match.size'),
-            side: maker === 'sell' ? 'buy' : 'sell',
-          },
+          trade:
+            symbol === undefined
+              ? { id, tsNs, price, amount, side }
+              : { id, tsNs, price, amount, side, symbol },
         },
       ];
     }

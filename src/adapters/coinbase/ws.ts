@@ -19,20 +19,24 @@ export type CoinbaseChannel = 'matches' | 'level2_batch' | 'heartbeat';
 /** A Coinbase feed connection yielding {@link LiveRecord}s. */
 export class CoinbaseFeed extends WebSocketBase<LiveRecord> {
   readonly #subscribe: string;
+  readonly #symbols: ReadonlyMap<string, string> | undefined;
 
   /**
    * @param url `wss://ws-feed.exchange.coinbase.com` or a simulator's `ws://127.0.0.1:PORT`
    * @param productIds e.g. `['BTC-USD']`
    * @param channels e.g. `['matches', 'heartbeat']`
+   * @param symbols product id → unified symbol: trades of these products carry `symbol` (see `LiveTrade`)
    */
   constructor(
     url: string,
     productIds: readonly string[],
     channels: readonly CoinbaseChannel[],
     options?: WebSocketOptions,
+    symbols?: ReadonlyMap<string, string>,
   ) {
     super(url.endsWith('/') ? url : `${url}/`, options);
     this.#subscribe = JSON.stringify({ type: 'subscribe', product_ids: productIds, channels });
+    this.#symbols = symbols;
   }
 
   protected override onConnect(ws: FeedSocket): void {
@@ -40,6 +44,6 @@ export class CoinbaseFeed extends WebSocketBase<LiveRecord> {
   }
 
   protected override parseMessage(raw: string | Buffer): LiveRecord[] {
-    return parseCoinbaseWsFrame(typeof raw === 'string' ? raw : raw.toString('utf8'));
+    return parseCoinbaseWsFrame(typeof raw === 'string' ? raw : raw.toString('utf8'), this.#symbols);
   }
 }

@@ -37,8 +37,11 @@ function isoNsAt(value: unknown, i: number): bigint {
   return isoNs(value, `trade.data[${i}].timestamp`);
 }
 
-/** Parses one Kraken v2 frame into live records (none for status, heartbeat, pong and acks). */
-export function parseKrakenWsFrame(raw: string): LiveRecord[] {
+/**
+ * Parses one Kraken v2 frame into live records (none for status, heartbeat, pong and acks).
+ * @param symbols wire symbol → unified symbol: a trade of a market in it carries `symbol` too
+ */
+export function parseKrakenWsFrame(raw: string, symbols?: ReadonlyMap<string, string>): LiveRecord[] {
   // Book frames in Kraken's plain shape are read in place; any other frame, or any surprise, below.
   if (raw.startsWith(BOOK_FRAME)) {
     const fast = scanKrakenBookFrame(raw);
@@ -56,22 +59,32 @@ export function parseKrakenWsFrame(raw: string): LiveRecord[] {
   if (o['channel'] === 'trade' && (o['type'] === 'snapshot' || o['type'] === 'update')) {
     const items = array(o['data'], 'trade.data');
     const out: LiveRecord[] = [];
+    // The symbol of the last market seen: a frame's trades are usually all of one market.
+    let lastMarket: string | undefined;
+    let symbol: string | undefined;
     // Error names are built only on a bad value: a frame can carry hundreds of trades.
     for (let i = 0; i < items.length; i++) {
       const it = objectAt(items[i], 'trade.data', i);
       const seq = integerAt(it['trade_id'], 'trade.data', i, '.trade_id');
-      const side = it['side'];
+      const wireSide = it['side'];
+      const market = textAt(it['symbol'], 'trade.data', i, '.symbol');
+      if (market !== lastMarket) {
+        lastMarket = market;
+        symbol = symbols?.get(market);
+      }
+      const id = String(seq);
+      const tsNs = isoNsAt(it['timestamp'], i);
+      const price = decimalAt(it['price'], 'trade.data', i, '.price');
+      const amount = decimalAt(it['qty'], 'trade.data', i, '.qty');
+      const side = wireSide === 'buy' || wireSide === 'sell' ? wireSide : 'unknown';
       out.push({
         kind: 'trade',
-        market: textAt(it['symbol'], 'trade.data', i, '.symbol'),
+        market,
         seq,
-        trade: {
-          id: String(seq),
-          tsNs: isoNsAt(it['timestamp'], i),
-          price: decimalAt(it['price'], 'trade.data', i, '.price'),
-          amount: decimalAt(it['qty'], 'trade.data', i, '.qty'),
-          side: side === 'buy' || side === 'sell' ? side : 'unknown',
-        },
+        trade:
+          symbol === undefined
+            ? { id, tsNs, price, amount, side }
+            : { id, tsNs, price, amount, side, symbol },
       });
     }
     return out;

@@ -27,11 +27,22 @@ export class KrakenFeed extends WebSocketBase<LiveRecord> {
   /** Whether the current connection has the subscription (set on connect, cleared by `unsubscribe`). */
   #subscribed = false;
 
-  /** @param baseUrl `wss://ws.kraken.com` or a simulator's `ws://127.0.0.1:PORT` (`/v2` is appended) */
-  constructor(baseUrl: string, subscription: KrakenSubscription, options?: WebSocketOptions) {
+  readonly #symbols: ReadonlyMap<string, string> | undefined;
+
+  /**
+   * @param baseUrl `wss://ws.kraken.com` or a simulator's `ws://127.0.0.1:PORT` (`/v2` is appended)
+   * @param symbols wire symbol → unified symbol: trades of these markets carry `symbol` (see `LiveTrade`)
+   */
+  constructor(
+    baseUrl: string,
+    subscription: KrakenSubscription,
+    options?: WebSocketOptions,
+    symbols?: ReadonlyMap<string, string>,
+  ) {
     const base = baseUrl.replace(/\/+$/, '');
     super(base.endsWith('/v2') ? base : `${base}/v2`, options);
     this.#sub = subscription;
+    this.#symbols = symbols;
   }
 
   #params(symbols: readonly string[]): Record<string, unknown> {
@@ -102,7 +113,7 @@ export class KrakenFeed extends WebSocketBase<LiveRecord> {
   }
 
   protected override parseMessage(raw: string | Buffer): LiveRecord[] {
-    const records = parseKrakenWsFrame(typeof raw === 'string' ? raw : raw.toString('utf8'));
+    const records = parseKrakenWsFrame(typeof raw === 'string' ? raw : raw.toString('utf8'), this.#symbols);
     // A trade snapshot's order is not documented: hand trades on in id order.
     if (records.length > 1 && records[0]?.kind === 'trade' && !inIdOrder(records)) {
       records.sort((a, b) => (a.kind === 'trade' && b.kind === 'trade' ? a.seq - b.seq : 0));

@@ -59,6 +59,10 @@ export type ParsePolicy = {
 };
 
 const PENDING: unique symbol = Symbol('pending');
+/** From `#take`: the stream is over (closed, or finished with nothing left). */
+const ENDED: unique symbol = Symbol('ended');
+/** Returned by {@link FeedIterator.tryTake}: no item ready now. */
+export const NOTHING: unique symbol = Symbol('nothing');
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 class Context implements FrameContext {
@@ -142,6 +146,16 @@ export class FeedIterator<T> implements FeedStream<T | FeedEvent> {
   }
 
   /**
+   * Like {@link tryNext}, but the item itself, or {@link NOTHING} when none is ready or the stream is
+   * done (then {@link tryNext} or `next()` tells which): no result object per item of a parsed frame.
+   */
+  tryTake(): T | FeedEvent | typeof NOTHING {
+    if (this.#pending !== undefined || !this.#started) return NOTHING;
+    const item = this.#take();
+    return item === PENDING || item === ENDED ? NOTHING : item;
+  }
+
+  /**
    * For consumers of {@link tryNext}: a promise that settles once `tryNext` may have an item (a frame
    * or event was queued, or the stream ended), or `undefined` when `next()` must be awaited instead
    * (not started yet, a `next()` in flight, an async parser mid-frame, closed). Waiting this way skips
@@ -180,12 +194,20 @@ export class FeedIterator<T> implements FeedStream<T | FeedEvent> {
 
   /** Answers from what is buffered: an item, DONE, or PENDING when it must wait. Throws the stream's end error. */
   #pull(): IteratorResult<T | FeedEvent, undefined> | typeof PENDING {
+    const item = this.#take();
+    if (item === PENDING) return PENDING;
+    if (item === ENDED) return DONE;
+    return { value: item, done: false };
+  }
+
+  /** {@link #pull} without the result object: the item, ENDED, or PENDING. */
+  #take(): T | FeedEvent | typeof PENDING | typeof ENDED {
     for (;;) {
-      if (this.#closed) return DONE;
+      if (this.#closed) return ENDED;
       const array = this.#array;
       if (array !== undefined) {
         // Arrays are walked by index: no iterator object, no protocol call per record.
-        if (this.#index < array.length) return { value: array[this.#index++] as T, done: false };
+        if (this.#index < array.length) return array[this.#index++] as T;
         this.#array = undefined;
       }
       const sync = this.#sync;
@@ -195,9 +217,9 @@ export class FeedIterator<T> implements FeedStream<T | FeedEvent> {
           r = sync.next();
         } catch (error) {
           this.#sync = undefined;
-          return { value: this.#parseFailed(error), done: false };
+          return this.#parseFailed(error);
         }
-        if (r.done !== true) return r;
+        if (r.done !== true) return r.value;
         this.#sync = undefined;
       }
       if (this.#async !== undefined) return PENDING;
@@ -207,16 +229,16 @@ export class FeedIterator<T> implements FeedStream<T | FeedEvent> {
         this.#finish();
         const ended = this.#session.error;
         if (ended !== undefined) throw ended.error;
-        return DONE;
+        return ENDED;
       }
       if (typeof entry !== 'string' && (entry as Partial<FeedEvent>)[FEED_EVENT] === true) {
         const event = entry as FeedEvent;
         if (event.kind === 'connected' || event.kind === 'reconnected')
           this.#ctx.connection = event.connection;
-        return { value: event, done: false };
+        return event;
       }
       const parse = this.#parse;
-      if (parse === undefined) return { value: entry as T, done: false };
+      if (parse === undefined) return entry as T;
       const raw = entry as string | Buffer;
       this.#raw = raw;
       this.#ctx.receivedAtMs = this.#session.queue.lastTimeMs;
@@ -232,7 +254,7 @@ export class FeedIterator<T> implements FeedStream<T | FeedEvent> {
           this.#async = (out as AsyncIterable<T>)[Symbol.asyncIterator]();
         }
       } catch (error) {
-        return { value: this.#parseFailed(error), done: false };
+        return this.#parseFailed(error);
       }
     }
   }

@@ -19,6 +19,24 @@ describe('parseCoinbaseWsFrame', () => {
     expect(parseCoinbaseWsFrame(frames.lastMatch!)[0]).toMatchObject({ seq: 9, trade: { side: 'sell' } });
   });
 
+  it('given the unified symbols, builds the trade of a known product with its symbol', () => {
+    const [known] = parseCoinbaseWsFrame(frames.match!, new Map([['BTC-USD', 'BTC/USD']])) as [
+      { trade: object },
+    ];
+    expect(known.trade).toEqual({
+      id: '10',
+      tsNs: 1415348367028459000n,
+      price: 400.23,
+      amount: 5.23512,
+      side: 'buy',
+      symbol: 'BTC/USD',
+    });
+    expect(Object.keys(known.trade)).toEqual(['id', 'tsNs', 'price', 'amount', 'side', 'symbol']);
+    expect(parseCoinbaseWsFrame(frames.match!, new Map([['ETH-USD', 'ETH/USD']]))).toEqual(
+      parseCoinbaseWsFrame(frames.match!),
+    );
+  });
+
   it('turns a heartbeat into a trade-id mark, and ignores last_trade_id 0', () => {
     expect(parseCoinbaseWsFrame(frames.heartbeat!)).toEqual([
       { kind: 'trade-mark', market: 'BTC-USD', seq: 20, tsNs: 1415348368464459000n },

@@ -211,6 +211,19 @@ describe('parseKrakenWsFrame', () => {
     expect(parseKrakenWsFrame(frames.subscribeFail!)[0]).toMatchObject({ kind: 'error' });
   });
 
+  it('given the unified symbols, builds each trade of a known market with its symbol (and only those)', () => {
+    const plain = parseKrakenWsFrame(frames.trade!);
+    const known = parseKrakenWsFrame(frames.trade!, new Map([['BTC/USD', 'BTC/USD']]));
+    expect(known).toEqual(
+      plain.map((r) => (r.kind === 'trade' ? { ...r, trade: { ...r.trade, symbol: 'BTC/USD' } } : r)),
+    );
+    // The exact keys and order of a StreamTrade: the stream hands this object on as it is.
+    const first = known[0] as { trade: object };
+    expect(Object.keys(first.trade)).toEqual(['id', 'tsNs', 'price', 'amount', 'side', 'symbol']);
+    const other = parseKrakenWsFrame(frames.trade!, new Map([['ETH/USD', 'ETH/USD']]));
+    expect(other).toEqual(plain);
+  });
+
   it('reads book levels losslessly', () => {
     const [s] = parseKrakenWsFrame(frames.bookSnapshot!) as LiveBookMessage[];
     expect(s?.kind).toBe('book-snapshot');

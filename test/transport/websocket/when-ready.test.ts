@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import type { FeedIterator } from '../../../src/transport/websocket/feed-iterator.js';
+import { type FeedIterator, NOTHING } from '../../../src/transport/websocket/feed-iterator.js';
 import { WebSocketBase } from '../../../src/transport/websocket/index.js';
 import { type ScriptedServer, startScriptedServer } from '../../helpers/ws-scripted-server.js';
 import { TestFeed, type TestRecord } from '../../helpers/ws-test-feed.js';
@@ -27,6 +27,17 @@ class AsyncFeed extends WebSocketBase<TestRecord> {
   protected override async *parseMessage(raw: string | Buffer): AsyncIterable<TestRecord> {
     await tick(20);
     yield JSON.parse(String(raw)) as TestRecord;
+  }
+}
+
+/** A feed whose parser returns arrays (a frame `[...]` is several records): the index-walk path. */
+class ArrayFeed extends WebSocketBase<TestRecord> {
+  protected override onConnect(ws: WebSocket): void {
+    ws.send('{"op":"subscribe"}');
+  }
+  protected override parseMessage(raw: string | Buffer): TestRecord[] {
+    const v = JSON.parse(String(raw)) as TestRecord | TestRecord[];
+    return Array.isArray(v) ? v : [v];
   }
 }
 
@@ -116,5 +127,56 @@ describe('FeedIterator.whenReady', () => {
     } finally {
       await it.return();
     }
+  });
+});
+
+describe('FeedIterator.tryTake', () => {
+  it('the items themselves in order, several records of one frame included; NOTHING when none is ready or after the end', async () => {
+    server = await startScriptedServer({
+      onConnection: (c) =>
+        c.ws.once('message', () => {
+          c.ws.send('[{"seq":1},{"seq":2},{"seq":3}]');
+          c.ws.send('{"seq":4}');
+        }),
+    });
+    const it = new ArrayFeed(server.url, OPTS).stream() as FeedIterator<TestRecord>;
+    expect(it.tryTake()).toBe(NOTHING); // not started: next() first
+    expect((await it.next()).value).toMatchObject({ kind: 'connected' });
+    const seen: unknown[] = [];
+    while (seen.length < 4) {
+      const item = it.tryTake();
+      if (item === NOTHING) {
+        await it.whenReady();
+        continue;
+      }
+      seen.push(item);
+    }
+    expect(seen).toEqual([{ seq: 1 }, { seq: 2 }, { seq: 3 }, { seq: 4 }]);
+    expect(it.tryTake()).toBe(NOTHING);
+    await it.return();
+    expect(it.tryTake()).toBe(NOTHING);
+    expect(it.tryNext()).toEqual({ value: undefined, done: true }); // tryNext tells the end apart
+  });
+
+  it('throws the error that ended the stream, as tryNext does', async () => {
+    server = await startScriptedServer({
+      onConnection: (c) => c.ws.once('message', () => c.ws.send('not json')),
+    });
+    const it = new TestFeed(server.url, {
+      ...OPTS,
+      parseErrors: 'fail',
+    }).stream() as FeedIterator<TestRecord>;
+    expect((await it.next()).value).toMatchObject({ kind: 'connected' });
+    let error: unknown;
+    try {
+      for (;;) {
+        if (it.tryTake() !== NOTHING) break;
+        await it.whenReady();
+      }
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'ERR_PROTOCOL' });
+    await it.return();
   });
 });
