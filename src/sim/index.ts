@@ -10,7 +10,7 @@ export type { FaultOptions } from './faults.js';
 export type { WindowUsage } from './limits.js';
 export type { DerivedPrice } from './market/derivatives.js';
 export type { SimExchange, SymbolOverride } from './market/symbols.js';
-export type { MarketOptions, SimulatorOptions } from './options.js';
+export type { MarketOptions, PrerenderRange, SimulatorOptions } from './options.js';
 export { type RunningSimulator, type SimStats, startSimulator } from './server.js';
 export type { GroundTruth, TrueBook } from './truth.js';
 export type { DerivativesTruth } from './truth-derivatives.js';

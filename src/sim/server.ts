@@ -4,10 +4,12 @@
  *
  * @module
  */
+
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fixedClock, runningClock, wallClock } from './clock.js';
 import { createBinanceDialect } from './dialects/binance.js';
+import { prerenderMinuteKlines } from './dialects/binance-data.js';
 import { createBinanceUsdmDialect } from './dialects/binance-usdm.js';
 import { createBybitDialect } from './dialects/bybit.js';
 import { createCoinbaseDialect } from './dialects/coinbase.js';
@@ -115,6 +117,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     nowUs,
     overrides: o.overrides,
   });
+  for (const r of o.prerenderKlines1m) {
+    const s = model.find(r.symbol);
+    if (s !== undefined)
+      prerenderMinuteKlines(s, Number(r.startNs / 1_000_000n), Number(r.endNs / 1_000_000n));
+  }
   const dialect = DIALECTS[o.exchange]({
     model,
     limits: {

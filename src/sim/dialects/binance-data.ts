@@ -152,6 +152,88 @@ function barAgg(s: SymbolMarket, spanS: number, openMs: number, nextMs: number, 
   return s.rangeAgg(openMs / 60_000, nextMs / 60_000, nowUs);
 }
 
+/**
+ * 1m kline rows rendered ahead (see {@link prerenderMinuteKlines}): minutes `k0 .. k0 + n - 1`, each
+ * stored as `,` + its row (nothing for a minute without trades), so a run of minutes is one copy.
+ */
+type MinuteRows = {
+  readonly k0: number;
+  readonly n: number;
+  readonly bytes: Buffer;
+  /** Minute `k0 + i`'s bytes are `bytes[off[i], off[i + 1])`. */
+  readonly off: Int32Array;
+  /** Rows (minutes with trades) before minute `k0 + i`. */
+  readonly rows: Int32Array;
+};
+
+/** Rendered rows per symbol of a running simulator (the symbol object is per simulator). */
+const MINUTE_ROWS = new WeakMap<SymbolMarket, MinuteRows>();
+
+/** Most minutes one symbol may have rendered ahead (~2 years; ~170 bytes each). */
+export const MAX_PRERENDER_MINUTES = 1_100_000;
+
+/**
+ * Renders the 1m kline rows of the closed minutes in `[startMs, endMs)` of `s` now, and serves later
+ * `startTime` pages of 1m klines inside that range from them: byte for byte what rendering gives (a
+ * closed minute never changes), for the cost of a copy. For benchmarks, so that a client on the same
+ * machine does not share its cores with the simulator's page rendering. Returns the minutes kept.
+ */
+export function prerenderMinuteKlines(s: SymbolMarket, startMs: number, endMs: number): number {
+  const nowUs = s.nowUs();
+  const k0 = Math.max(Math.ceil(startMs / 60_000), s.startMinute);
+  // Closed minutes only: the one in progress still changes.
+  const kEnd = Math.min(Math.ceil(endMs / 60_000), Math.floor(nowUs / US_PER_MINUTE));
+  const n = Math.max(0, kEnd - k0);
+  if (n > MAX_PRERENDER_MINUTES)
+    throw new RangeError(`${n} minutes to render ahead (at most ${MAX_PRERENDER_MINUTES})`);
+  const off = new Int32Array(n + 1);
+  const rows = new Int32Array(n + 1);
+  const w = new ByteWriter();
+  w.reserve(n * 180);
+  const a = emptyAgg();
+  for (let i = 0; i < n; i++) {
+    const k = k0 + i;
+    off[i] = w.pos;
+    rows[i + 1] = rows[i]!;
+    s.minuteAgg(k, a, nowUs);
+    if (a.count > 0) {
+      w.reserve(1);
+      w.view.setUint8(w.pos++, 44); // ,
+      writeKline(w, s, k * 60_000, k * 60_000 + 59_999, a);
+      rows[i + 1]!++;
+    }
+  }
+  off[n] = w.pos;
+  MINUTE_ROWS.set(s, { k0, n, bytes: w.take(), off, rows });
+  return n;
+}
+
+/**
+ * Copies the pre-rendered rows of minutes from `k` (inside `c`) up to `lastK`, at most `room` rows, to
+ * `w`; `first` when the page has no row yet (no leading comma). Returns the next minute and the rows.
+ */
+function copyMinuteRows(
+  w: ByteWriter,
+  c: MinuteRows,
+  k: number,
+  lastK: number,
+  room: number,
+  first: boolean,
+): [next: number, rows: number] {
+  const i = k - c.k0;
+  const stop = Math.min(lastK - c.k0 + 1, c.n);
+  let e = i;
+  const want = c.rows[i]! + room;
+  while (e < stop && c.rows[e + 1]! <= want) e++;
+  let from = c.off[i]!;
+  const to = c.off[e]!;
+  if (first && to > from) from++; // the first row of a page has no comma before it
+  w.reserve(to - from);
+  c.bytes.copy(w.buf, w.pos, from, to);
+  w.pos += to - from;
+  return [c.k0 + e, c.rows[e]! - c.rows[i]!];
+}
+
 /** `GET /api/v3/klines` body for validated arguments (times in ms, inclusive). */
 export function klines(
   s: SymbolMarket,
@@ -195,7 +277,14 @@ export function klinesBody(
     k = Math.max(k, firstK);
     if (spanS === 60) {
       const a = emptyAgg();
+      const ahead = MINUTE_ROWS.get(s);
       for (; k <= lastK && rows < limit; k++) {
+        if (ahead !== undefined && k >= ahead.k0 && k < ahead.k0 + ahead.n) {
+          const [next, copied] = copyMinuteRows(w, ahead, k, lastK, limit - rows, rows === 0);
+          rows += copied;
+          k = next - 1;
+          continue;
+        }
         s.minuteAgg(k, a, nowUs);
         if (a.count > 0) row(k * 60_000, k * 60_000 + 59_999, a);
       }
