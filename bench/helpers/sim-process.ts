@@ -31,6 +31,8 @@ export async function startSimProcess(options: SimulatorOptions): Promise<SimPro
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--child'], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Structured clone: the options' bigints (e.g. `prerender` ranges) pass as they are.
+    serialization: 'advanced',
   });
   const pending = new Map<number, (value: unknown) => void>();
   let nextId = 1;
