@@ -20,9 +20,9 @@ describe('parseCoinbaseWsFrame', () => {
   });
 
   it('given the unified symbols, builds the trade of a known product with its symbol', () => {
-    const [known] = parseCoinbaseWsFrame(frames.match!, new Map([['BTC-USD', 'BTC/USD']])) as [
-      { trade: object },
-    ];
+    const known = parseCoinbaseWsFrame(frames.match!, new Map([['BTC-USD', 'BTC/USD']]))[0] as {
+      trade: object;
+    };
     expect(known.trade).toEqual({
       id: '10',
       tsNs: 1415348367028459000n,
