@@ -40,29 +40,30 @@ const MS_NS = 1_000_000n;
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
- * A scanner over one body. Each reader returns the position after what it read, or -1 when the text is
- * not in the expected form; values go to `value`.
+ * A scanner over one body's bytes (no string of the whole body is made: the bodies are ASCII, and any
+ * other byte is simply not in the expected form). Each reader returns the position after what it read,
+ * or -1 when the bytes are not in the expected form; values go to `value`. Reading past the end gives
+ * `undefined`, which no test below accepts.
  */
 class Scan {
   value = 0;
-  constructor(readonly text: string) {}
+  constructor(readonly b: Uint8Array) {}
 
   /**
    * A non-negative JSON integer, `0` or `[1-9][0-9]*`, that is a safe integer (every partial value is then
    * exact too).
    */
   int(i: number): number {
-    const t = this.text;
+    const b = this.b;
     const start = i;
     let v = 0;
-    let c = t.charCodeAt(i);
+    let c = b[i] as number;
     while (c >= ZERO && c <= NINE) {
       v = v * 10 + (c - ZERO);
-      c = t.charCodeAt(++i);
+      c = b[++i] as number;
     }
     const len = i - start;
-    if (len === 0 || len > 16 || v > Number.MAX_SAFE_INTEGER || (len > 1 && t.charCodeAt(start) === ZERO))
-      return -1;
+    if (len === 0 || len > 16 || v > Number.MAX_SAFE_INTEGER || (len > 1 && b[start] === ZERO)) return -1;
     this.value = v;
     return i;
   }
@@ -75,10 +76,10 @@ class Scan {
    * value is only checked, not computed.
    */
   dec(i: number, keep: boolean): number {
-    const t = this.text;
-    if (t.charCodeAt(i) !== QUOTE) return -1;
+    const b = this.b;
+    if (b[i] !== QUOTE) return -1;
     const start = ++i;
-    let c = t.charCodeAt(i);
+    let c = b[i] as number;
     if (c < ZERO || c > NINE) return -1;
     let m = 0;
     let digits = 0;
@@ -89,32 +90,42 @@ class Scan {
         digits++;
       } else if (c === DOT && point < 0) point = digits;
       else break;
-      c = t.charCodeAt(++i);
+      c = b[++i] as number;
     }
-    if (c !== QUOTE || t.charCodeAt(i - 1) === DOT) return -1;
+    if (c !== QUOTE || b[i - 1] === DOT) return -1;
     if (keep) {
       const scale = point < 0 ? 0 : digits - point;
       this.value =
-        digits <= 15 && scale < POW10.length ? m / (POW10[scale] as number) : Number(t.slice(start, i));
+        digits <= 15 && scale < POW10.length ? m / (POW10[scale] as number) : Number(this.ascii(start, i));
     }
     return i + 1;
   }
 
+  /** The bytes `[from, to)` as a new string (ASCII: the readers accepted them). */
+  ascii(from: number, to: number): string {
+    return String.fromCharCode.apply(null, this.b.subarray(from, to) as unknown as number[]);
+  }
+
+  /** The byte at `i` (undefined past the end). */
+  at(i: number): number | undefined {
+    return this.b[i];
+  }
+
   /** `ch` at `i`. */
   ch(i: number, ch: number): number {
-    return this.text.charCodeAt(i) === ch ? i + 1 : -1;
+    return this.b[i] === ch ? i + 1 : -1;
   }
 
   /** `literal` (its char codes) at `i`. */
   lit(i: number, literal: readonly number[]): number {
-    const t = this.text;
-    for (let k = 0; k < literal.length; k++) if (t.charCodeAt(i + k) !== literal[k]) return -1;
+    const b = this.b;
+    for (let k = 0; k < literal.length; k++) if (b[i + k] !== literal[k]) return -1;
     return i + literal.length;
   }
 
   /** `true` or `false` at `i` (into `value` as 1 or 0). */
   bool(i: number): number {
-    const c = this.text.charCodeAt(i);
+    const c = this.b[i];
     if (c === 116) {
       const j = this.lit(i, TRUE);
       if (j >= 0) this.value = 1;
@@ -130,6 +141,11 @@ class Scan {
 }
 
 const codes = (s: string): readonly number[] => Array.from(s, (c) => c.charCodeAt(0));
+
+/** The body's bytes: the response's own, or a string's UTF-8 (the tests'). */
+function bytesOf(body: string | Uint8Array): Uint8Array {
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+}
 const TRUE = codes('true');
 const FALSE = codes('false');
 const A = codes('{"a":');
@@ -145,12 +161,13 @@ const BM = codes(',"M":');
  * Decodes `GET /api/v3/klines` as Binance writes it: `[[openTime,"open","high","low","close","volume",
  * closeTime,"quoteVolume",trades,"takerBase","takerQuote","ignore"],...]`. `undefined` for anything else.
  */
-export function decodeBinanceKlines(text: string): DecodedKlines | undefined {
-  const s = new Scan(text);
+export function decodeBinanceKlines(body: string | Uint8Array): DecodedKlines | undefined {
+  const s = new Scan(bytesOf(body));
+  const length = s.b.length;
   let i = s.ch(0, OPEN);
   if (i < 0) return undefined;
   const bars: OHLCBar[] = [];
-  if (text.charCodeAt(i) === CLOSE) return i + 1 === text.length ? new DecodedKlines(bars) : undefined;
+  if (s.at(i) === CLOSE) return i + 1 === length ? new DecodedKlines(bars) : undefined;
   for (;;) {
     i = s.ch(i, OPEN);
     if (i < 0) return undefined;
@@ -191,9 +208,9 @@ export function decodeBinanceKlines(text: string): DecodedKlines | undefined {
     if (i >= 0) i = s.ch(i, CLOSE);
     if (i < 0) return undefined;
     bars.push({ tsNs: BigInt(openMs) * MS_NS, open, high, low, close, volume });
-    const c = text.charCodeAt(i);
+    const c = s.at(i);
     if (c === COMMA) i++;
-    else if (c === CLOSE && i + 1 === text.length) return new DecodedKlines(bars);
+    else if (c === CLOSE && i + 1 === length) return new DecodedKlines(bars);
     else return undefined;
   }
 }
@@ -203,23 +220,21 @@ export function decodeBinanceKlines(text: string): DecodedKlines | undefined {
  * `[{"a":id,"p":"price","q":"qty","f":first,"l":last,"T":timeMs,"m":bool,"M":bool},...]`. `m: true` means
  * the buyer was the maker, so the taker sold. `undefined` for anything else.
  */
-export function decodeBinanceAggTrades(text: string): DecodedAggTrades | undefined {
-  const s = new Scan(text);
+export function decodeBinanceAggTrades(body: string | Uint8Array): DecodedAggTrades | undefined {
+  const s = new Scan(bytesOf(body));
+  const length = s.b.length;
   let i = s.ch(0, OPEN);
   if (i < 0) return undefined;
   const trades: Trade[] = [];
   let lastAggId: number | undefined;
-  if (text.charCodeAt(i) === CLOSE)
-    return i + 1 === text.length ? new DecodedAggTrades(trades, undefined) : undefined;
+  if (s.at(i) === CLOSE) return i + 1 === length ? new DecodedAggTrades(trades, undefined) : undefined;
   for (;;) {
     i = s.lit(i, A);
-    const idStart = i;
     if (i >= 0) i = s.int(i);
     if (i < 0) return undefined;
     const aggId = s.value;
-    // A copy of the digits (short strings are copied, not sliced: a trade kept for long must not keep its
-    // whole page alive); longer ones are formatted anew.
-    const id = i - idStart < 13 ? text.slice(idStart, i) : String(aggId);
+    // The digits as read (a JSON integer without a leading zero is its own decimal form).
+    const id = String(aggId);
     i = s.lit(i, P);
     if (i >= 0) i = s.dec(i, true);
     if (i < 0) return undefined;
@@ -252,9 +267,9 @@ export function decodeBinanceAggTrades(text: string): DecodedAggTrades | undefin
       amount,
       side: buyerMaker ? 'sell' : 'buy',
     });
-    const c = text.charCodeAt(i);
+    const c = s.at(i);
     if (c === COMMA) i++;
-    else if (c === CLOSE && i + 1 === text.length) return new DecodedAggTrades(trades, lastAggId);
+    else if (c === CLOSE && i + 1 === length) return new DecodedAggTrades(trades, lastAggId);
     else return undefined;
   }
 }

@@ -54,7 +54,7 @@ export class BinanceAdapter extends BaseAdapter {
     cost: number,
     ctx: ErrorContext,
     options?: PageOptions,
-    decode?: (text: string) => unknown,
+    decode?: (body: Buffer) => unknown,
   ) {
     try {
       return await this.http.get<unknown>(this.url(path), params, {

@@ -56,13 +56,14 @@ export async function readCappedBody(
  * @param url already redacted; used in the message
  * @param decode a faster decoder tried first; `undefined` from it falls back to `JSON.parse`
  */
-export function parseJsonBody(buffer: Buffer, url: string, decode?: (text: string) => unknown): unknown {
+export function parseJsonBody(buffer: Buffer, url: string, decode?: (body: Buffer) => unknown): unknown {
   if (buffer.length === 0) return null;
-  const text = buffer.toString('utf8');
   if (decode !== undefined) {
-    const decoded = decode(text);
+    // From the bytes: no string of the whole body unless the decoder does not recognise it.
+    const decoded = decode(buffer);
     if (decoded !== undefined) return decoded;
   }
+  const text = buffer.toString('utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {

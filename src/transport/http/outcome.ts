@@ -32,7 +32,7 @@ export function classifyResponse<T>(
   safeUrl: string,
   inspect: ((response: HttpResponse) => ResponseVerdict | undefined) | undefined,
   nowMs: number = Date.now(),
-  decode?: (text: string) => unknown,
+  decode?: (body: Buffer) => unknown,
 ): Classified<T> {
   const { status, headers, bytes } = raw;
   const success = status >= 200 && status < 300;

@@ -124,5 +124,5 @@ export type RequestOptions = {
    * `undefined` for anything it does not recognise, which then goes through `JSON.parse` as usual (and
    * fails, or is validated, exactly as without it). Never called for error statuses. @default undefined
    */
-  decode?: (text: string) => unknown;
+  decode?: (body: Buffer) => unknown;
 };

@@ -88,7 +88,8 @@ describe('HttpClient', () => {
 
   it('decode: its value is the body; undefined falls back to JSON.parse (a truncated body still retried); never for errors', async () => {
     const seen: string[] = [];
-    const decode = (text: string): unknown => {
+    const decode = (body: Buffer): unknown => {
+      const text = body.toString('utf8'); // the decoder gets the bytes
       seen.push(text);
       return text.startsWith('[1,') ? { decoded: text.length } : undefined;
     };
