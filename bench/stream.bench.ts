@@ -14,7 +14,7 @@
  * 2. **Replay at socket speed**: pre-rendered frames (ground-truth trades in wire format; books with
  *    one-level changes) pushed by a worker thread as fast as the socket takes them.
  *
- * Run: `npm run bench -- stream` (SIM_TRADES=300000 COINBASE_SPEEDUP=1 SIM_BOOK=800 SPEED=3000 BOOK_SPEED=20 TRADES=100000
+ * Run: `npm run bench -- stream` (SIM_TRADES=300000 COINBASE_SPEEDUP=1 SIM_BOOK=2000 BOOK_ROUNDS=3 SPEED=3000 BOOK_SPEED=20 TRADES=100000
  * UPDATES=50000 ROUNDS=5 WARMUP=1 WRITES=coalesced to change the load). PART=sim or PART=replay runs one
  * part only; KINDS=trades or KINDS=book and EXCHANGES=kraken,coinbase narrow the simulator part (handy
  * while iterating).
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}; ROUNDS=${ROUNDS} (median)\n`,
   );
   console.log(
-    `### Against the simulator's WebSocket stream (SPEED=${SPEED}x (Coinbase ${SPEED * COINBASE_SPEEDUP}x), BOOK_SPEED=${BOOK_SPEED}x, SIM_TRADES=${SIM_TRADES}, SIM_BOOK=${SIM_BOOK} updates, WARMUP=${WARMUP}, WRITES=${WRITES.join(',')})\n`,
+    `### Against the simulator's WebSocket stream (SPEED=${SPEED}x (Coinbase ${SPEED * COINBASE_SPEEDUP}x), BOOK_SPEED=${BOOK_SPEED}x, SIM_TRADES=${SIM_TRADES}, SIM_BOOK=${SIM_BOOK} updates × BOOK_ROUNDS=${BOOK_ROUNDS}, WARMUP=${WARMUP}, WRITES=${WRITES.join(',')})\n`,
   );
   console.log(
     '| what | exchange | bare ws + JSON.parse (items/s) | tickwire (items/s) | items per read, bare / tickwire | bare CPU µs/item | tickwire CPU µs/item | CPU bare / tickwire | per round |',
@@ -72,7 +72,14 @@ async function main(): Promise<void> {
  * work per trade (see docs/benchmarks.md).
  */
 const SIM_TRADES = Number(process.env.SIM_TRADES ?? 300_000);
-const SIM_BOOK = Number(process.env.SIM_BOOK ?? 800);
+/**
+ * Book updates per round, and rounds: as with trades, short rounds overstate tickwire's cost per update
+ * (Kraken at 800 updates, ~8 s a round: 0.57–0.61; at 3200: 0.68, tickwire 556 → 419 µs an update, bare
+ * 317 → 285; likely the same GC timing, not split per thread for books), so fewer, longer rounds (~20 s
+ * each at ~98 updates/s; the books part takes ~8 minutes).
+ */
+const SIM_BOOK = Number(process.env.SIM_BOOK ?? 2000);
+const BOOK_ROUNDS = Number(process.env.BOOK_ROUNDS ?? 3);
 const WARMUP = Number(process.env.WARMUP ?? 1);
 /** How the simulator writes an emission's frames: one TCP write for all (`coalesced`) or one each. */
 const WRITES = (process.env.WRITES ?? 'coalesced')
@@ -268,7 +275,8 @@ async function simRow(exchange: Ex, book: boolean, coalesce: boolean): Promise<s
   const n = book ? SIM_BOOK : SIM_TRADES;
   const b: Measure[] = [];
   const s: Measure[] = [];
-  for (let r = 0; r < WARMUP + ROUNDS; r++) {
+  const rounds = book ? BOOK_ROUNDS : ROUNDS;
+  for (let r = 0; r < WARMUP + rounds; r++) {
     const x = await bareSim(exchange, c.wsUrl, book, n);
     const y = await tickwireSim(exchange, c, book, n);
     if (r < WARMUP) continue;
