@@ -71,6 +71,8 @@ export async function startSimProcess(options: SimulatorOptions): Promise<SimPro
 
 if (process.argv.includes('--child')) {
   let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
+  // A benchmark that dies without closing its simulator must not leave this process behind.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', async (m: { start?: Options } & Partial<Request>) => {
     if (m.start) {
       const { now, ...rest } = m.start;
