@@ -130,7 +130,7 @@ export function readUint(s: string, i: number): number {
   let v = 0;
   for (;;) {
     const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) break;
+    if (!(c >= 48 && c <= 57)) break; // NaN past the end stops too
     v = v * 10 + (c - 48);
     i++;
   }

@@ -17,7 +17,7 @@ import {
 import { parseUsdmWsFrame } from '../../src/adapters/binance-usdm/ws-parse.js';
 import { scanCoinbaseL2Update } from '../../src/adapters/coinbase/l2-scan.js';
 import { parseCoinbaseWsFrame } from '../../src/adapters/coinbase/ws-parse.js';
-import { readDecimalString, readNumberToken, scanned } from '../../src/adapters/frame-scan.js';
+import { readDecimalString, readNumberToken, readUint, scanned } from '../../src/adapters/frame-scan.js';
 import type { LiveRecord } from '../../src/adapters/live.js';
 import {
   decimalText,
@@ -191,6 +191,20 @@ describe('Binance depthUpdate fast path', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('ends on a frame cut anywhere, after a number too, as the general parser decides', () => {
+    // A frame ending in digits once made the integer reader run past the end for ever (NaN compares false).
+    const raw =
+      '{"e":"depthUpdate","E":1767225600123,"s":"BTCUSDT","U":157,"u":160,"pu":156,' +
+      '"b":[["23771.92000000","0.03769000"]],"a":[["23772.00000000","1.50000000"]]}';
+    for (let cut = 1; cut < raw.length; cut++) {
+      const part = raw.slice(0, cut);
+      expect(scanBinanceDepthFrame(part), part).toBeUndefined();
+      expect(outcome(() => parseBinanceWsFrame(part)), part).toMatchObject({ error: 'ProtocolError' });
+    }
+    expect(readUint('160', 0)).toBe(3);
+    expect(scanned.value).toBe(160);
   });
 
   it('takes the plain frames Binance sends, with the exact texts and numbers', () => {

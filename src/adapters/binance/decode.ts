@@ -80,7 +80,7 @@ class Scan {
     if (b[i] !== QUOTE) return -1;
     const start = ++i;
     let c = b[i] as number;
-    if (c < ZERO || c > NINE) return -1;
+    if (!(c >= ZERO && c <= NINE)) return -1; // undefined past the end too
     let m = 0;
     let digits = 0;
     let point = -1;
