@@ -201,7 +201,10 @@ describe('Binance depthUpdate fast path', () => {
     for (let cut = 1; cut < raw.length; cut++) {
       const part = raw.slice(0, cut);
       expect(scanBinanceDepthFrame(part), part).toBeUndefined();
-      expect(outcome(() => parseBinanceWsFrame(part)), part).toMatchObject({ error: 'ProtocolError' });
+      expect(
+        outcome(() => parseBinanceWsFrame(part)),
+        part,
+      ).toMatchObject({ error: 'ProtocolError' });
     }
     expect(readUint('160', 0)).toBe(3);
     expect(scanned.value).toBe(160);
