@@ -30,6 +30,13 @@ export type ExchangeId = (typeof EXCHANGES)[number];
 export type PageOptions = {
   /** Aborting rejects the request (and any wait for the rate limiter) with an `AbortError`. */
   signal?: AbortSignal;
+  /**
+   * The market the caller has already resolved (or, before the market list has answered, assumes; see
+   * {@link ExchangeAdapter.guessMarket}). When its `id` is the symbol argument, the adapter uses it as is
+   * instead of looking the symbol up, so the request does not wait for the market list.
+   * @default undefined
+   */
+  market?: Market;
 };
 
 /** An opaque trade cursor: `null` on the first call and once the window is drained. */
@@ -108,6 +115,14 @@ export interface ExchangeAdapter {
    * market, fetching the market list once. Throws `UnknownSymbolError` with near matches.
    */
   resolveSymbol(symbol: string, options?: PageOptions): Promise<Market>;
+  /**
+   * The market `symbol` most likely names, derived from its spelling alone (no request), for exchanges
+   * whose ids follow from the unified symbol (Binance `BTC/USDT` → `BTCUSDT`, Coinbase `BTC/USD` →
+   * `BTC-USD`). A download starts its first pages with it while the market list and the clock are still
+   * being asked, and delivers them only once {@link resolveSymbol} has returned the same market; otherwise
+   * it discards them and starts over. `undefined` when the spelling does not say (Kraken's `XBT` ids).
+   */
+  guessMarket?(symbol: string): Market | undefined;
   /** The exchange's current time, epoch ns (one request; used to refuse ranges in the future). */
   serverTimeNs(options?: PageOptions): Promise<bigint>;
   /**

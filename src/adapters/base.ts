@@ -104,6 +104,8 @@ export abstract class BaseAdapter implements ExchangeAdapter {
   }
 
   async resolveSymbol(symbol: string, options?: PageOptions): Promise<Market> {
+    const known = options?.market;
+    if (known !== undefined && known.id === symbol) return known;
     return (await this.markets(options)).resolve(symbol);
   }
 

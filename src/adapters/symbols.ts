@@ -32,6 +32,44 @@ export type Market = {
   contractSize?: number;
 };
 
+/** Asset codes a guessed market may be built from: letters and digits, as every listed exchange spells them. */
+const GUESSABLE_ASSET = /^[A-Z0-9]{1,20}$/;
+
+/**
+ * The spot market a unified `BASE/QUOTE` symbol most likely is where the exchange's id is the two codes
+ * joined by `separator` (Binance `''`: `BTCUSDT`; Coinbase `'-'`: `BTC-USD`). `undefined` for any other
+ * spelling. A guess only: it must be confirmed against the market list (see {@link sameMarket}).
+ */
+export function guessSpotMarket(symbol: string, separator: string): Market | undefined {
+  if (typeof symbol !== 'string') return undefined;
+  const parts = symbol.trim().toUpperCase().split('/');
+  if (parts.length !== 2) return undefined;
+  const [base, quote] = parts as [string, string];
+  if (!GUESSABLE_ASSET.test(base) || !GUESSABLE_ASSET.test(quote)) return undefined;
+  return {
+    id: `${base}${separator}${quote}`,
+    symbol: `${base}/${quote}`,
+    base,
+    quote,
+    aliases: [],
+    active: true,
+  };
+}
+
+/**
+ * True when a request built for `a` is the request that would be built for `b`: same id, unified symbol,
+ * instrument type, settlement asset and contract size (the fields adapters read when they fetch).
+ */
+export function sameMarket(a: Market, b: Market): boolean {
+  return (
+    a.id === b.id &&
+    a.symbol === b.symbol &&
+    (a.type ?? 'spot') === (b.type ?? 'spot') &&
+    a.settle === b.settle &&
+    (a.contractSize ?? 1) === (b.contractSize ?? 1)
+  );
+}
+
 /** Upper-cases and removes the separators `/ - _ :` and spaces: `btc-usd` → `BTCUSD`. */
 export function compactSymbol(text: string): string {
   return text.toUpperCase().replace(/[\s/\-_:]/g, '');

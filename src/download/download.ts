@@ -4,8 +4,9 @@
  *
  * @module
  */
-import type { AdapterOptions, ExchangeAdapter } from '../adapters/adapter.js';
+import type { AdapterOptions, CursorSource, ExchangeAdapter } from '../adapters/adapter.js';
 import { createAdapter } from '../adapters/registry.js';
+import { type Market, sameMarket } from '../adapters/symbols.js';
 import {
   type NsRange,
   UnsupportedKindError,
@@ -23,6 +24,7 @@ import { slicedPages } from '../transport/paginate/sliced.js';
 import { paginateTrades, tradePages } from '../transport/paginate/trades.js';
 
 import { barsFromTrades } from './aggregate.js';
+import { type HeadStart, headStart, headStartMarket } from './head-start.js';
 import { marketAndTime } from './market-time.js';
 import {
   DEFAULT_CONCURRENCY,
@@ -289,15 +291,38 @@ async function* runOhlc(
   const signal = options.signal;
   const spanNs = spanToNs(span);
   let position = resolved.startNs;
+  let early: HeadStart<OHLCBar> | undefined;
   try {
     const spans = adapter.ohlcCapability.spans ?? [];
     if (!spans.includes(span)) throw new UnsupportedSpanError(adapter.id, span, spans);
-    const { market, nowNs } = await marketAndTime(adapter, resolved.symbol, signal);
+    const candles = (m: Market, from: bigint, to: bigint, sig: AbortSignal | undefined) =>
+      ohlcPages(
+        (s, e, limit, extras) => adapter.fetchOhlcPage(m.id, span, s, e, limit, { ...extras, market: m }),
+        adapter.ohlcCapability,
+        from,
+        to,
+        span,
+        {
+          concurrency: resolved.concurrency ?? adapter.ohlcCapability.inFlight ?? DEFAULT_CONCURRENCY,
+          ...(sig ? { signal: sig } : {}),
+          onProgress: (d, t, info) => progress(options, state, d, t, info),
+        },
+      );
+    const setup = marketAndTime(adapter, resolved.symbol, signal);
+    setup.catch(() => {}); // awaited below, after the head start (if any) is under way
+    // A head start only where the whole range is candles (no capped history to measure from the clock).
+    const guess =
+      adapter.ohlcHistoryBars === undefined ? headStartMarket(adapter, resolved.symbol, endNs) : undefined;
+    const startNs = alignDown(resolved.startNs, span);
+    early =
+      guess === undefined
+        ? undefined
+        : headStart(guess, (sig) => candles(guess, startNs, endNs, sig), signal);
+    const { market, nowNs } = await setup;
     state.report.symbol = market.symbol;
     futureCheck(resolved, options, nowNs);
     const closedUntil = alignDown(nowNs, span); // bars opening before it have closed
     const servedEnd = minNs(endNs, closedUntil);
-    const startNs = alignDown(resolved.startNs, span);
     position = startNs;
     let candlesFrom = startNs;
     if (adapter.ohlcHistoryBars !== undefined) {
@@ -329,19 +354,17 @@ async function* runOhlc(
         position = candlesFrom;
       }
     }
-    if (candlesFrom < servedEnd) {
-      yield* ohlcPages(
-        (s, e, limit, extras) => adapter.fetchOhlcPage(market.id, span, s, e, limit, extras),
-        adapter.ohlcCapability,
-        candlesFrom,
-        servedEnd,
-        span,
-        {
-          concurrency: resolved.concurrency ?? adapter.ohlcCapability.inFlight ?? DEFAULT_CONCURRENCY,
-          ...(signal ? { signal } : {}),
-          onProgress: (d, t, info) => progress(options, state, d, t, info),
-        },
-      );
+    // The head start's pages are the ones asked for below when it guessed the market and the range.
+    if (
+      early !== undefined &&
+      sameMarket(early.market, market) &&
+      candlesFrom === startNs &&
+      servedEnd === endNs
+    ) {
+      yield* early.take();
+    } else {
+      await early?.discard();
+      if (candlesFrom < servedEnd) yield* candles(market, candlesFrom, servedEnd, signal);
     }
     addRange(state.report.delivered, { startNs: resolved.startNs, endNs: servedEnd });
     if (servedEnd < endNs) {
@@ -354,6 +377,7 @@ async function* runOhlc(
     recordFailure(state, error, position, endNs);
     throw error;
   } finally {
+    await early?.discard();
     if (owned) await adapter.close();
   }
 }
@@ -382,46 +406,83 @@ async function* runTrades(
   const signal = options.signal;
   let position = resolved.startNs; // everything before it has been delivered
   let from = resolved.startNs; // where delivery starts (later when the source cannot reach back)
+  let early: HeadStart<Trade> | undefined;
   try {
-    const { market, nowNs } = await marketAndTime(adapter, resolved.symbol, signal);
+    const source = adapter.sources.trades;
+    const cap = source?.capability;
+    const concurrency = resolved.concurrency ?? cap?.inFlight ?? DEFAULT_TRADES_CONCURRENCY;
+    const walk = (
+      m: Market,
+      src: CursorSource<Trade>,
+      start: bigint,
+      end: bigint,
+      sig: AbortSignal | undefined,
+    ) =>
+      slicedPages<Trade>(
+        (slice, extras) =>
+          tradePages<string>(
+            (s, e, limit, cursor, fx) =>
+              src.fetchPage(
+                m.id,
+                s,
+                e,
+                limit,
+                cursor,
+                fx?.signal ? { signal: fx.signal, market: m } : { market: m },
+              ),
+            src.capability,
+            slice.startNs,
+            slice.endNs - 1n,
+            {
+              signal: extras.signal,
+              onProgress: extras.onProgress,
+              ...(resolved.maxPages ? { maxPages: resolved.maxPages } : {}),
+            },
+          ),
+        start,
+        end,
+        {
+          concurrency,
+          ...tradeSlicing(concurrency, src.capability.maxPerRequest),
+          ...(sig ? { signal: sig } : {}),
+          onProgress: (d, t, info) => {
+            if (info.coveredUntilNs !== undefined) position = info.coveredUntilNs;
+            progress(options, state, d, t, info);
+          },
+        },
+      );
+    const setup = marketAndTime(adapter, resolved.symbol, signal);
+    setup.catch(() => {}); // awaited below, after the head start (if any) is under way
+    // A head start only where the range to walk does not depend on the clock or on another question.
+    const guess =
+      source?.paging === 'cursor' && source.historyNs === undefined && source.reach === undefined
+        ? headStartMarket(adapter, resolved.symbol, resolved.endNs)
+        : undefined;
+    if (guess !== undefined && source?.paging === 'cursor') {
+      early = headStart(guess, (sig) => walk(guess, source, resolved.startNs, resolved.endNs, sig), signal);
+    }
+    const { market, nowNs } = await setup;
     state.report.symbol = market.symbol;
     futureCheck(resolved, options, nowNs);
     const servedEnd = minNs(resolved.endNs, nowNs);
-    const source = adapter.sources.trades;
     if (source === undefined || source.paging !== 'cursor') {
       throw new UnsupportedKindError(adapter.id, 'trades', servedKindIds(adapter));
     }
     from = historyStart(adapter.id, source, resolved, nowNs, servedEnd, state);
     from = await applyReach(source, market.id, from, servedEnd, state, signal);
     position = from;
-    const cap = source.capability;
-    const concurrency = resolved.concurrency ?? cap.inFlight ?? DEFAULT_TRADES_CONCURRENCY;
-    yield* slicedPages<Trade>(
-      (slice, extras) =>
-        tradePages<string>(
-          (s, e, limit, cursor, fx) =>
-            source.fetchPage(market.id, s, e, limit, cursor, fx?.signal ? { signal: fx.signal } : {}),
-          cap,
-          slice.startNs,
-          slice.endNs - 1n,
-          {
-            signal: extras.signal,
-            onProgress: extras.onProgress,
-            ...(resolved.maxPages ? { maxPages: resolved.maxPages } : {}),
-          },
-        ),
-      from,
-      servedEnd,
-      {
-        concurrency,
-        ...tradeSlicing(concurrency, cap.maxPerRequest),
-        ...(signal ? { signal } : {}),
-        onProgress: (d, t, info) => {
-          if (info.coveredUntilNs !== undefined) position = info.coveredUntilNs;
-          progress(options, state, d, t, info);
-        },
-      },
-    );
+    // The head start's pages are the ones asked for below when it guessed the market and the range.
+    if (
+      early !== undefined &&
+      sameMarket(early.market, market) &&
+      from === resolved.startNs &&
+      servedEnd === resolved.endNs
+    ) {
+      yield* early.take();
+    } else {
+      await early?.discard();
+      yield* walk(market, source, from, servedEnd, signal);
+    }
     addRange(state.report.delivered, { startNs: from, endNs: servedEnd });
     if (servedEnd < resolved.endNs) {
       state.report.missing.push({
@@ -434,6 +495,7 @@ async function* runTrades(
     recordFailure(state, error, position, resolved.endNs);
     throw error;
   } finally {
+    await early?.discard();
     if (owned) await adapter.close();
   }
 }

@@ -17,7 +17,7 @@ import {
   type RestParams,
   type RestTransport,
 } from '../base.js';
-import type { Market } from '../symbols.js';
+import { guessSpotMarket, type Market } from '../symbols.js';
 import {
   BINANCE_OHLC_CAPABILITY,
   BINANCE_TRADES_CAPABILITY,
@@ -65,6 +65,11 @@ export class BinanceAdapter extends BaseAdapter {
     } catch (error) {
       throw mapBinanceError(error, ctx);
     }
+  }
+
+  /** Binance spot ids are the two asset codes joined: `BTC/USDT` → `BTCUSDT`. */
+  guessMarket(symbol: string): Market | undefined {
+    return guessSpotMarket(symbol, '');
   }
 
   protected async loadMarkets(options?: PageOptions): Promise<Market[]> {

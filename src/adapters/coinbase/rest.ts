@@ -15,7 +15,7 @@ import { formatIsoNs } from '../../core/time.js';
 import type { RateSpec } from '../../transport/rate-limit/types.js';
 import type { PageOptions, TradeCursor } from '../adapter.js';
 import { BaseAdapter, type Release, type RestParams, type RestTransport } from '../base.js';
-import type { Market } from '../symbols.js';
+import { guessSpotMarket, type Market } from '../symbols.js';
 import {
   COINBASE_GRANULARITIES,
   COINBASE_OHLC_CAPABILITY,
@@ -119,6 +119,11 @@ export class CoinbaseAdapter extends BaseAdapter {
     } catch (error) {
       throw mapCoinbaseError(error, ctx);
     }
+  }
+
+  /** Coinbase ids are the two asset codes joined by a dash: `BTC/USD` → `BTC-USD`. */
+  guessMarket(symbol: string): Market | undefined {
+    return guessSpotMarket(symbol, '-');
   }
 
   protected async loadMarkets(options?: PageOptions): Promise<Market[]> {
