@@ -65,4 +65,4 @@ export {
 } from './okx/capabilities.js';
 export { OKX_BASE_URL, OkxAdapter } from './okx/rest.js';
 export { ADAPTERS, createAdapter, isExchangeId, limiterKey } from './registry.js';
-export { compactSymbol, type Market, MarketIndex } from './symbols.js';
+export { compactSymbol, guessSpotMarket, type Market, MarketIndex, sameMarket } from './symbols.js';

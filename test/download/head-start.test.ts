@@ -329,7 +329,7 @@ describe('guessSpotMarket / sameMarket', () => {
     const m = guessSpotMarket('BTC/USDT', '') as Market;
     expect(sameMarket(m, { ...m, aliases: ['BTC-USDT'], active: false })).toBe(true);
     expect(sameMarket(m, { ...m, id: 'XBTUSDT' })).toBe(false);
-    expect(sameMarket(m, { ...m, type: 'swap' })).toBe(false);
+    expect(sameMarket(m, { ...m, type: 'perpetual' })).toBe(false);
     expect(sameMarket(m, { ...m, contractSize: 10 })).toBe(false);
     expect(sameMarket(m, { ...m, settle: 'USDT' })).toBe(false);
   });
