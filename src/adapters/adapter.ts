@@ -123,6 +123,13 @@ export interface ExchangeAdapter {
    * it discards them and starts over. `undefined` when the spelling does not say (Kraken's `XBT` ids).
    */
   guessMarket?(symbol: string): Market | undefined;
+  /**
+   * The market `symbol` names when the market list has already been loaded, answered without a request;
+   * `undefined` when it has not been loaded yet or does not list `symbol`. Used like
+   * {@link guessMarket} (and before it): a download with the list already in hand (an archive sync's
+   * second unit, a fleet worker) sends its first pages while the clock is still being asked.
+   */
+  knownMarket?(symbol: string): Market | undefined;
   /** The exchange's current time, epoch ns (one request; used to refuse ranges in the future). */
   serverTimeNs(options?: PageOptions): Promise<bigint>;
   /**

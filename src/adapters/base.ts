@@ -50,6 +50,7 @@ export abstract class BaseAdapter implements ExchangeAdapter {
   /** The transport every call goes through. */
   protected readonly http: RestTransport;
   #markets: Promise<MarketIndex> | undefined;
+  #loaded: MarketIndex | undefined;
   #sources: KindSources | undefined;
   #release: Release | undefined;
 
@@ -94,13 +95,22 @@ export abstract class BaseAdapter implements ExchangeAdapter {
   /** The exchange's markets, fetched once; a failed fetch is retried on the next call. */
   markets(options?: PageOptions): Promise<MarketIndex> {
     if (!this.#markets) {
-      const loading = this.loadMarkets(options).then((list) => new MarketIndex(this.id, list));
+      const loading = this.loadMarkets(options).then((list) => {
+        const index = new MarketIndex(this.id, list);
+        this.#loaded = index;
+        return index;
+      });
       this.#markets = loading;
       loading.catch(() => {
         if (this.#markets === loading) this.#markets = undefined;
       });
     }
     return this.#markets;
+  }
+
+  /** The market `symbol` names when the market list has already been loaded (no request), else `undefined`. */
+  knownMarket(symbol: string): Market | undefined {
+    return this.#loaded?.find(symbol);
   }
 
   async resolveSymbol(symbol: string, options?: PageOptions): Promise<Market> {

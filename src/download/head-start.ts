@@ -1,7 +1,8 @@
 /**
  * A head start for a download: its first pages are requested while the market list and the exchange's
- * clock are still being asked ({@link marketAndTime}), for the market the symbol's spelling names
- * (`ExchangeAdapter.guessMarket`) and the range the local clock predicts. Nothing those pages hold is
+ * clock are still being asked (`marketAndTime`), for the market already known (`ExchangeAdapter.knownMarket`:
+ * the list was loaded by an earlier download on the same adapter) or the one the symbol's spelling names
+ * (`ExchangeAdapter.guessMarket`), and the range the local clock predicts. Nothing those pages hold is
  * delivered until both answers are in and the caller has confirmed that the guess is what it would have
  * fetched anyway: the same market ({@link sameMarket}) and the same range. Otherwise the pages are
  * discarded (their requests aborted, their records never seen) and the download runs from the answers as
@@ -38,13 +39,13 @@ export type HeadStart<T> = {
 };
 
 /**
- * The market to start early for, or `undefined` when no head start should be tried: the adapter cannot
- * guess from the spelling, or `endNs` is too close to the local now for the range to be predicted.
+ * The market to start early for, or `undefined` when no head start should be tried: the adapter neither
+ * has its market list loaded already ({@link ExchangeAdapter.knownMarket}) nor can guess from the
+ * spelling, or `endNs` is too close to the local now for the range to be predicted.
  */
 export function headStartMarket(adapter: ExchangeAdapter, symbol: string, endNs: bigint): Market | undefined {
-  if (adapter.guessMarket === undefined) return undefined;
   if (endNs > BigInt(Date.now()) * 1_000_000n - CLOCK_SLACK_NS) return undefined;
-  return adapter.guessMarket(symbol);
+  return adapter.knownMarket?.(symbol) ?? adapter.guessMarket?.(symbol);
 }
 
 /**

@@ -119,7 +119,7 @@ async function* runKind<K extends KindId>(
     from = await applyReach(source, market.id, from, servedEnd, state, signal);
     position = from;
     if (from < servedEnd) {
-      const fx = { signal, market: market.id, span };
+      const fx = { exchange: adapter.id, signal, market: market.id, span };
       if (source.paging === 'window') {
         yield* windowed(
           source as WindowSource<{ tsNs: bigint }> as WindowSource<RecordOfKind<K>>,
@@ -155,7 +155,12 @@ async function* runKind<K extends KindId>(
   }
 }
 
-type FetchFx = { signal: AbortSignal | undefined; market: string; span: number | undefined };
+type FetchFx = {
+  exchange: string;
+  signal: AbortSignal | undefined;
+  market: string;
+  span: number | undefined;
+};
 
 function windowed<R extends { tsNs: bigint }>(
   source: WindowSource<R>,
@@ -169,7 +174,7 @@ function windowed<R extends { tsNs: bigint }>(
   const cap = source.capability;
   const windowS = fx.span === undefined ? source.windowS : fx.span * cap.maxPerRequest;
   if (windowS === undefined) {
-    throw new UnsupportedKindError(fx.market, options.kind, [], 'its source declares no window (windowS)');
+    throw new UnsupportedKindError(fx.exchange, options.kind, [], 'its source declares no window (windowS)');
   }
   const context = (signal: AbortSignal | undefined) => ({
     ...(signal ? { signal } : {}),

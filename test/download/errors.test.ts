@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXCHANGES } from '../../src/adapters/adapter.js';
+import { createAdapter } from '../../src/adapters/registry.js';
 import { download } from '../../src/download/index.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import { startSimulator } from '../../src/sim/index.js';
@@ -105,6 +106,33 @@ describe('bad input gives typed errors naming the value', () => {
       rateScale: 20,
     });
     await expect(all(late)).rejects.toMatchObject({ name: 'ValidationError', argument: 'options.end' });
+  });
+
+  it('a window-paged source that declares no window is refused naming the exchange, not the market', async () => {
+    const adapter = createAdapter('binance', { baseUrl: binance.url, rateScale: 20 });
+    try {
+      const real = adapter.sources;
+      const funding = {
+        paging: 'window' as const,
+        capability: real.ohlc!.capability,
+        fetchPage: async () => [],
+      };
+      Object.defineProperty(adapter, 'sources', { value: { ...real, funding } });
+      const dl = download.records({
+        exchange: 'binance',
+        kind: 'funding',
+        symbol: 'BTCUSDT',
+        ...range,
+        adapter,
+      });
+      await expect(all(dl)).rejects.toMatchObject({
+        name: 'UnsupportedKindError',
+        exchange: 'binance',
+        message: expect.stringContaining('declares no window'),
+      });
+    } finally {
+      await adapter.close();
+    }
   });
 
   it('a failed download reports exactly which range is missing', async () => {

@@ -18,9 +18,9 @@ import { all, ascendingUnique, firstDifference, S, SIM_NOW } from '../helpers/ad
 
 const SCALE = 20;
 /** How long the proxy holds the market list and the clock when no page request comes. */
-const HOLD_MS = 4000;
-const HELD = new Set(['/api/v3/exchangeInfo', '/api/v3/time', '/products', '/time']);
-const PAGES = new Set(['/api/v3/klines', '/api/v3/aggTrades']);
+const HOLD_MS = 2500;
+const HELD = new Set(['/api/v3/exchangeInfo', '/api/v3/time', '/0/public/Time']);
+const PAGES = new Set(['/api/v3/klines', '/api/v3/aggTrades', '/0/public/Trades']);
 
 type Proxy = {
   url: string;
@@ -285,8 +285,8 @@ describe('head start (Binance behind a proxy holding the market list and the clo
   });
 });
 
-describe('a Kraken download (no guess from the spelling) waits for the market list as before', () => {
-  it('asks no page before the market list is answered', async () => {
+describe('Kraken: no guess from the spelling, but a market list already loaded is used', () => {
+  it('a first download asks no page before the market list is answered', async () => {
     const kraken = await startSimulator({ exchange: 'kraken', rateLimits: { scale: SCALE } });
     const p = await holdingProxy(kraken.url);
     try {
@@ -306,6 +306,41 @@ describe('a Kraken download (no guess from the spelling) waits for the market li
       const firstPage = p.log.findIndex((l) => l.startsWith('arrive /0/public/OHLC'));
       expect(firstPage).toBeGreaterThan(p.log.indexOf('answer /0/public/AssetPairs'));
     } finally {
+      await p.close();
+      await kraken.close();
+    }
+  });
+});
+
+describe('knownMarket: the market list already loaded starts any exchange early', () => {
+  it('a second Kraken download on the same adapter sends its first page before the clock is answered', async () => {
+    const kraken = await startSimulator({ exchange: 'kraken', rateLimits: { scale: SCALE } });
+    const p = await holdingProxy(kraken.url);
+    const adapter = createAdapter('kraken', { baseUrl: p.url, rateScale: SCALE });
+    try {
+      expect(adapter.knownMarket?.('BTC/USD')).toBeUndefined(); // nothing loaded yet
+      const start = SIM_NOW - 900n * S;
+      const end = SIM_NOW - 600n * S;
+      const first = await all(
+        download.trades({ exchange: 'kraken', symbol: 'BTC/USD', start, end, adapter }),
+      );
+      // The first download: market list and clock asked first; no guess for Kraken, so the held clock is
+      // only released by the proxy giving up (HOLD_MS).
+      expect(p.releasedByPage()).toBe(false);
+      expect(adapter.knownMarket?.('XBTUSD')?.symbol).toBe('BTC/USD');
+      expect(adapter.knownMarket?.('NOPE/USD')).toBeUndefined();
+      p.reset();
+      const again = await all(
+        download.trades({ exchange: 'kraken', symbol: 'BTC/USD', start, end, adapter }),
+      );
+      expect(p.releasedByPage()).toBe(true);
+      expect(at(p.log, 'arrive /0/public/Trades')).toBeLessThan(at(p.log, 'answer /0/public/Time'));
+      const truth = kraken.truth.trades('XBTUSD', start, end);
+      expect(truth.length).toBeGreaterThan(100);
+      expect(firstDifference(first, truth)).toBe(-1);
+      expect(firstDifference(again, truth)).toBe(-1);
+    } finally {
+      await adapter.close();
       await p.close();
       await kraken.close();
     }
