@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { ExchangeAdapter } from '../adapters/adapter.js';
 import type { NsRange } from '../core/errors.js';
 import { UnsupportedSpanError, ValidationError } from '../core/errors.js';
 import { archiveKindName, type KindId, kindDef, kindSpan } from '../core/kinds.js';
@@ -56,7 +57,13 @@ export type SyncOptions = SyncConnectionOptions & {
   start: TimeInput;
   /** End (exclusive): ns, Date, ISO string, or `'now'` (the exchange's clock). @default 'now' */
   end?: TimeInput;
-  /** Units (symbol × day) synced at once. @default 4 */
+  /**
+   * Units (symbol × day) synced at once. The default keeps the exchange's pages in flight
+   * (`Capability.inFlight`) busy with spanned kinds, whose units are a page or two each: `inFlight ÷ pages
+   * per unit`, between 4 and 16 (Binance 1m candles: 16 ÷ 2 = 8; 1h: 16). Unspanned kinds (trades, a
+   * day being thousands of pages) sync 4 at once, each walking its own pages in parallel.
+   * @default see above; the value used is in the report's `concurrency`
+   */
   concurrency?: number;
   /** Windows or cursor walks at once inside one unit's download. @default the download API's */
   downloadConcurrency?: number;
@@ -90,6 +97,8 @@ export type SyncReport = {
   archiveKind: string;
   /** The range synced (start aligned to the span; `end` resolved against the exchange's clock). */
   requested: NsRange;
+  /** Units synced at once (`options.concurrency`, or its default for this exchange and kind). */
+  concurrency: number;
   /** Each symbol as given and the market id it is stored under. */
   symbols: { input: string; symbol: string }[];
   /** One entry per unit. */
@@ -108,7 +117,7 @@ export type SyncReport = {
   errors: { key: PartitionKey; error: Error }[];
 };
 
-type Resolved = { kind: KindId; spanS: number | undefined; concurrency: number };
+type Resolved = { kind: KindId; spanS: number | undefined; concurrency: number | undefined };
 
 function resolve(options: SyncOptions): Resolved {
   if (typeof options !== 'object' || options === null)
@@ -125,13 +134,28 @@ function resolve(options: SyncOptions): Resolved {
     if (typeof s !== 'string' || s.trim() === '')
       throw new ValidationError('options.symbols', s, 'symbols as strings');
   }
-  const concurrency = options.concurrency ?? 4;
-  assertPositiveInt('options.concurrency', concurrency);
+  const concurrency = options.concurrency;
+  if (concurrency !== undefined) assertPositiveInt('options.concurrency', concurrency);
   if (options.downloadConcurrency !== undefined) {
     assertPositiveInt('options.downloadConcurrency', options.downloadConcurrency);
   }
   assertSignal('options.signal', options.signal);
   return { kind: def.id, spanS, concurrency };
+}
+
+/** Units at once for unspanned kinds, and the least for spanned ones. */
+const MIN_UNITS_AT_ONCE = 4;
+/** The most units at once by default (each holds an open file and a lock). */
+const MAX_UNITS_AT_ONCE = 16;
+const DAY_S = 86_400;
+
+/** See {@link SyncOptions.concurrency}. */
+function defaultUnitsAtOnce(adapter: ExchangeAdapter, kind: KindId, spanS: number | undefined): number {
+  const cap = adapter.sources[kind]?.capability;
+  if (spanS === undefined || cap === undefined) return MIN_UNITS_AT_ONCE;
+  const pagesPerUnit = Math.max(1, Math.ceil(Math.ceil(DAY_S / spanS) / cap.maxPerRequest));
+  const inFlight = cap.inFlight ?? MIN_UNITS_AT_ONCE;
+  return Math.min(MAX_UNITS_AT_ONCE, Math.max(MIN_UNITS_AT_ONCE, Math.floor(inFlight / pagesPerUnit)));
 }
 
 function isNow(t: TimeInput | undefined): boolean {
@@ -246,7 +270,8 @@ export async function syncArchive(options: SyncOptions): Promise<SyncReport> {
     const reports: UnitReport[] = [];
     const errors: SyncReport['errors'] = [];
     let fatal: unknown;
-    await pool(units, r.concurrency, async (u) => {
+    const unitsAtOnce = r.concurrency ?? defaultUnitsAtOnce(adapter, r.kind, r.spanS);
+    await pool(units, unitsAtOnce, async (u) => {
       if (fatal !== undefined) return;
       try {
         const rep = await runUnit(ctx, u.key, u.market, u.range);
@@ -293,6 +318,7 @@ export async function syncArchive(options: SyncOptions): Promise<SyncReport> {
       ...(r.spanS === undefined ? {} : { spanS: r.spanS }),
       archiveKind: archiveKindName(r.kind, r.spanS),
       requested: { startNs, endNs },
+      concurrency: unitsAtOnce,
       symbols: markets,
       units: reports,
       skipped: progress.unitsSkipped,

@@ -4,10 +4,65 @@ import { partitionDir } from '../../src/archive/layout.js';
 import { readRecord, summarize } from '../../src/archive/manifest.js';
 import { syncArchive } from '../../src/archive/sync.js';
 import { verifyArchive } from '../../src/archive/verify.js';
-import { dataRequests, FAST_HTTP, ns, readAll, sim } from '../helpers/archive.js';
+import { startSimulator } from '../../src/sim/index.js';
+import { dataRequests, FAST_HTTP, ns, readAll, SIM_NOW, sim } from '../helpers/archive.js';
 import { tempDir } from '../helpers/cli-run.js';
 
 const parquetIn = async (dir: string) => (await readdir(dir)).filter((n) => n.endsWith('.parquet')).sort();
+
+describe('archive.sync units at once', () => {
+  it('fills the pages in flight by default: Binance 1m is two pages a day, so 8 units; trades 4; a given value wins', async () => {
+    const s = await startSimulator({
+      exchange: 'binance',
+      seed: 1,
+      now: SIM_NOW,
+      faults: { latencyMs: 100 },
+    });
+    const dir = await tempDir();
+    try {
+      const base = { dir, exchange: 'binance', symbols: ['BTCUSDT'], baseUrl: s.url, http: FAST_HTTP };
+      const candles = await syncArchive({
+        ...base,
+        kind: 'ohlc',
+        span: '1m',
+        start: '2025-12-15',
+        end: '2025-12-31',
+      });
+      expect(candles).toMatchObject({ complete: true, concurrency: 8, rows: 16 * 1440 });
+      // 8 units of two pages (and a clock request each) at once; 4 units could have had at most 12 requests out.
+      expect(s.stats().maxInFlight).toBeGreaterThanOrEqual(16);
+      const hours = await syncArchive({
+        ...base,
+        kind: 'ohlc',
+        span: '1h',
+        start: '2025-12-01',
+        end: '2025-12-03',
+      });
+      expect(hours.concurrency).toBe(16);
+      const trades = await syncArchive({
+        ...base,
+        kind: 'trades',
+        start: '2025-12-31T23:50',
+        end: '2025-12-31T23:55',
+      });
+      expect(trades).toMatchObject({ complete: true, concurrency: 4 });
+      const given = await syncArchive({
+        ...base,
+        kind: 'ohlc',
+        span: '1m',
+        start: '2025-12-10',
+        end: '2025-12-12',
+        concurrency: 1,
+      });
+      expect(given.concurrency).toBe(1);
+      expect(
+        await readAll(dir, 'binance', 'ohlc', 'BTCUSDT', ns('2025-12-15'), ns('2025-12-31'), '1m'),
+      ).toEqual(s.truth.bars('BTCUSDT', 60, ns('2025-12-15'), ns('2025-12-31')));
+    } finally {
+      await s.close();
+    }
+  });
+});
 
 describe('archive.sync', () => {
   it('fills days × symbols with the ground truth; a rerun sends no data request; a longer range fetches only the new day', async () => {

@@ -105,6 +105,26 @@ function at(log: readonly string[], prefix: string): number {
   return i;
 }
 
+/** 1m candles of `symbol` over `[start, end)` through `url` (the proxy), rates scaled as the simulator's. */
+function candles(
+  url: string,
+  start: bigint,
+  end: bigint,
+  extra: { symbol?: string; exchange?: string; signal?: AbortSignal } = {},
+) {
+  const { symbol = 'BTC/USDT', exchange = 'binance', signal } = extra;
+  return download.ohlc({
+    exchange,
+    symbol,
+    span: '1m',
+    start,
+    end,
+    baseUrl: url,
+    rateScale: SCALE,
+    ...(signal ? { signal } : {}),
+  });
+}
+
 let sim: RunningSimulator;
 let proxy: Proxy;
 
@@ -123,15 +143,7 @@ describe('head start (Binance behind a proxy holding the market list and the clo
   it('candles: the first pages are asked before the market list is answered, and equal the truth', async () => {
     proxy.reset();
     const start = SIM_NOW - 3n * 86_400n * S;
-    const dl = download.ohlc({
-      exchange: 'binance',
-      symbol: 'BTC/USDT',
-      span: '1m',
-      start,
-      end: SIM_NOW,
-      baseUrl: proxy.url,
-      rateScale: SCALE,
-    });
+    const dl = candles(proxy.url, start, SIM_NOW);
     const bars = await all(dl);
     expect(proxy.releasedByPage()).toBe(true);
     expect(at(proxy.log, 'arrive /api/v3/klines')).toBeLessThan(at(proxy.log, 'answer /api/v3/exchangeInfo'));
@@ -210,15 +222,7 @@ describe('head start (Binance behind a proxy holding the market list and the clo
     try {
       const start = SIM_NOW - 3600n * S;
       const end = SIM_NOW + 60n * S;
-      const dl = download.ohlc({
-        exchange: 'binance',
-        symbol: 'BTC/USDT',
-        span: '1m',
-        start,
-        end,
-        baseUrl: p.url,
-        rateScale: SCALE,
-      });
+      const dl = candles(p.url, start, end);
       const bars = await all(dl);
       expect(p.releasedByPage()).toBe(true); // the head start was tried
       expect(firstDifference(bars, mid.truth.bars('BTCUSDT', 60, start, SIM_NOW))).toBe(-1);
@@ -237,15 +241,7 @@ describe('head start (Binance behind a proxy holding the market list and the clo
 
   it('an unknown symbol fails with UnknownSymbolError, not with its guessed pages’ errors', async () => {
     proxy.reset();
-    const dl = download.ohlc({
-      exchange: 'binance',
-      symbol: 'NOPE/USDT',
-      span: '1m',
-      start: SIM_NOW - 3600n * S,
-      end: SIM_NOW,
-      baseUrl: proxy.url,
-      rateScale: SCALE,
-    });
+    const dl = candles(proxy.url, SIM_NOW - 3600n * S, SIM_NOW, { symbol: 'NOPE/USDT' });
     const error = await all(dl).then(
       () => undefined,
       (e: unknown) => e,
@@ -260,16 +256,7 @@ describe('head start (Binance behind a proxy holding the market list and the clo
   it('aborting while the answers are held stops the download at once with AbortError', async () => {
     proxy.reset();
     const controller = new AbortController();
-    const dl = download.ohlc({
-      exchange: 'binance',
-      symbol: 'BTC/USDT',
-      span: '1m',
-      start: SIM_NOW - 30n * 86_400n * S,
-      end: SIM_NOW,
-      baseUrl: proxy.url,
-      rateScale: SCALE,
-      signal: controller.signal,
-    });
+    const dl = candles(proxy.url, SIM_NOW - 30n * 86_400n * S, SIM_NOW, { signal: controller.signal });
     const iterator = dl[Symbol.asyncIterator]();
     const first = iterator.next();
     while (proxy.pages.length === 0) await new Promise((r) => setTimeout(r, 5));
@@ -291,17 +278,7 @@ describe('Kraken: no guess from the spelling, but a market list already loaded i
     const p = await holdingProxy(kraken.url);
     try {
       const start = SIM_NOW - 3600n * S;
-      const bars = await all(
-        download.ohlc({
-          exchange: 'kraken',
-          symbol: 'BTC/USD',
-          span: '1m',
-          start,
-          end: SIM_NOW,
-          baseUrl: p.url,
-          rateScale: SCALE,
-        }),
-      );
+      const bars = await all(candles(p.url, start, SIM_NOW, { exchange: 'kraken', symbol: 'BTC/USD' }));
       expect(bars.length).toBeGreaterThan(0);
       const firstPage = p.log.findIndex((l) => l.startsWith('arrive /0/public/OHLC'));
       expect(firstPage).toBeGreaterThan(p.log.indexOf('answer /0/public/AssetPairs'));

@@ -92,7 +92,10 @@ export const syncCommand: CommandModule = {
         new Option('--archive <dir>', 'the archive folder (created if missing)').makeOptionMandatory(),
       )
       .addOption(
-        new Option('--concurrency <n>', 'days × symbols synced at once').argParser((t) => {
+        new Option(
+          '--concurrency <n>',
+          'days × symbols synced at once (default: enough to keep the exchange’s pages in flight busy, 4–16)',
+        ).argParser((t) => {
           const n = parsePositiveArg(t);
           if (!Number.isInteger(n)) throw new InvalidArgumentError('Expected a whole number ≥ 1.');
           return n;
