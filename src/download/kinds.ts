@@ -7,6 +7,7 @@
  * @module
  */
 import type { CursorSource, ExchangeAdapter, KindSource, WindowSource } from '../adapters/adapter.js';
+import { type Market, sameMarket } from '../adapters/symbols.js';
 import { UnsupportedKindError, UnsupportedRangeError, UnsupportedSpanError } from '../core/errors.js';
 import { KINDS, type KindId, kindDef, type RecordOfKind } from '../core/kinds.js';
 import { alignDown, alignUp, formatIsoNs, formatSpan } from '../core/time.js';
@@ -24,6 +25,7 @@ import {
   recordFailure,
   type State,
 } from './download.js';
+import { type HeadStart, headStart, headStartMarket } from './head-start.js';
 import { marketAndTime } from './market-time.js';
 import { DEFAULT_CONCURRENCY, type DownloadKindOptions, resolveKind, tradeSlicing } from './options.js';
 import { applyReach } from './reach.js';
@@ -80,16 +82,46 @@ async function* runKind<K extends KindId>(
   const signal = options.signal;
   const { span, endNs } = resolved;
   let position = resolved.startNs;
+  let early: HeadStart<RecordOfKind<K>> | undefined;
   try {
     const source = sourceOf(adapter, options.kind);
     const spans = source.capability.spans;
     if (span !== undefined && spans !== undefined && !spans.includes(span)) {
       throw new UnsupportedSpanError(adapter.id, span, spans);
     }
-    const { market, nowNs } = await marketAndTime(adapter, resolved.symbol, signal);
+    const startNs = span === undefined ? resolved.startNs : alignDown(resolved.startNs, span);
+    const pages = (m: Market, start: bigint, end: bigint, sig: AbortSignal | undefined) => {
+      const fx = { exchange: adapter.id, signal: sig, market: m, span };
+      if (source.paging === 'window') {
+        return windowed(
+          source as WindowSource<{ tsNs: bigint }> as WindowSource<RecordOfKind<K>>,
+          fx,
+          start,
+          end,
+          resolved.concurrency,
+          options,
+          state,
+        );
+      }
+      const keyed = source as unknown as CursorSource<{ tsNs: bigint; id: string }>;
+      return sliced(keyed, fx, start, end, resolved, options, state, (ns) => {
+        position = ns;
+      }) as unknown as AsyncGenerator<readonly RecordOfKind<K>[], void, undefined>;
+    };
+    const setup = marketAndTime(adapter, resolved.symbol, signal);
+    setup.catch(() => {}); // awaited below, after the head start (if any) is under way
+    // A head start only where the range to fetch does not depend on the clock or on another question.
+    const guess =
+      source.historyNs === undefined &&
+      source.historyPeriods === undefined &&
+      source.reach === undefined &&
+      (source.paging !== 'window' || span !== undefined || source.windowS !== undefined)
+        ? headStartMarket(adapter, resolved.symbol, endNs)
+        : undefined;
+    if (guess !== undefined) early = headStart(guess, (sig) => pages(guess, startNs, endNs, sig), signal);
+    const { market, nowNs } = await setup;
     state.report.symbol = market.symbol;
     futureCheck(resolved, options, nowNs);
-    const startNs = span === undefined ? resolved.startNs : alignDown(resolved.startNs, span);
     // Spanned records (bars, samples) are final once their period has ended at the exchange's time.
     const servedEnd = minNs(endNs, span === undefined ? nowNs : alignDown(nowNs, span));
     let from = startNs;
@@ -119,22 +151,17 @@ async function* runKind<K extends KindId>(
     from = await applyReach(source, market.id, from, servedEnd, state, signal);
     position = from;
     if (from < servedEnd) {
-      const fx = { exchange: adapter.id, signal, market: market.id, span };
-      if (source.paging === 'window') {
-        yield* windowed(
-          source as WindowSource<{ tsNs: bigint }> as WindowSource<RecordOfKind<K>>,
-          fx,
-          from,
-          servedEnd,
-          resolved.concurrency,
-          options,
-          state,
-        );
+      // The head start's pages are the ones asked for here when it guessed the market and the range.
+      if (
+        early !== undefined &&
+        sameMarket(early.market, market) &&
+        from === startNs &&
+        servedEnd === endNs
+      ) {
+        yield* early.take();
       } else {
-        const keyed = source as unknown as CursorSource<{ tsNs: bigint; id: string }>;
-        yield* sliced(keyed, fx, from, servedEnd, resolved, options, state, (ns) => {
-          position = ns;
-        }) as AsyncIterable<readonly RecordOfKind<K>[]>;
+        await early?.discard();
+        yield* pages(market, from, servedEnd, signal);
       }
     }
     addRange(state.report.delivered, { startNs: from, endNs: servedEnd });
@@ -151,6 +178,7 @@ async function* runKind<K extends KindId>(
     recordFailure(state, error, position, endNs);
     throw error;
   } finally {
+    await early?.discard();
     if (owned) await adapter.close();
   }
 }
@@ -158,7 +186,7 @@ async function* runKind<K extends KindId>(
 type FetchFx = {
   exchange: string;
   signal: AbortSignal | undefined;
-  market: string;
+  market: Market;
   span: number | undefined;
 };
 
@@ -170,18 +198,19 @@ function windowed<R extends { tsNs: bigint }>(
   concurrency: number,
   options: DownloadKindOptions,
   state: State,
-): AsyncIterable<readonly R[]> {
+): AsyncGenerator<readonly R[], void, undefined> {
   const cap = source.capability;
   const windowS = fx.span === undefined ? source.windowS : fx.span * cap.maxPerRequest;
   if (windowS === undefined) {
     throw new UnsupportedKindError(fx.exchange, options.kind, [], 'its source declares no window (windowS)');
   }
   const context = (signal: AbortSignal | undefined) => ({
+    market: fx.market,
     ...(signal ? { signal } : {}),
     ...(fx.span === undefined ? {} : { span: fx.span }),
   });
   return forwardPages<R>(
-    (s, e, limit, extras) => source.fetchPage(fx.market, s, e, limit, context(extras?.signal)),
+    (s, e, limit, extras) => source.fetchPage(fx.market.id, s, e, limit, context(extras?.signal)),
     from,
     to,
     windowS,
@@ -204,13 +233,14 @@ function sliced<R extends { tsNs: bigint; id: string }>(
   options: DownloadKindOptions,
   state: State,
   onCovered: (ns: bigint) => void,
-): AsyncIterable<readonly R[]> {
+): AsyncGenerator<readonly R[], void, undefined> {
   const cap = source.capability;
   return slicedPages<R>(
     (slice, extras) =>
       tradePages<string>(
         (s, e, limit, cursor, x) =>
-          source.fetchPage(fx.market, s, e, limit, cursor, {
+          source.fetchPage(fx.market.id, s, e, limit, cursor, {
+            market: fx.market,
             ...(x?.signal ? { signal: x.signal } : {}),
             ...(fx.span === undefined ? {} : { span: fx.span }),
           }) as unknown as Promise<[never[], string | null]>,

@@ -19,8 +19,8 @@ import { all, ascendingUnique, firstDifference, S, SIM_NOW } from '../helpers/ad
 const SCALE = 20;
 /** How long the proxy holds the market list and the clock when no page request comes. */
 const HOLD_MS = 2500;
-const HELD = new Set(['/api/v3/exchangeInfo', '/api/v3/time', '/0/public/Time']);
-const PAGES = new Set(['/api/v3/klines', '/api/v3/aggTrades', '/0/public/Trades']);
+const HELD = new Set(['/api/v3/exchangeInfo', '/api/v3/time', '/0/public/Time', '/fapi/v1/time']);
+const PAGES = new Set(['/api/v3/klines', '/api/v3/aggTrades', '/0/public/Trades', '/fapi/v1/fundingRate']);
 
 type Proxy = {
   url: string;
@@ -320,6 +320,32 @@ describe('knownMarket: the market list already loaded starts any exchange early'
       await adapter.close();
       await p.close();
       await kraken.close();
+    }
+  });
+});
+
+describe('knownMarket in download.records: other kinds start early too', () => {
+  it('Binance USDⓈ-M funding, the market list loaded: the first page goes out before the clock answers', async () => {
+    const usdm = await startSimulator({ exchange: 'binance-usdm', rateLimits: { scale: SCALE } });
+    const p = await holdingProxy(usdm.url);
+    const adapter = createAdapter('binance-usdm', { baseUrl: p.url, rateScale: SCALE });
+    try {
+      await adapter.resolveSymbol('BTC/USDT:USDT'); // the list, as an archive sync loads it first
+      const start = SIM_NOW - 400n * 86_400n * S;
+      const records = { kind: 'funding' as const, symbol: 'BTC/USDT:USDT', start, end: SIM_NOW };
+      p.reset();
+      const dl = download.records({ exchange: 'binance-usdm', ...records, adapter });
+      const got = await all(dl);
+      expect(p.releasedByPage()).toBe(true);
+      expect(at(p.log, 'arrive /fapi/v1/fundingRate')).toBeLessThan(at(p.log, 'answer /fapi/v1/time'));
+      const want = usdm.truth.derivatives.funding('BTCUSDT', start, SIM_NOW);
+      expect(want.length).toBeGreaterThan(1000);
+      expect(got).toEqual(want);
+      expect(await dl.report).toMatchObject({ complete: true, items: want.length, symbol: 'BTC/USDT:USDT' });
+    } finally {
+      await adapter.close();
+      await p.close();
+      await usdm.close();
     }
   });
 });
