@@ -6,7 +6,7 @@
  */
 import type { AdapterOptions, CursorSource, ExchangeAdapter } from '../adapters/adapter.js';
 import { createAdapter } from '../adapters/registry.js';
-import { type Market, sameMarket } from '../adapters/symbols.js';
+import type { Market } from '../adapters/symbols.js';
 import {
   type NsRange,
   UnsupportedKindError,
@@ -24,7 +24,7 @@ import { slicedPages } from '../transport/paginate/sliced.js';
 import { paginateTrades, tradePages } from '../transport/paginate/trades.js';
 
 import { barsFromTrades } from './aggregate.js';
-import { type HeadStart, headStart, headStartMarket } from './head-start.js';
+import { confirmedOr, type HeadStart, headStart, headStartMarket } from './head-start.js';
 import { marketAndTime } from './market-time.js';
 import {
   DEFAULT_CONCURRENCY,
@@ -354,18 +354,10 @@ async function* runOhlc(
         position = candlesFrom;
       }
     }
-    // The head start's pages are the ones asked for below when it guessed the market and the range.
-    if (
-      early !== undefined &&
-      sameMarket(early.market, market) &&
-      candlesFrom === startNs &&
-      servedEnd === endNs
-    ) {
-      yield* early.take();
-    } else {
-      await early?.discard();
+    // The head start's pages are the ones asked for here when it guessed the market and the range.
+    yield* confirmedOr(early, market, candlesFrom === startNs && servedEnd === endNs, async function* () {
       if (candlesFrom < servedEnd) yield* candles(market, candlesFrom, servedEnd, signal);
-    }
+    });
     addRange(state.report.delivered, { startNs: resolved.startNs, endNs: servedEnd });
     if (servedEnd < endNs) {
       state.report.missing.push({
@@ -471,18 +463,10 @@ async function* runTrades(
     from = historyStart(adapter.id, source, resolved, nowNs, servedEnd, state);
     from = await applyReach(source, market.id, from, servedEnd, state, signal);
     position = from;
-    // The head start's pages are the ones asked for below when it guessed the market and the range.
-    if (
-      early !== undefined &&
-      sameMarket(early.market, market) &&
-      from === resolved.startNs &&
-      servedEnd === resolved.endNs
-    ) {
-      yield* early.take();
-    } else {
-      await early?.discard();
-      yield* walk(market, source, from, servedEnd, signal);
-    }
+    // The head start's pages are the ones asked for here when it guessed the market and the range.
+    yield* confirmedOr(early, market, from === resolved.startNs && servedEnd === resolved.endNs, () =>
+      walk(market, source, from, servedEnd, signal),
+    );
     addRange(state.report.delivered, { startNs: from, endNs: servedEnd });
     if (servedEnd < resolved.endNs) {
       state.report.missing.push({

@@ -15,7 +15,7 @@
  * @module
  */
 import type { ExchangeAdapter } from '../adapters/adapter.js';
-import type { Market } from '../adapters/symbols.js';
+import { type Market, sameMarket } from '../adapters/symbols.js';
 import { linkedController } from '../transport/paginate/abortable.js';
 
 /**
@@ -93,4 +93,22 @@ async function* deliver<T>(
     await pages.return(undefined);
     dispose();
   }
+}
+
+/**
+ * The pages to deliver once the answers are in: the head start's when it was started for `market` and
+ * `sameRange` (the range it predicted is the one the answers give), else, after discarding it, `fallback()`'s.
+ */
+export async function* confirmedOr<T>(
+  early: HeadStart<T> | undefined,
+  market: Market,
+  sameRange: boolean,
+  fallback: () => AsyncGenerator<readonly T[], void, undefined>,
+): AsyncGenerator<readonly T[], void, undefined> {
+  if (early !== undefined && sameRange && sameMarket(early.market, market)) {
+    yield* early.take();
+    return;
+  }
+  await early?.discard();
+  yield* fallback();
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import type { CursorSource, ExchangeAdapter, KindSource, WindowSource } from '../adapters/adapter.js';
-import { type Market, sameMarket } from '../adapters/symbols.js';
+import type { Market } from '../adapters/symbols.js';
 import { UnsupportedKindError, UnsupportedRangeError, UnsupportedSpanError } from '../core/errors.js';
 import { KINDS, type KindId, kindDef, type RecordOfKind } from '../core/kinds.js';
 import { alignDown, alignUp, formatIsoNs, formatSpan } from '../core/time.js';
@@ -25,7 +25,7 @@ import {
   recordFailure,
   type State,
 } from './download.js';
-import { type HeadStart, headStart, headStartMarket } from './head-start.js';
+import { confirmedOr, type HeadStart, headStart, headStartMarket } from './head-start.js';
 import { marketAndTime } from './market-time.js';
 import { DEFAULT_CONCURRENCY, type DownloadKindOptions, resolveKind, tradeSlicing } from './options.js';
 import { applyReach } from './reach.js';
@@ -152,17 +152,9 @@ async function* runKind<K extends KindId>(
     position = from;
     if (from < servedEnd) {
       // The head start's pages are the ones asked for here when it guessed the market and the range.
-      if (
-        early !== undefined &&
-        sameMarket(early.market, market) &&
-        from === startNs &&
-        servedEnd === endNs
-      ) {
-        yield* early.take();
-      } else {
-        await early?.discard();
-        yield* pages(market, from, servedEnd, signal);
-      }
+      yield* confirmedOr(early, market, from === startNs && servedEnd === endNs, () =>
+        pages(market, from, servedEnd, signal),
+      );
     }
     addRange(state.report.delivered, { startNs: from, endNs: servedEnd });
     if (servedEnd < endNs) {
