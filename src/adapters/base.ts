@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ValidationError } from '../core/errors.js';
 import type { Capability, OHLCBar, Trade } from '../core/records.js';
 import type { RateSpec } from '../transport/rate-limit/types.js';
 import type { ExchangeAdapter, ExchangeId, KindSources, PageOptions, TradeCursor } from './adapter.js';
@@ -115,7 +116,12 @@ export abstract class BaseAdapter implements ExchangeAdapter {
 
   async resolveSymbol(symbol: string, options?: PageOptions): Promise<Market> {
     const known = options?.market;
-    if (known !== undefined && known.id === symbol) return known;
+    if (known !== undefined) {
+      if (typeof known !== 'object' || known === null || typeof known.id !== 'string') {
+        throw new ValidationError('options.market', known, 'a Market (an object with a string id)');
+      }
+      if (known.id === symbol) return known;
+    }
     return (await this.markets(options)).resolve(symbol);
   }
 

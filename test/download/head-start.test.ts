@@ -350,6 +350,27 @@ describe('knownMarket in download.records: other kinds start early too', () => {
   });
 });
 
+describe('PageOptions.market', () => {
+  it('is used when its id is the symbol, ignored otherwise, and refused with a typed error when not a Market', async () => {
+    const adapter = binance();
+    try {
+      const m = guessSpotMarket('BTC/USDT', '') as Market;
+      expect(await adapter.resolveSymbol('BTCUSDT', { market: m })).toBe(m); // no request needed
+      proxy.reset();
+      const resolved = await adapter.resolveSymbol('ETHUSDT', { market: m });
+      expect(resolved.symbol).toBe('ETH/USDT');
+      expect(proxy.log).toContain('arrive /api/v3/exchangeInfo');
+      for (const bad of [null, 'BTCUSDT', { symbol: 'BTC/USDT' }]) {
+        await expect(
+          adapter.resolveSymbol('BTCUSDT', { market: bad as unknown as Market }),
+        ).rejects.toMatchObject({ name: 'ValidationError', argument: 'options.market' });
+      }
+    } finally {
+      await adapter.close();
+    }
+  });
+});
+
 describe('guessSpotMarket / sameMarket', () => {
   it('guesses BASE/QUOTE joined by the separator, and nothing from other spellings', () => {
     expect(guessSpotMarket('btc/usdt', '')).toMatchObject({ id: 'BTCUSDT', symbol: 'BTC/USDT', base: 'BTC' });
