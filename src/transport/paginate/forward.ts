@@ -3,8 +3,9 @@
  *
  * ## Guarantees
  *
- * - **Windows.** The first window starts at `startNs` snapped down to `alignS` (default `windowS`); windows
- *   are half-open, `[s, s + windowS)`, and advance by `windowS` whatever a page returns. Each request is
+ * - **Windows.** The first window starts at `startNs` snapped down to `alignS` (default `windowS`), moved
+ *   on by whole windows if that one would end before `startNs` (an `alignS` that does not divide
+ *   `windowS`), so no request is made for a window outside the range; windows are half-open, `[s, s + windowS)`, and advance by `windowS` whatever a page returns. Each request is
  *   clipped to the requested range, and its end is the *last nanosecond inside* the window, so a source
  *   that treats the end as inclusive is never asked for one item too many, and one request covers one
  *   full window.
@@ -55,6 +56,7 @@ import { confirmCap, initialCapState, judgePage, recordPage } from './short-page
 import type { FetchExtras, KeyFn, NoticeFn, Paginator, ProgressFn } from './types.js';
 import {
   continuationStart,
+  firstWindowStart,
   gridStart,
   nsToSecondsFloat,
   pageCoversWindow,
@@ -95,8 +97,10 @@ export type ForwardOptions<T> = {
   /**
    * The de-duplication key. The default assumes one item per nanosecond (candles); give an id when several
    * items may share a timestamp (trades), which also makes continuations restart *at* the newest item's
-   * time instead of just after it, so items sharing it are not skipped. Such a source must not return
-   * rows before the asked start (they could not be told from a cap).
+   * time instead of just after it, so items sharing it are not skipped (also at a window's last
+   * nanosecond: a page that may have been capped there is continued there). Such a source must not
+   * return rows before the asked start (they could not be told from a cap), and must not hold as many
+   * items on one nanosecond as it returns in one page (they could not be paged past: a `ProtocolError`).
    * @default (item) => item.tsNs
    */
   key?: KeyFn<T>;
@@ -218,7 +222,7 @@ async function* runForward<T extends { tsNs: bigint }>(
   const ctl = linkedController(cfg.signal);
   let windowNs = cfg.windowNs;
   let cap = initialCapState(cfg.maxPerRequest);
-  let nextWindowStart = gridStart(cfg.startNs, cfg.alignS);
+  let nextWindowStart = firstWindowStart(gridStart(cfg.startNs, cfg.alignS), windowNs, cfg.startNs);
   let dispatched = 0;
   let done = 0;
   let requests = 0;

@@ -89,9 +89,20 @@ export function continuationStart(lastItemNs: bigint, stepNs: bigint): bigint {
 
 /**
  * True when a page whose newest item is at `lastItemNs` leaves nothing of the window uncovered: no later
- * item could fit at or before `windowLastNs`. With `stepNs === 0n` only an item at the very last nanosecond
- * covers the window.
+ * item could fit at or before `windowLastNs`. With `stepNs === 0n` (several items may share a nanosecond)
+ * no page covers its window by its times alone: even an item at the very last nanosecond may have
+ * siblings the page's cap cut off, so whether the window is done is left to the short-page rule.
  */
 export function pageCoversWindow(lastItemNs: bigint, stepNs: bigint, windowLastNs: bigint): boolean {
-  return stepNs === 0n ? lastItemNs >= windowLastNs : lastItemNs + stepNs > windowLastNs;
+  return stepNs !== 0n && lastItemNs + stepNs > windowLastNs;
+}
+
+/**
+ * Where the window sequence starts: the grid start (`startNs` snapped down to the alignment), moved on by
+ * whole windows while its window would end at or before `startNs` (an alignment that is not a divisor of
+ * the window), so no request is ever made for a window wholly before the range.
+ */
+export function firstWindowStart(gridStartNs: bigint, windowNs: bigint, startNs: bigint): bigint {
+  if (gridStartNs + windowNs > startNs) return gridStartNs;
+  return gridStartNs + ((startNs - gridStartNs) / windowNs) * windowNs;
 }

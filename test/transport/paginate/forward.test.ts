@@ -60,6 +60,34 @@ describe('paginateForward: windows and output', () => {
     expect(got).toEqual(items);
   });
 
+  it('with a custom key, a capped page ending on the window’s last nanosecond continues there (found by the property test)', async () => {
+    // fast-check's counterexample (seed 1706775769): the second page ends on the window's last ns with
+    // one of the two items there cut off by the real cap of 3; it used to be taken as covering the window.
+    let t = 1_000_000n;
+    const items: Item[] = [38n, 1403n, 17n, 950n, 5n, 0n].map((g, i) => {
+      t += g;
+      return { tsNs: t, id: `i${i}` };
+    });
+    const src = windowSource(items, { realCap: 3 });
+    const got = await collect(
+      paginateForward(src.fetch, 1_000_000n, 1_134_650n, 2_694 / 1e9, 4, {
+        alignS: 4_659 / 1e9,
+        key: (i) => i.id,
+      }),
+    );
+    expect(got).toEqual(items);
+    // And no request for the grid window wholly before the start (it ends at 999,719 ns).
+    expect(src.calls.every((c) => c.startNs <= c.endNs && c.startNs >= 1_000_000n)).toBe(true);
+  });
+
+  it('with a custom key, more items on the window’s last nanosecond than a page holds is a ProtocolError, not a loss', async () => {
+    const items: Item[] = [0, 1, 2, 3].map((i) => ({ tsNs: 10n * S - 1n, id: `x${i}` }));
+    const src = windowSource(items, { realCap: 3 });
+    await expect(
+      collect(paginateForward(src.fetch, 0n, 10n * S, 10, 3, { key: (i) => i.id })),
+    ).rejects.toMatchObject({ code: 'ERR_INCOMPLETE_RANGE', cause: { code: 'ERR_PROTOCOL' } });
+  });
+
   it('reports progress as (windowsDone, windowsTotal, info) after each window', async () => {
     const reports: [number, number, ProgressInfo][] = [];
     const src = windowSource(perSecond(40));
