@@ -7,8 +7,8 @@ import {
 } from '../../../src/transport/paginate/short-page.js';
 import {
   continuationStart,
-  gridStart,
   firstWindowStart,
+  gridStart,
   pageCoversWindow,
   shrunkWindowNs,
   windowAt,
