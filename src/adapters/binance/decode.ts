@@ -82,19 +82,25 @@ class Scan {
     let c = b[i] as number;
     if (!(c >= ZERO && c <= NINE)) return -1; // undefined past the end too
     let m = 0;
-    let digits = 0;
-    let point = -1;
-    for (;;) {
-      if (c >= ZERO && c <= NINE) {
-        m = m * 10 + (c - ZERO);
-        digits++;
-      } else if (c === DOT && point < 0) point = digits;
-      else break;
+    // The integer part, then (after a dot and at least one digit) the fraction: two tight loops.
+    do {
+      m = m * 10 + (c - ZERO);
       c = b[++i] as number;
+    } while (c >= ZERO && c <= NINE);
+    let scale = 0;
+    const intEnd = i;
+    if (c === DOT) {
+      c = b[++i] as number;
+      if (!(c >= ZERO && c <= NINE)) return -1;
+      do {
+        m = m * 10 + (c - ZERO);
+        c = b[++i] as number;
+      } while (c >= ZERO && c <= NINE);
+      scale = i - intEnd - 1;
     }
-    if (c !== QUOTE || b[i - 1] === DOT) return -1;
+    if (c !== QUOTE) return -1;
     if (keep) {
-      const scale = point < 0 ? 0 : digits - point;
+      const digits = i - start - (scale > 0 ? 1 : 0);
       this.value =
         digits <= 15 && scale < POW10.length ? m / (POW10[scale] as number) : Number(this.ascii(start, i));
     }
