@@ -5,8 +5,9 @@
  *
  * - **Windows.** The first window starts at `startNs` snapped down to `alignS` (default `windowS`), moved
  *   on by whole windows if that one would end before `startNs` (an `alignS` that does not divide
- *   `windowS`), so no request is made for a window outside the range; windows are half-open, `[s, s + windowS)`, and advance by `windowS` whatever a page returns. Each request is
- *   clipped to the requested range, and its end is the *last nanosecond inside* the window, so a source
+ *   `windowS`), so no request is made for a window outside the range. Windows are half-open,
+ *   `[s, s + windowS)`, and advance by `windowS` whatever a page returns. Each request is clipped to the
+ *   requested range, and its end is the *last nanosecond inside* the window, so a source
  *   that treats the end as inclusive is never asked for one item too many, and one request covers one
  *   full window.
  * - **Nothing skipped.** A page that is not empty, does not reach its window's end and may have been capped
